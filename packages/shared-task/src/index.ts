@@ -1,0 +1,118 @@
+// Contracts, models and the workflow definition: everything a producer may bundle. Task code
+// lives behind the `./tasks` entry point and the step runner behind `./steps`.
+
+export type {
+  AslState,
+  ResolvedWorkflowSettings,
+  RetrierSettings,
+  WorkflowDefinition,
+  WorkflowSettings,
+} from "./buildWorkflow.js";
+export {
+  buildWorkflow,
+  DEFAULT_LAMBDA_RETRY,
+  DEFAULT_TASK_RETRY,
+  renderWorkflow,
+  resolveWorkflowSettings,
+  workflowSettingsSchema,
+} from "./buildWorkflow.js";
+export { classifyError, describeError } from "./classifyError.js";
+export type { ErrorName } from "./constants.js";
+export {
+  ENVELOPE_VERSION,
+  ERROR_NAMES,
+  EXECUTION_NAME_MAX_LENGTH,
+  INLINE_PAYLOAD_MAX_BYTES,
+  LAMBDA_SERVICE_ERRORS,
+  MAX_POLLS_UPPER_BOUND,
+  STATE_NAMES,
+} from "./constants.js";
+export type {
+  AnyTaskDefinition,
+  StepResult,
+  TaskContext,
+  TaskContract,
+  TaskDefinition,
+  TaskHandlers,
+} from "./defineTask.js";
+export {
+  defineTask,
+  defineTaskContract,
+  POLL_AFTER_MAX_SECONDS,
+  TASK_TIMEOUT_MAX_SECONDS,
+  TASK_TYPE_PATTERN,
+} from "./defineTask.js";
+export type { TaskEnvelope, TaskEnvelopeInput } from "./envelope.js";
+export {
+  createEnvelope,
+  envelopeV1Schema,
+  parseEnvelope,
+  READABLE_ENVELOPE_VERSIONS,
+} from "./envelope.js";
+export type { FieldIssue } from "./errors.js";
+export {
+  EnvelopeError,
+  PayloadError,
+  TaskDefinitionError,
+  TaskInputError,
+  TasklaneError,
+  TaskOutputError,
+  TaskPermanentError,
+  TaskRegistryError,
+  TaskRetryableError,
+  TaskTimeoutError,
+  UnknownTaskTypeError,
+  WorkflowSettingsError,
+} from "./errors.js";
+export { describeIssues, fieldIssues, formatPath } from "./fieldIssues.js";
+export { FINGERPRINT_PATTERN, fingerprintSubmission } from "./fingerprint.js";
+export type { JsonValue } from "./json.js";
+export { jsonByteLength } from "./json.js";
+export type { BlobStore, ObjectLocation, Payload } from "./payload.js";
+export {
+  loadPayload,
+  MemoryBlobStore,
+  payloadSchema,
+  readJson,
+  storePayload,
+  writeJson,
+} from "./payload.js";
+export type {
+  AttemptLedger,
+  FailureRecord,
+  ResultRecord,
+  TaskErrorInfo,
+  TaskRecord,
+} from "./records.js";
+export {
+  attemptLedgerSchema,
+  failureRecordSchema,
+  resultRecordSchema,
+  taskErrorSchema,
+  taskRecordSchema,
+} from "./records.js";
+export { S3_PREFIXES, s3Keys } from "./s3Keys.js";
+export {
+  assertIdempotencyKey,
+  executionName,
+  IDEMPOTENCY_KEY_MAX_LENGTH,
+  idempotentTaskId,
+  isTaskId,
+  newTaskId,
+  parseExecutionName,
+  TASK_ID_NAMESPACE,
+} from "./taskIds.js";
+export { TaskRegistry } from "./taskRegistry.js";
+export type {
+  ExecutionStatus,
+  ExecutionSummary,
+  TaskFacts,
+  TaskStatus,
+  TaskView,
+} from "./taskStatus.js";
+export {
+  deriveTaskView,
+  isTerminalStatus,
+  TASK_STATUSES,
+  TERMINAL_STATUSES,
+} from "./taskStatus.js";

@@ -1,0 +1,16 @@
+// The cores of the workflow's four Lambda steps, with storage passed in.
+
+export type {
+  CompletedSummary,
+  FailedSummary,
+  StepOutcome,
+  TaskSteps,
+  TaskStepsOptions,
+} from "./taskSteps.js";
+export {
+  caughtErrorInfo,
+  createTaskSteps,
+  ERROR_MESSAGE_MAX_LENGTH,
+  stepOutcomeSchema,
+  workflowStateHandlers,
+} from "./taskSteps.js";

@@ -1,0 +1,11 @@
+// The example tasks' code: for the consumer only.
+export {
+  countText,
+  echo,
+  exampleTasks,
+  fail,
+  flaky,
+  SLEEP_MAX_POLL_SECONDS,
+  sleep,
+  wordCount,
+} from "./exampleTasks.js";

@@ -1,0 +1,178 @@
+import aslValidator from "asl-validator";
+import { describe, expect, it } from "vitest";
+import {
+  type AslState,
+  buildWorkflow,
+  ERROR_NAMES,
+  LAMBDA_SERVICE_ERRORS,
+  renderWorkflow,
+  STATE_NAMES,
+  WorkflowSettingsError,
+} from "../src/index.js";
+import { FUNCTION_ARNS } from "./helpers/factories.js";
+
+const definition = buildWorkflow({ functions: FUNCTION_ARNS });
+const taskStates = Object.entries(definition.States).filter(
+  (entry): entry is [string, Extract<AslState, { Type: "Task" }>] => entry[1].Type === "Task",
+);
+
+describe("buildWorkflow", () => {
+  it("passes asl-validator, JSONPaths and ARNs included", () => {
+    const { isValid, errorsText } = aslValidator(definition);
+
+    expect(errorsText("\n")).toBe("");
+    expect(isValid).toBe(true);
+  });
+
+  it("has the states the design names", () => {
+    expect(Object.keys(definition.States)).toEqual(
+      expect.arrayContaining([
+        "CreateTask",
+        "IsTaskDone",
+        "WaitForTaskCompletion",
+        "CheckTaskStatus",
+        "TaskCompleted",
+        "MarkFailed",
+        "Succeeded",
+        "Failed",
+      ]),
+    );
+    expect(definition.StartAt).toBe("CreateTask");
+  });
+
+  it("binds each Task state to its own function", () => {
+    expect(Object.fromEntries(taskStates.map(([name, state]) => [name, state.Resource]))).toEqual({
+      CreateTask: FUNCTION_ARNS.createTask,
+      CheckTaskStatus: FUNCTION_ARNS.checkTaskStatus,
+      TaskCompleted: FUNCTION_ARNS.taskCompleted,
+      MarkFailed: FUNCTION_ARNS.markFailed,
+    });
+  });
+
+  it("retries the retryable task error at most three times, with exponential backoff, full jitter and a cap", () => {
+    for (const [, state] of taskStates) {
+      expect(state.Retry[0]).toEqual({
+        ErrorEquals: [ERROR_NAMES.retryable],
+        MaxAttempts: 3,
+        IntervalSeconds: 2,
+        BackoffRate: 2,
+        MaxDelaySeconds: 60,
+        JitterStrategy: "FULL",
+      });
+    }
+  });
+
+  it("retries Lambda's own service errors with a retrier of their own", () => {
+    for (const [, state] of taskStates) {
+      expect(state.Retry[1]?.ErrorEquals).toEqual([...LAMBDA_SERVICE_ERRORS]);
+      expect(state.Retry[1]?.JitterStrategy).toBe("FULL");
+    }
+  });
+
+  it("never retries the permanent error", () => {
+    const retried = taskStates.flatMap(([, s]) => s.Retry.flatMap((r) => r.ErrorEquals));
+
+    expect(retried).not.toContain(ERROR_NAMES.permanent);
+    expect(retried).not.toContain("States.ALL");
+  });
+
+  it("catches every error of every step into MarkFailed, except MarkFailed itself", () => {
+    for (const [name, state] of taskStates) {
+      if (name === STATE_NAMES.markFailed) {
+        expect(state.Catch).toBeUndefined();
+        expect(state.Next).toBe(STATE_NAMES.failed);
+      } else {
+        expect(state.Catch).toEqual([
+          { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: STATE_NAMES.markFailed },
+        ]);
+      }
+    }
+  });
+
+  it("gives every Task state and the execution a timeout", () => {
+    for (const [, state] of taskStates) expect(state.TimeoutSeconds).toBe(60);
+    expect(definition.TimeoutSeconds).toBe(86_400);
+  });
+
+  it("waits as long as the task's step output asks", () => {
+    expect(definition.States.WaitForTaskCompletion).toMatchObject({
+      Type: "Wait",
+      SecondsPath: "$.step.pollAfterSeconds",
+      Next: "CheckTaskStatus",
+    });
+  });
+
+  it("bounds the poll loop with a counter that leads to MarkFailed", () => {
+    const bounded = buildWorkflow({ functions: FUNCTION_ARNS, maxPolls: 25 });
+
+    expect(bounded.States.IsTaskDone).toMatchObject({
+      Choices: expect.arrayContaining([
+        { Variable: "$.step.polls", NumericGreaterThanEquals: 25, Next: "PollLimitExceeded" },
+      ]),
+      Default: "WaitForTaskCompletion",
+    });
+    expect(bounded.States.PollLimitExceeded).toMatchObject({
+      Result: { Error: ERROR_NAMES.pollLimitExceeded },
+      Next: "MarkFailed",
+    });
+  });
+
+  it("passes only the envelope and the step between states, never the task's data", () => {
+    expect(definition.States.CreateTask).toMatchObject({ Parameters: { "task.$": "$.task" } });
+    expect(definition.States.Succeeded).toMatchObject({ OutputPath: "$.result" });
+    expect(definition.States.Failed).toMatchObject({
+      ErrorPath: "$.failure.error",
+      CausePath: "$.failure.cause",
+    });
+  });
+
+  it("applies the retry and timeout settings it is given", () => {
+    const custom = buildWorkflow({
+      functions: FUNCTION_ARNS,
+      taskRetry: { maxAttempts: 5, intervalSeconds: 1, backoffRate: 1.5, maxDelaySeconds: 10 },
+      stepTimeoutSeconds: 30,
+      executionTimeoutSeconds: 3_600,
+    });
+
+    expect(custom.States.CreateTask).toMatchObject({
+      TimeoutSeconds: 30,
+      Retry: [{ MaxAttempts: 5, IntervalSeconds: 1, BackoffRate: 1.5, MaxDelaySeconds: 10 }, {}],
+    });
+    expect(custom.TimeoutSeconds).toBe(3_600);
+  });
+
+  it("is deterministic: the same settings give the same JSON", () => {
+    expect(renderWorkflow({ functions: FUNCTION_ARNS })).toBe(
+      renderWorkflow({ functions: { ...FUNCTION_ARNS } }),
+    );
+  });
+
+  it.each([
+    [
+      "a function that is not a Lambda ARN",
+      { functions: { ...FUNCTION_ARNS, createTask: "create-task" } },
+      "`functions.createTask`: must be a Lambda function ARN",
+    ],
+    [
+      "a negative retry count",
+      { taskRetry: { maxAttempts: -1, intervalSeconds: 1, backoffRate: 2, maxDelaySeconds: 5 } },
+      "`taskRetry.maxAttempts`",
+    ],
+    [
+      "a backoff rate under 1",
+      { taskRetry: { maxAttempts: 3, intervalSeconds: 1, backoffRate: 0.5, maxDelaySeconds: 5 } },
+      "`taskRetry.backoffRate`",
+    ],
+    ["a poll bound past the history limit", { maxPolls: 5_000 }, "`maxPolls`"],
+    [
+      "an execution shorter than a step",
+      { stepTimeoutSeconds: 120, executionTimeoutSeconds: 60 },
+      "`executionTimeoutSeconds`: must be longer than stepTimeoutSeconds",
+    ],
+  ])("rejects %s, naming the setting", (_case, override, message) => {
+    const act = () => buildWorkflow({ functions: FUNCTION_ARNS, ...override } as never);
+
+    expect(act).toThrow(WorkflowSettingsError);
+    expect(act).toThrow(message);
+  });
+});

@@ -1,0 +1,340 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import {
+  type AnyTaskDefinition,
+  defineTask,
+  defineTaskContract,
+  MemoryBlobStore,
+  s3Keys,
+  TaskRegistry,
+} from "../src/index.js";
+import { caughtErrorInfo, createTaskSteps, type StepOutcome } from "../src/steps.js";
+import { exampleTasks } from "../src/tasks.js";
+import { BUCKETS, envelopeFor, manualClock } from "./helpers/factories.js";
+
+function stepsWith(tasks: readonly AnyTaskDefinition[] = exampleTasks, maxInlineBytes?: number) {
+  const store = new MemoryBlobStore();
+  const clock = manualClock();
+  const steps = createTaskSteps({
+    tasks: new TaskRegistry(tasks),
+    store,
+    buckets: BUCKETS,
+    now: clock.now,
+    ...(maxInlineBytes === undefined ? {} : { maxInlineBytes }),
+  });
+  return { steps, store, clock };
+}
+
+describe("CreateTask", () => {
+  it("runs start and returns the output inline when it is small", async () => {
+    const { steps } = stepsWith();
+    const task = envelopeFor("word-count", { text: "a b c" });
+
+    const outcome = await steps.createTask({ task });
+
+    expect(outcome).toEqual({
+      status: "succeeded",
+      attempt: 1,
+      polls: 0,
+      output: { kind: "inline", value: { words: 3, lines: 1, characters: 5 } },
+    });
+  });
+
+  it("counts attempts in the ledger, as Step Functions' Retry calls it again with the same input", async () => {
+    // On AWS a retry re-invokes the Lambda with an identical event; nothing in the event says
+    // which attempt it is. The ledger in S3 is what numbers them, here as on AWS.
+    const { steps, store } = stepsWith();
+    const task = envelopeFor("flaky", { failures: 2 });
+    const event = { task };
+
+    await expect(steps.createTask(event)).rejects.toThrow("attempt 1");
+    await expect(steps.createTask(event)).rejects.toThrow("attempt 2");
+    const third = await steps.createTask(event);
+
+    expect(third).toMatchObject({ status: "succeeded", attempt: 3 });
+    const ledger = JSON.parse(
+      (await store.getText({ bucket: BUCKETS.results, key: s3Keys.attempts(task.id, 1) })) ?? "",
+    );
+    expect(ledger).toMatchObject({ attempts: 3, lastError: { name: "TaskRetryableError" } });
+  });
+
+  it("counts each generation's attempts apart", async () => {
+    const { steps } = stepsWith();
+    const first = envelopeFor("flaky", { failures: 1 });
+    await expect(steps.createTask({ task: first })).rejects.toThrow();
+
+    const retried = { ...first, generation: 2 };
+    await expect(steps.createTask({ task: retried })).rejects.toThrow("attempt 1");
+  });
+
+  it("reads an input stored in S3 and stores a large output in the results bucket", async () => {
+    const { steps, store } = stepsWith(exampleTasks, 1024);
+    const text = "word ".repeat(1000);
+    const base = envelopeFor("echo", null);
+    const inputKey = s3Keys.input(base.id);
+    await store.putText({ bucket: BUCKETS.payloads, key: inputKey }, JSON.stringify({ text }));
+    const task = {
+      ...base,
+      input: { kind: "s3" as const, bucket: BUCKETS.payloads, key: inputKey, bytes: 5_011 },
+    };
+
+    const outcome = await steps.createTask({ task });
+
+    expect(outcome).toMatchObject({
+      status: "succeeded",
+      output: { kind: "s3", bucket: BUCKETS.results, key: s3Keys.output(task.id, 1) },
+    });
+    expect(
+      JSON.parse(
+        (await store.getText({ bucket: BUCKETS.results, key: s3Keys.output(task.id, 1) })) ?? "",
+      ),
+    ).toEqual({ text });
+  });
+
+  it("fails with TaskInputError naming the field when the input breaks the schema", async () => {
+    const { steps } = stepsWith();
+
+    await expect(
+      steps.createTask({ task: envelopeFor("word-count", { text: 42 }) }),
+    ).rejects.toMatchObject({
+      name: "TaskInputError",
+      issues: [{ path: "input.text", message: expect.any(String) }],
+    });
+  });
+
+  it("fails with UnknownTaskTypeError for a type this consumer does not have", async () => {
+    const { steps } = stepsWith();
+
+    await expect(steps.createTask({ task: envelopeFor("resize", {}) })).rejects.toMatchObject({
+      name: "UnknownTaskTypeError",
+    });
+  });
+
+  it("fails with PayloadError when the referenced input is gone", async () => {
+    const { steps } = stepsWith();
+    const base = envelopeFor("echo", null);
+    const task = {
+      ...base,
+      input: { kind: "s3" as const, bucket: BUCKETS.payloads, key: "inputs/gone.json", bytes: 9 },
+    };
+
+    await expect(steps.createTask({ task })).rejects.toMatchObject({ name: "PayloadError" });
+  });
+
+  it("fails with EnvelopeError when the event holds no valid task", async () => {
+    const { steps } = stepsWith();
+
+    await expect(steps.createTask({ task: { v: 1 } })).rejects.toMatchObject({
+      name: "EnvelopeError",
+    });
+    await expect(steps.createTask("nope")).rejects.toMatchObject({ name: "EnvelopeError" });
+  });
+});
+
+describe("what start and poll may return", () => {
+  const contract = defineTaskContract({
+    type: "bad",
+    description: "Misbehaves in the way each test asks.",
+    input: z.object({ mode: z.string() }),
+    output: z.object({ ok: z.boolean() }),
+  });
+  const bad = defineTask(contract, {
+    start: ({ mode }) => {
+      if (mode === "wrong-output") return { status: "succeeded", output: { ok: "yes" } as never };
+      if (mode === "bad-wait") return { status: "running", state: {}, pollAfterSeconds: 1.5 };
+      if (mode === "garbage") return { done: true } as never;
+      return { status: "running", state: {}, pollAfterSeconds: 1 };
+    },
+  });
+
+  it.each([
+    ["an output that breaks the output schema", "wrong-output", "TaskOutputError", "`output.ok`"],
+    ["running without a poll", "no-poll", "TaskOutputError", "defines no `poll`"],
+    [
+      "a fractional pollAfterSeconds",
+      "bad-wait",
+      "TaskOutputError",
+      "`pollAfterSeconds` must be a whole number",
+    ],
+    ["something that is not a step result", "garbage", "TaskOutputError", "must return"],
+  ])("rejects %s as a permanent error", async (_case, mode, name, message) => {
+    const { steps } = stepsWith([bad]);
+
+    const outcome = steps.createTask({ task: envelopeFor("bad", { mode }) });
+
+    await expect(outcome).rejects.toMatchObject({ name });
+    await expect(outcome).rejects.toThrow(message);
+  });
+});
+
+describe("CheckTaskStatus", () => {
+  it("polls with the running state and counts the polls", async () => {
+    const { steps, clock } = stepsWith();
+    const task = envelopeFor("sleep", { seconds: 90 });
+    const started = await steps.createTask({ task });
+    expect(started).toMatchObject({ status: "running", polls: 0, pollAfterSeconds: 60 });
+
+    clock.advance(60_000);
+    const first = await steps.checkTaskStatus({ task, step: started });
+    clock.advance(30_000);
+    const second = await steps.checkTaskStatus({ task, step: first });
+
+    expect(first).toMatchObject({ status: "running", polls: 1, pollAfterSeconds: 30, attempt: 1 });
+    expect(second).toEqual({
+      status: "succeeded",
+      attempt: 1,
+      polls: 2,
+      output: { kind: "inline", value: { sleptSeconds: 90 } },
+    });
+  });
+
+  it("stops a task that passes its own timeoutSeconds with TaskTimeoutError", async () => {
+    const slow = defineTask(
+      defineTaskContract({
+        type: "slow",
+        description: "Never finishes.",
+        input: z.object({}),
+        output: z.object({}),
+        timeoutSeconds: 10,
+      }),
+      {
+        start: () => ({ status: "running", state: {}, pollAfterSeconds: 5 }),
+        poll: (state) => ({ status: "running", state, pollAfterSeconds: 5 }),
+      },
+    );
+    const { steps, clock } = stepsWith([slow]);
+    const task = envelopeFor("slow", {});
+    const started = (await steps.createTask({ task })) as StepOutcome;
+    expect(started).toMatchObject({ deadline: "2026-11-25T10:00:10.000Z" });
+
+    clock.advance(11_000);
+
+    await expect(steps.checkTaskStatus({ task, step: started })).rejects.toMatchObject({
+      name: "TaskTimeoutError",
+    });
+  });
+});
+
+describe("TaskCompleted and MarkFailed", () => {
+  it("TaskCompleted writes the result record and returns a summary without the data", async () => {
+    const { steps, store } = stepsWith();
+    const task = envelopeFor("echo", { hello: "world" });
+    const step = await steps.createTask({ task });
+
+    const summary = await steps.taskCompleted({ task, step });
+
+    expect(summary).toEqual({
+      id: task.id,
+      generation: 1,
+      status: "succeeded",
+      attempts: 1,
+      polls: 0,
+      resultKey: s3Keys.result(task.id, 1),
+    });
+    const record = JSON.parse(
+      (await store.getText({ bucket: BUCKETS.results, key: summary.resultKey })) ?? "",
+    );
+    expect(record).toMatchObject({
+      output: { kind: "inline", value: { hello: "world" } },
+      attempts: 1,
+    });
+  });
+
+  it("MarkFailed records the error and the attempts from the ledger", async () => {
+    const { steps, store } = stepsWith();
+    const task = envelopeFor("fail", { reason: "nope" });
+    await expect(steps.createTask({ task })).rejects.toThrow("nope");
+
+    const summary = await steps.markFailed({
+      task,
+      error: { Error: "TaskPermanentError", Cause: "nope" },
+    });
+
+    expect(summary).toMatchObject({
+      status: "failed",
+      attempts: 1,
+      error: "TaskPermanentError",
+      cause: "nope",
+    });
+    const record = JSON.parse(
+      (await store.getText({ bucket: BUCKETS.results, key: summary.failureKey })) ?? "",
+    );
+    expect(record).toMatchObject({
+      attempts: 1,
+      error: { name: "TaskPermanentError", message: "nope" },
+    });
+  });
+
+  it("reads the message out of the JSON cause AWS gives for a Lambda error", () => {
+    const cause = JSON.stringify({
+      errorType: "TaskRetryableError",
+      errorMessage: "still down",
+      trace: ["TaskRetryableError: still down", "    at start (index.mjs:1:1)"],
+    });
+
+    expect(caughtErrorInfo({ Error: "TaskRetryableError", Cause: cause })).toEqual({
+      name: "TaskRetryableError",
+      message: "still down",
+    });
+    expect(caughtErrorInfo({ Error: "States.Timeout", Cause: "Task timed out" })).toEqual({
+      name: "States.Timeout",
+      message: "Task timed out",
+    });
+  });
+});
+
+describe("errors from AWS services", () => {
+  it("are retried when the SDK marks them transient, and keep their name in the message", async () => {
+    const throttled = Object.assign(new Error("Rate exceeded"), {
+      name: "ThrottlingException",
+      $fault: "client",
+      $retryable: { throttling: true },
+      $metadata: { httpStatusCode: 400 },
+    });
+    const calls = defineTask(
+      defineTaskContract({
+        type: "calls-aws",
+        description: "Calls a throttled API.",
+        input: z.object({}),
+        output: z.object({}),
+      }),
+      {
+        start: () => {
+          throw throttled;
+        },
+      },
+    );
+    const { steps } = stepsWith([calls]);
+
+    const outcome = steps.createTask({ task: envelopeFor("calls-aws", {}) });
+
+    await expect(outcome).rejects.toMatchObject({ name: "TaskRetryableError" });
+    await expect(outcome).rejects.toThrow("ThrottlingException: Rate exceeded");
+  });
+
+  it("are not retried when they are the caller's fault", async () => {
+    const denied = Object.assign(new Error("Access Denied"), {
+      name: "AccessDenied",
+      $fault: "client",
+      $metadata: { httpStatusCode: 403 },
+    });
+    const calls = defineTask(
+      defineTaskContract({
+        type: "calls-aws",
+        description: "Calls a forbidden API.",
+        input: z.object({}),
+        output: z.object({}),
+      }),
+      {
+        start: () => {
+          throw denied;
+        },
+      },
+    );
+    const { steps } = stepsWith([calls]);
+
+    await expect(steps.createTask({ task: envelopeFor("calls-aws", {}) })).rejects.toMatchObject({
+      name: "AccessDenied",
+    });
+  });
+});

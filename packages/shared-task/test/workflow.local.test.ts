@@ -1,0 +1,145 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { defineTask, defineTaskContract, ERROR_NAMES, readJson, s3Keys } from "../src/index.js";
+import { exampleTasks } from "../src/tasks.js";
+import { BUCKETS } from "./helpers/factories.js";
+import { retriesOf, runWorkflowLocally } from "./helpers/runWorkflowLocally.js";
+
+// The ASL the Pulumi program deploys, executed by aws-local-stepfunctions with its Lambda states
+// bound to the real step cores.
+describe("the workflow, run locally", () => {
+  it("echo: succeeds in one pass, and the output is the result summary", async () => {
+    const run = await runWorkflowLocally({ type: "echo", input: { hello: "world" } });
+
+    expect(run.path).toEqual(["CreateTask", "IsTaskDone", "TaskCompleted", "Succeeded"]);
+    expect(run.output).toMatchObject({ status: "succeeded", attempts: 1, polls: 0 });
+    const result = await readJson(run.store, {
+      bucket: BUCKETS.results,
+      key: s3Keys.result(run.taskId, 1),
+    });
+    expect(result).toMatchObject({ output: { kind: "inline", value: { hello: "world" } } });
+  });
+
+  it("sleep: loops through WaitForTaskCompletion and CheckTaskStatus until the time has passed", async () => {
+    const started = Date.now();
+
+    const run = await runWorkflowLocally({ type: "sleep", input: { seconds: 2 } });
+
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2_000);
+    expect(run.path.slice(0, 4)).toEqual([
+      "CreateTask",
+      "IsTaskDone",
+      "WaitForTaskCompletion",
+      "CheckTaskStatus",
+    ]);
+    expect(run.path.at(-1)).toBe("Succeeded");
+    expect(run.output).toMatchObject({ status: "succeeded", polls: expect.any(Number) });
+    expect((run.output as { polls: number }).polls).toBeGreaterThanOrEqual(1);
+  });
+
+  it("flaky with 3 failures: retried three times, succeeds on the 4th attempt", async () => {
+    const run = await runWorkflowLocally({ type: "flaky", input: { failures: 3 } });
+
+    expect(retriesOf(run, "CreateTask")).toBe(3);
+    expect(run.output).toMatchObject({ status: "succeeded", attempts: 4 });
+    const result = await readJson(run.store, {
+      bucket: BUCKETS.results,
+      key: s3Keys.result(run.taskId, 1),
+    });
+    expect(result).toMatchObject({ output: { value: { succeededOnAttempt: 4 } } });
+  });
+
+  it("flaky with 4 failures: after 4 attempts it ends in MarkFailed with the retryable error", async () => {
+    const run = await runWorkflowLocally({ type: "flaky", input: { failures: 4 } });
+
+    expect(retriesOf(run, "CreateTask")).toBe(3);
+    expect(run.path.slice(-2)).toEqual(["MarkFailed", "Failed"]);
+    expect(run.failed).toEqual({
+      error: ERROR_NAMES.retryable,
+      cause: "flaky fails on purpose on attempt 4 (asked to fail 4 times)",
+    });
+    const failure = await readJson(run.store, {
+      bucket: BUCKETS.results,
+      key: s3Keys.failure(run.taskId, 1),
+    });
+    expect(failure).toMatchObject({ attempts: 4, error: { name: "TaskRetryableError" } });
+  });
+
+  it("fail: reaches MarkFailed without a single retry", async () => {
+    const run = await runWorkflowLocally({ type: "fail", input: { reason: "bad data" } });
+
+    expect(retriesOf(run, "CreateTask")).toBe(0);
+    expect(run.path).toEqual(["CreateTask", "MarkFailed", "Failed"]);
+    expect(run.failed).toEqual({ error: ERROR_NAMES.permanent, cause: "bad data" });
+    const failure = await readJson(run.store, {
+      bucket: BUCKETS.results,
+      key: s3Keys.failure(run.taskId, 1),
+    });
+    expect(failure).toMatchObject({ attempts: 1 });
+  });
+
+  it("a task that never finishes is stopped by the poll bound", async () => {
+    const run = await runWorkflowLocally({
+      type: "sleep",
+      input: { seconds: 3_600 },
+      settings: { maxPolls: 3 },
+      overrides: { waitTimeOverrides: { WaitForTaskCompletion: 0 } },
+    });
+
+    expect(run.path.filter((s) => s === "CheckTaskStatus")).toHaveLength(3);
+    expect(run.path.slice(-3)).toEqual(["PollLimitExceeded", "MarkFailed", "Failed"]);
+    expect(run.failed).toEqual({
+      error: ERROR_NAMES.pollLimitExceeded,
+      cause: "the task was still running after 3 polls",
+    });
+  });
+
+  it("a task whose poll outlives its timeoutSeconds fails with TaskTimeoutError, not retried", async () => {
+    const stuck = defineTask(
+      defineTaskContract({
+        type: "stuck",
+        description: "Polls forever.",
+        input: z.object({}),
+        output: z.object({}),
+        timeoutSeconds: 1,
+      }),
+      {
+        start: () => ({ status: "running", state: {}, pollAfterSeconds: 1 }),
+        poll: (state) => ({ status: "running", state, pollAfterSeconds: 1 }),
+      },
+    );
+
+    const run = await runWorkflowLocally({ type: "stuck", input: {}, tasks: [stuck] });
+
+    expect(run.failed?.error).toBe(ERROR_NAMES.timeout);
+    expect(retriesOf(run, "CheckTaskStatus")).toBe(0);
+  });
+
+  it("a large output travels as an S3 key: the state machine never carries it", async () => {
+    const text = "lorem ipsum ".repeat(10_000);
+
+    const run = await runWorkflowLocally({ type: "echo", input: { text } });
+
+    const stateSizes = run.events
+      .filter((e) => e.type === "StateExited")
+      .map(
+        (e) => JSON.stringify((e as { state: { output?: unknown } }).state.output ?? null).length,
+      );
+    // The input (120 KB) travels in the envelope; the 120 KB output must not be added to it.
+    expect(Math.max(...stateSizes)).toBeLessThan(text.length + 2_000);
+    const output = await readJson(run.store, {
+      bucket: BUCKETS.results,
+      key: s3Keys.output(run.taskId, 1),
+    });
+    expect(output).toEqual({ text });
+  });
+
+  it.each(exampleTasks.map((t) => t.type))(
+    "%s is registered with a contract the catalog can describe",
+    (type) => {
+      const task = exampleTasks.find((t) => t.type === type);
+
+      expect(() => z.toJSONSchema(task?.input as z.ZodType)).not.toThrow();
+    },
+  );
+});
