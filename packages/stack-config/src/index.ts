@@ -1,0 +1,16 @@
+export {
+  MAX_VISIBILITY_TIMEOUT_SECONDS,
+  queueVisibilityTimeoutSeconds,
+  workflowStepTimeoutSeconds,
+} from "./derivedSettings.js";
+export { StackConfigError } from "./errors.js";
+export type { StackConfigFile, StackRef } from "./parseStackConfig.js";
+export {
+  DEV_STACKS,
+  fromPulumiConfig,
+  parseStackConfig,
+  readStackConfigFile,
+} from "./parseStackConfig.js";
+export { NAME_LIMITS, resourceName } from "./resourceName.js";
+export type { StackConfig, StackConfigInput } from "./stackConfigSchema.js";
+export { LOG_RETENTION_DAYS, STACK_CONFIG_KEYS, stackConfigSchema } from "./stackConfigSchema.js";

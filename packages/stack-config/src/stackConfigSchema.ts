@@ -1,0 +1,197 @@
+import { z } from "zod";
+
+/** The retention periods CloudWatch Logs accepts, in days. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
+] as const;
+
+const retrier = z.strictObject({
+  maxAttempts: z.int().min(0).max(10),
+  intervalSeconds: z.int().min(1).max(3600),
+  backoffRate: z.number().min(1).max(10),
+  maxDelaySeconds: z.int().min(1).max(86_400),
+});
+
+/** `tasklane:queue` — the tasks queue and its dead-letter queue. */
+const queue = z.strictObject({
+  /** A FIFO queue (and FIFO DLQ); group and dedup ids come from the envelope. Forces replacement. */
+  fifo: z.boolean().default(false),
+  /** Receives before a message moves to the DLQ. AWS advises at least 5 with Lambda. */
+  maxReceiveCount: z.int().min(5).max(1000).default(5),
+  /** How long an unprocessed message stays in the queue. */
+  retentionSeconds: z.int().min(60).max(1_209_600).default(345_600),
+  /** How long a message stays in the DLQ; must outlast `retentionSeconds`. */
+  dlqRetentionSeconds: z.int().min(60).max(1_209_600).default(1_209_600),
+  /** Largest message SQS accepts; the producer keeps bigger inputs in S3. */
+  maxMessageBytes: z.int().min(1_024).max(1_048_576).default(262_144),
+  /** Encrypt with a customer-managed KMS key (rotated yearly) instead of SQS-managed SSE. */
+  kms: z.boolean().default(false),
+});
+
+/** `tasklane:consumer` — the SQS handler and its event source mapping. */
+const consumer = z.strictObject({
+  /** Messages per invocation; FIFO queues allow at most 10. */
+  batchSize: z.int().min(1).max(10_000).default(10),
+  /** Seconds to gather a batch before invoking; 0 invokes as soon as there is a message. */
+  batchingWindowSeconds: z.int().min(0).max(300).default(0),
+  /** Most concurrent invocations: how fast executions start (peak shaving). AWS minimum is 2. */
+  maximumConcurrency: z.int().min(2).max(1_000).default(5),
+  timeoutSeconds: z.int().min(3).max(900).default(30),
+  memoryMb: z.int().min(128).max(10_240).default(256),
+});
+
+/** `tasklane:steps` — the four step functions the state machine invokes. */
+const steps = z.strictObject({
+  timeoutSeconds: z.int().min(3).max(900).default(60),
+  memoryMb: z.int().min(128).max(10_240).default(512),
+});
+
+/** `tasklane:producer` — the API handlers. */
+const producer = z.strictObject({
+  timeoutSeconds: z.int().min(3).max(29).default(10),
+  memoryMb: z.int().min(128).max(10_240).default(256),
+  /** Largest request body accepted (API Gateway's own limit is 10 MB). */
+  maxBodyBytes: z.int().min(1_024).max(10_485_760).default(1_048_576),
+  /** Inputs larger than this go to the payloads bucket and travel as a reference. */
+  inlineInputMaxBytes: z.int().min(1_024).max(131_072).default(65_536),
+});
+
+/** `tasklane:workflow` — the state machine. */
+const workflow = z.strictObject({
+  /** Retries of `TaskRetryableError`: 3 retries means 4 attempts in all. */
+  taskRetry: retrier.default({
+    maxAttempts: 3,
+    intervalSeconds: 2,
+    backoffRate: 2,
+    maxDelaySeconds: 60,
+  }),
+  maxPolls: z.int().min(1).max(2_400).default(1_000),
+  executionTimeoutSeconds: z.int().min(60).max(31_536_000).default(86_400),
+  /** CloudWatch Logs level of the state machine. */
+  logLevel: z.enum(["ALL", "ERROR", "FATAL", "OFF"]).default("ERROR"),
+  /** Whether logs carry execution input and output. Keep false where data is sensitive. */
+  includeExecutionData: z.boolean().default(false),
+});
+
+/** `tasklane:storage` — the payloads and results buckets. */
+const storage = z.strictObject({
+  /** Days before large inputs and running states expire from the payloads bucket. */
+  payloadExpirationDays: z.int().min(1).max(3_650).default(7),
+  /** Days before task records and results expire; 0 keeps them. */
+  resultExpirationDays: z.int().min(0).max(3_650).default(0),
+  versioning: z.boolean().default(false),
+  /** Keep the buckets when the stack is destroyed (and protect them from deletion). */
+  retain: z.boolean().default(false),
+  /** Let `pulumi destroy` delete buckets that still hold objects. Dev stacks only. */
+  forceDestroy: z.boolean().default(false),
+});
+
+/** `tasklane:api` — the HTTP API. */
+const api = z.strictObject({
+  /** `iam` (SigV4), `jwt` (needs `jwt`), or `none` (dev stacks only). */
+  auth: z.enum(["iam", "jwt", "none"]).default("iam"),
+  jwt: z
+    .strictObject({
+      issuer: z.url(),
+      audience: z.array(z.string().min(1)).min(1),
+    })
+    .optional(),
+  throttle: z
+    .strictObject({
+      burstLimit: z.int().min(1).max(100_000).default(100),
+      rateLimit: z.number().min(1).max(100_000).default(50),
+    })
+    .default({ burstLimit: 100, rateLimit: 50 }),
+  cors: z
+    .strictObject({
+      allowOrigins: z.array(z.string().min(1)).default([]),
+    })
+    .default({ allowOrigins: [] }),
+});
+
+/** `tasklane:logs` — every function's and the API's log groups. */
+const logs = z.strictObject({
+  retentionDays: z
+    .int()
+    .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+      message: `must be one of ${LOG_RETENTION_DAYS.join(", ")}`,
+    })
+    .default(14),
+  level: z.enum(["DEBUG", "INFO", "WARN", "ERROR"]).default("INFO"),
+});
+
+/** `tasklane:alarms` — CloudWatch alarms to an SNS topic. */
+const alarms = z.strictObject({
+  /** Subscribe this address to the alarm topic (it must confirm the subscription). */
+  email: z.email().optional(),
+  /** Alarm when the oldest queued message is older than this. */
+  oldestMessageAgeSeconds: z.int().min(60).max(1_209_600).default(600),
+});
+
+/** `tasklane:lambda` — settings every function shares. */
+const lambda = z.strictObject({
+  runtime: z.enum(["nodejs22.x", "nodejs24.x"]).default("nodejs22.x"),
+  architecture: z.enum(["arm64", "x86_64"]).default("arm64"),
+  tracing: z.boolean().default(true),
+});
+
+/** Every `tasklane:*` key of a stack's config. Unknown keys are errors, so typos are caught. */
+export const stackConfigSchema = z
+  .strictObject({
+    /** Team or person answerable for the stack; every resource is tagged with it. */
+    owner: z.string().min(1),
+    queue: queue.default(queue.parse({})),
+    consumer: consumer.default(consumer.parse({})),
+    steps: steps.default(steps.parse({})),
+    producer: producer.default(producer.parse({})),
+    workflow: workflow.default(workflow.parse({})),
+    storage: storage.default(storage.parse({})),
+    api: api.default(api.parse({})),
+    logs: logs.default(logs.parse({})),
+    alarms: alarms.default(alarms.parse({})),
+    lambda: lambda.default(lambda.parse({})),
+  })
+  .superRefine((c, ctx) => {
+    if (c.queue.dlqRetentionSeconds <= c.queue.retentionSeconds) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["queue", "dlqRetentionSeconds"],
+        message:
+          "must be longer than queue.retentionSeconds, or messages expire before anyone sees them",
+      });
+    }
+    if (c.queue.fifo && c.consumer.batchSize > 10) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["consumer", "batchSize"],
+        message: "must be at most 10 for a FIFO queue",
+      });
+    }
+    if (c.consumer.batchSize > 10 && c.consumer.batchingWindowSeconds < 1) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["consumer", "batchingWindowSeconds"],
+        message: "must be at least 1 when batchSize is over 10 (an AWS rule)",
+      });
+    }
+    if (c.api.auth === "jwt" && !c.api.jwt) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["api", "jwt"],
+        message: "is required when api.auth is jwt",
+      });
+    }
+    if (c.producer.inlineInputMaxBytes >= c.queue.maxMessageBytes) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["producer", "inlineInputMaxBytes"],
+        message:
+          "must be smaller than queue.maxMessageBytes so an inline input always fits a message",
+      });
+    }
+  });
+
+export type StackConfig = z.output<typeof stackConfigSchema>;
+export type StackConfigInput = z.input<typeof stackConfigSchema>;
+export const STACK_CONFIG_KEYS = Object.keys(stackConfigSchema.shape) as (keyof StackConfig)[];
