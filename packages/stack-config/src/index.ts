@@ -4,6 +4,20 @@ export {
   workflowStepTimeoutSeconds,
 } from "./derivedSettings.js";
 export { StackConfigError } from "./errors.js";
+export type {
+  FunctionEnvKey,
+  FunctionName,
+  FunctionRole,
+  FunctionSpec,
+} from "./functionCatalog.js";
+export {
+  bundlePaths,
+  FUNCTION_ENV,
+  FUNCTIONS,
+  functionNamed,
+  functionsOf,
+  LAMBDA_HANDLER,
+} from "./functionCatalog.js";
 export type { StackConfigFile, StackRef } from "./parseStackConfig.js";
 export {
   DEV_STACKS,

@@ -1,0 +1,131 @@
+import { createHash } from "node:crypto";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { bundlePaths, type FunctionSpec, LAMBDA_HANDLER } from "@tasklane/stack-config";
+import { build, type Metafile } from "esbuild";
+import { deterministicZip } from "./deterministicZip.js";
+
+/** What the manifest (`dist/bundles.json`) records of each bundle. */
+export interface BundleRecord {
+  name: string;
+  handler: string;
+  /** The zip, relative to the app's `dist/`. */
+  zip: string;
+  /** sha256 of the zip, hex: the release identity of this function. */
+  sha256: string;
+  /** The same digest in base64, as Lambda reports `CodeSha256`. */
+  sha256Base64: string;
+  zipBytes: number;
+  codeBytes: number;
+}
+
+export interface BundleResult extends BundleRecord {
+  /** Every source file esbuild put in the bundle, relative to the repository root. */
+  inputs: string[];
+}
+
+export interface BundleOptions {
+  /** The repository root; bundle paths in the catalog are relative to it. */
+  repoRoot: string;
+  functions: readonly FunctionSpec[];
+}
+
+/**
+ * Bundles each function into `apps/<app>/dist/<name>/index.mjs` (+ source map), zips it
+ * deterministically next to it, and writes the app's `bundles.json`.
+ *
+ * Same sources, same bytes: esbuild's output is deterministic for a given version and input,
+ * paths in the output and source maps are relative, and the zip has fixed metadata.
+ */
+export async function bundleFunctions(options: BundleOptions): Promise<BundleResult[]> {
+  const results: BundleResult[] = [];
+  for (const spec of options.functions) {
+    results.push(await bundleOne(options.repoRoot, spec));
+  }
+  const byApp = new Map<string, BundleResult[]>();
+  for (const [index, result] of results.entries()) {
+    const app = options.functions[index]?.app as string;
+    byApp.set(app, [...(byApp.get(app) ?? []), result]);
+  }
+  for (const [app, appResults] of byApp) {
+    const manifest = join(
+      options.repoRoot,
+      bundlePaths({ app: app as FunctionSpec["app"], name: "" }).manifest,
+    );
+    const records: BundleRecord[] = appResults.map(({ inputs: _inputs, ...record }) => record);
+    await writeFile(manifest, `${JSON.stringify({ bundles: records }, null, 2)}\n`);
+  }
+  return results;
+}
+
+async function bundleOne(repoRoot: string, spec: FunctionSpec): Promise<BundleResult> {
+  const paths = bundlePaths(spec);
+  const outDir = join(repoRoot, paths.dir);
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
+  const outfile = join(outDir, "index.mjs");
+
+  const result = await build({
+    absWorkingDir: repoRoot,
+    entryPoints: [join("apps", spec.app, spec.entry)],
+    outfile,
+    bundle: true,
+    platform: "node",
+    target: "node22",
+    format: "esm",
+    minify: true,
+    // Error classes keep their names in stack traces; ASL matching uses literal names anyway.
+    keepNames: true,
+    sourcemap: "linked",
+    sourcesContent: false,
+    legalComments: "none",
+    // Workspace packages are bundled from their sources, exactly as the tests run them.
+    conditions: ["@tasklane/source"],
+    mainFields: ["module", "main"],
+    // Some CommonJS dependencies call require() for Node built-ins; ESM has no require.
+    banner: {
+      js: "import { createRequire as __tasklaneCreateRequire } from 'node:module'; const require = __tasklaneCreateRequire(import.meta.url);",
+    },
+    metafile: true,
+    logLevel: "warning",
+  });
+
+  const code = await readFile(outfile);
+  const map = await readFile(`${outfile}.map`);
+  const zip = deterministicZip({ "index.mjs": code, "index.mjs.map": map });
+  await writeFile(join(repoRoot, paths.zip), zip);
+  await writeFile(join(outDir, "meta.json"), JSON.stringify(result.metafile));
+
+  const digest = createHash("sha256").update(zip).digest();
+  return {
+    name: spec.name,
+    handler: LAMBDA_HANDLER,
+    zip: relative(join(repoRoot, "apps", spec.app, "dist"), join(repoRoot, paths.zip)),
+    sha256: digest.toString("hex"),
+    sha256Base64: digest.toString("base64"),
+    zipBytes: zip.byteLength,
+    codeBytes: code.byteLength,
+    inputs: inputsOf(result.metafile),
+  };
+}
+
+function inputsOf(metafile: Metafile): string[] {
+  return Object.keys(metafile.inputs).sort();
+}
+
+/** A table of the bundles and their sizes, for the build output. */
+export function formatBundleTable(results: readonly BundleRecord[]): string {
+  const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+  const rows = results.map((r) => [
+    r.name,
+    kib(r.codeBytes),
+    kib(r.zipBytes),
+    r.sha256.slice(0, 12),
+  ]);
+  const header = ["function", "index.mjs", "zip", "sha256"];
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length)),
+  );
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ");
+  return [line(header), ...rows.map(line)].join("\n");
+}

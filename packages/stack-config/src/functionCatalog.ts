@@ -1,0 +1,167 @@
+import { STATE_NAMES } from "@tasklane/shared-task";
+
+/**
+ * The Lambda functions Tasklane deploys: what triggers each, where its code is, and which
+ * environment it reads. The bundler builds from this list, the Pulumi program provisions from it
+ * and the local runtime wires it, so the three cannot disagree on a function.
+ */
+
+/** Environment variables the handlers read; the Pulumi program and the local runtime set them. */
+export const FUNCTION_ENV = {
+  /** Name of the results bucket (task records, attempt ledgers, results, failures). */
+  resultsBucket: "TASKLANE_RESULTS_BUCKET",
+  /** Name of the payloads bucket (large inputs and running states). */
+  payloadsBucket: "TASKLANE_PAYLOADS_BUCKET",
+  /** URL of the tasks queue; a URL ending in `.fifo` makes the producer send FIFO messages. */
+  queueUrl: "TASKLANE_QUEUE_URL",
+  /** ARN of the state machine. */
+  stateMachineArn: "TASKLANE_STATE_MACHINE_ARN",
+  /** Largest request body the producer accepts, in bytes. */
+  maxBodyBytes: "TASKLANE_MAX_BODY_BYTES",
+  /** Inputs larger than this are stored in the payloads bucket, in bytes. */
+  inlineInputMaxBytes: "TASKLANE_INLINE_INPUT_MAX_BYTES",
+} as const;
+
+export type FunctionEnvKey = keyof typeof FUNCTION_ENV;
+
+/** Which stack config section sizes a function (memory, timeout). */
+export type FunctionRole = "api" | "queue" | "step";
+
+export interface FunctionSpec {
+  /** Short name: the bundle folder, and the last part of the physical name. */
+  readonly name: string;
+  readonly app: "producer" | "consumer";
+  /** The handler's source, relative to the app folder; it exports `handler`. */
+  readonly entry: string;
+  readonly description: string;
+  readonly role: FunctionRole;
+  /** HTTP API route keys this function serves (`$default` catches everything else). */
+  readonly routes?: readonly string[];
+  /** The workflow Task state this function implements. */
+  readonly state?: string;
+  /** Environment variables it needs. */
+  readonly env: readonly FunctionEnvKey[];
+}
+
+export const FUNCTIONS = [
+  {
+    name: "ingest",
+    app: "producer",
+    entry: "src/handlers/ingest.ts",
+    description: "Validates submitted tasks, stores large inputs and sends envelopes to SQS.",
+    role: "api",
+    routes: ["POST /tasks", "POST /tasks/batch"],
+    env: ["resultsBucket", "payloadsBucket", "queueUrl", "maxBodyBytes", "inlineInputMaxBytes"],
+  },
+  {
+    name: "status",
+    app: "producer",
+    entry: "src/handlers/status.ts",
+    description: "Answers a task's status and output, and lists recent tasks.",
+    role: "api",
+    routes: ["GET /tasks", "GET /tasks/{id}"],
+    env: ["resultsBucket", "stateMachineArn"],
+  },
+  {
+    name: "cancel",
+    app: "producer",
+    entry: "src/handlers/cancel.ts",
+    description: "Cancels a queued task, or stops a running one.",
+    role: "api",
+    routes: ["DELETE /tasks/{id}"],
+    env: ["resultsBucket", "stateMachineArn"],
+  },
+  {
+    name: "retry",
+    app: "producer",
+    entry: "src/handlers/retry.ts",
+    description: "Runs a failed or cancelled task again as a new generation.",
+    role: "api",
+    routes: ["POST /tasks/{id}/retry"],
+    env: ["resultsBucket", "queueUrl", "stateMachineArn"],
+  },
+  {
+    name: "catalog",
+    app: "producer",
+    entry: "src/handlers/catalog.ts",
+    description:
+      "Lists the task types with their input and output JSON Schemas; answers unknown routes.",
+    role: "api",
+    routes: ["GET /task-types", "$default"],
+    env: [],
+  },
+  {
+    name: "start-executions",
+    app: "consumer",
+    entry: "src/handlers/startExecutions.ts",
+    description: "Reads task envelopes from SQS and starts one execution per task generation.",
+    role: "queue",
+    env: ["resultsBucket", "stateMachineArn"],
+  },
+  {
+    name: "create-task",
+    app: "consumer",
+    entry: "src/handlers/createTask.ts",
+    description: "Workflow step CreateTask: counts the attempt and calls the task's start.",
+    role: "step",
+    state: STATE_NAMES.createTask,
+    env: ["resultsBucket", "payloadsBucket"],
+  },
+  {
+    name: "check-task-status",
+    app: "consumer",
+    entry: "src/handlers/checkTaskStatus.ts",
+    description: "Workflow step CheckTaskStatus: calls the task's poll.",
+    role: "step",
+    state: STATE_NAMES.checkTaskStatus,
+    env: ["resultsBucket", "payloadsBucket"],
+  },
+  {
+    name: "task-completed",
+    app: "consumer",
+    entry: "src/handlers/taskCompleted.ts",
+    description: "Workflow step TaskCompleted: writes the result record.",
+    role: "step",
+    state: STATE_NAMES.taskCompleted,
+    env: ["resultsBucket", "payloadsBucket"],
+  },
+  {
+    name: "mark-failed",
+    app: "consumer",
+    entry: "src/handlers/markFailed.ts",
+    description: "Workflow step MarkFailed: writes the failure record.",
+    role: "step",
+    state: STATE_NAMES.markFailed,
+    env: ["resultsBucket", "payloadsBucket"],
+  },
+] as const satisfies readonly FunctionSpec[];
+
+export type FunctionName = (typeof FUNCTIONS)[number]["name"];
+
+/** Functions of one app, in catalog order. */
+export function functionsOf(app: FunctionSpec["app"]): FunctionSpec[] {
+  return FUNCTIONS.filter((f) => f.app === app);
+}
+
+/** A function by name. */
+export function functionNamed(name: FunctionName): FunctionSpec {
+  const spec = FUNCTIONS.find((f) => f.name === name);
+  if (!spec) throw new Error(`no function named ${name}`);
+  return spec;
+}
+
+/** Where the bundler writes a function's artifact, relative to the repository root. */
+export function bundlePaths(spec: Pick<FunctionSpec, "app" | "name">) {
+  const dist = `apps/${spec.app}/dist`;
+  return {
+    /** The folder Lambda unpacks: `index.mjs` and its source map. */
+    dir: `${dist}/${spec.name}`,
+    /** The deterministic zip that is deployed and promoted. */
+    zip: `${dist}/${spec.name}.zip`,
+    /** The app's manifest: every bundle's sha256 and size. */
+    manifest: `${dist}/bundles.json`,
+  };
+}
+
+/** The Lambda handler setting of every bundle. */
+export const LAMBDA_HANDLER = "index.handler";
