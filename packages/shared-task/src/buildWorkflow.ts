@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import {
   ERROR_NAMES,
   LAMBDA_SERVICE_ERRORS,

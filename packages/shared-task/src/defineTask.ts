@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { TaskDefinitionError } from "./errors.js";
 import type { JsonValue } from "./json.js";
 
@@ -18,9 +18,11 @@ export interface TaskContext {
   /** 1 for a task's first run; a retry of a failed or cancelled task increments it. */
   readonly generation: number;
   /**
-   * 1 for the first call of `start`, 2 for its first retry, and so on; `poll` sees the attempt
-   * whose `start` it continues. Counted in a ledger the step keeps in S3, so it is the same on
-   * AWS and locally (the local Step Functions runtime has no `$$.State.RetryCount`).
+   * 1 for the first call of `start`, 2 for its first retry, and so on over the task's whole
+   * life: the first attempt of a retried task (its next generation) continues the count. `poll`
+   * sees the attempt whose `start` it continues. Counted in a ledger the step keeps in S3, so it
+   * is the same on AWS and locally (the local Step Functions runtime has no
+   * `$$.State.RetryCount`).
    */
   readonly attempt: number;
   /** Polls completed before this call: 0 in `start` and in the first `poll`. */

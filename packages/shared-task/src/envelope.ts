@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ENVELOPE_VERSION } from "./constants.js";
 import { EnvelopeError } from "./errors.js";
 import { describeIssues, fieldIssues } from "./fieldIssues.js";

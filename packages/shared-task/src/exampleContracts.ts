@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { defineTaskContract } from "./defineTask.js";
 
 /** Longest text `word-count` accepts: 1 MiB of UTF-16 code units. */

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import type { FieldIssue } from "./errors.js";
 
 /** Turns zod issues into `{ path, message }` pairs, with the path written `input.items[2].name`. */

@@ -79,6 +79,7 @@ export {
 } from "./payload.js";
 export type {
   AttemptLedger,
+  CancellationRecord,
   FailureRecord,
   ResultRecord,
   TaskErrorInfo,
@@ -86,6 +87,7 @@ export type {
 } from "./records.js";
 export {
   attemptLedgerSchema,
+  cancellationRecordSchema,
   failureRecordSchema,
   resultRecordSchema,
   taskErrorSchema,

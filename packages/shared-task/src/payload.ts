@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { INLINE_PAYLOAD_MAX_BYTES } from "./constants.js";
 import { PayloadError } from "./errors.js";
 import { type JsonValue, jsonByteLength } from "./json.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { FINGERPRINT_PATTERN } from "./fingerprint.js";
 import { payloadSchema } from "./payload.js";
 import { isTaskId } from "./taskIds.js";
@@ -11,8 +11,9 @@ export const taskErrorSchema = z.object({ name: z.string(), message: z.string() 
 export type TaskErrorInfo = z.infer<typeof taskErrorSchema>;
 
 /**
- * `results/tasks/{id}.json`: what the producer knows about a task. Only the producer writes it
- * (create, cancel, retry); the running state comes from the execution and the run records.
+ * `results/tasks/{id}.json`: what the producer knows about a task. Only submission and retry
+ * write it; cancellation and everything the workflow learns live in objects of their own, so no
+ * two writers ever share an object.
  */
 export const taskRecordSchema = z.object({
   v: z.literal(1),
@@ -28,20 +29,26 @@ export const taskRecordSchema = z.object({
   /** Set when a client sent an `Idempotency-Key`; the id is derived from it and the caller. */
   idempotencyKey: z.string().optional(),
   caller: z.string().optional(),
-  /** Set once the envelope of the current generation is in SQS. */
+  /**
+   * Set once the current generation's envelope is in SQS, for submissions with an
+   * `Idempotency-Key`: a replay of the key then knows whether it must send the envelope again.
+   */
   enqueuedAt: timestamp.optional(),
-  /** Set when the current generation was cancelled; cleared by a retry. */
-  cancelledAt: timestamp.optional(),
+  messageId: z.string().optional(),
 });
 export type TaskRecord = z.infer<typeof taskRecordSchema>;
 
 /**
- * `results/runs/{id}/g{n}/attempts.json`: how many times `start` ran for one generation. The
- * step increments it before calling `start`; Step Functions runs one attempt at a time per
- * execution, so a read-then-write never races.
+ * `results/runs/{id}/g{n}/attempts.json`: how many times `start` ran. The step increments it
+ * before calling `start`; Step Functions runs one attempt at a time per execution, and a task
+ * has one live generation at a time, so a read-then-write never races.
  */
 export const attemptLedgerSchema = z.object({
+  /** Calls of `start` over the task's whole life: a retried task continues from its last count. */
   attempts: z.int().min(0),
+  /** Calls of `start` in this generation: what the state machine's retries count. */
+  generationAttempts: z.int().min(0),
+  /** When this generation's first attempt began; its deadline counts from here. */
   firstStartedAt: timestamp,
   lastStartedAt: timestamp,
   lastError: taskErrorSchema.optional(),
@@ -70,3 +77,15 @@ export const failureRecordSchema = z.object({
   error: taskErrorSchema,
 });
 export type FailureRecord = z.infer<typeof failureRecordSchema>;
+
+/**
+ * `results/runs/{id}/g{n}/cancel.json`, written by `DELETE /tasks/{id}`. The consumer skips a
+ * generation that has one; its presence is the whole signal.
+ */
+export const cancellationRecordSchema = z.object({
+  id: taskId,
+  generation: z.int().min(1),
+  cancelledAt: timestamp,
+  cancelledBy: z.string().optional(),
+});
+export type CancellationRecord = z.infer<typeof cancellationRecordSchema>;

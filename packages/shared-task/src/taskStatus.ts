@@ -1,6 +1,7 @@
 import type { Payload } from "./payload.js";
 import type {
   AttemptLedger,
+  CancellationRecord,
   FailureRecord,
   ResultRecord,
   TaskErrorInfo,
@@ -59,6 +60,7 @@ export interface TaskFacts {
   ledger?: AttemptLedger | undefined;
   result?: ResultRecord | undefined;
   failure?: FailureRecord | undefined;
+  cancellation?: CancellationRecord | undefined;
 }
 
 /**
@@ -66,10 +68,11 @@ export interface TaskFacts {
  * Functions says about the execution, and the records the workflow wrote.
  *
  * The workflow's own records win (they are written just before the execution ends); then the
- * execution; a task with no execution yet is `queued`, or `cancelled` if cancelled while queued.
+ * execution; a task with no execution yet is `queued`, or `cancelled` once a cancellation
+ * marker exists for its generation.
  */
 export function deriveTaskView(facts: TaskFacts): TaskView {
-  const { record, execution, ledger, result, failure } = facts;
+  const { record, execution, ledger, result, failure, cancellation } = facts;
   const base = {
     id: record.id,
     type: record.type,
@@ -145,13 +148,13 @@ export function deriveTaskView(facts: TaskFacts): TaskView {
         };
     }
   }
-  if (record.cancelledAt) {
+  if (cancellation) {
     return {
       ...base,
       status: "cancelled",
       attempts,
-      finishedAt: record.cancelledAt,
-      updatedAt: latest(record.updatedAt, record.cancelledAt),
+      finishedAt: cancellation.cancelledAt,
+      updatedAt: latest(record.updatedAt, cancellation.cancelledAt),
     };
   }
   return { ...base, status: "queued", attempts, updatedAt: record.updatedAt };

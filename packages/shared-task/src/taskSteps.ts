@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { classifyError, describeError } from "./classifyError.js";
 import { INLINE_PAYLOAD_MAX_BYTES, STATE_NAMES } from "./constants.js";
 import type { AnyTaskDefinition, StepResult, TaskContext } from "./defineTask.js";
@@ -111,19 +111,35 @@ export function createTaskSteps(options: TaskStepsOptions): TaskSteps {
     return raw === undefined ? undefined : attemptLedgerSchema.parse(raw);
   }
 
-  /** Counts one more call of `start`; the only source of attempt numbers, here and on AWS. */
+  /**
+   * Counts one more call of `start`; the only source of attempt numbers, here and on AWS. The
+   * first attempt of a retried task's new generation continues from the previous generation's
+   * count, so `ctx.attempt` numbers every `start` in the task's life.
+   */
   async function beginAttempt(task: TaskEnvelope): Promise<AttemptLedger> {
-    const previous = await readLedger(task);
+    const current = await readLedger(task);
+    const before =
+      current?.attempts ?? (task.generation > 1 ? await earlierGenerationTotal(task) : 0);
     const at = now().toISOString();
     const ledger: AttemptLedger = {
-      attempts: (previous?.attempts ?? 0) + 1,
-      firstStartedAt: previous?.firstStartedAt ?? at,
+      attempts: before + 1,
+      generationAttempts: (current?.generationAttempts ?? 0) + 1,
+      firstStartedAt: current?.firstStartedAt ?? at,
       lastStartedAt: at,
       // Kept so the status API can say why the attempt now running is a retry.
-      ...(previous?.lastError ? { lastError: previous.lastError } : {}),
+      ...(current?.lastError ? { lastError: current.lastError } : {}),
     };
     await writeJson(store, results(s3Keys.attempts(task.id, task.generation)), ledger);
     return ledger;
+  }
+
+  /** The task-wide attempt count of the latest earlier generation that ran at all. */
+  async function earlierGenerationTotal(task: TaskEnvelope): Promise<number> {
+    for (let generation = task.generation - 1; generation >= 1; generation--) {
+      const raw = await readJson(store, results(s3Keys.attempts(task.id, generation)));
+      if (raw !== undefined) return attemptLedgerSchema.parse(raw).attempts;
+    }
+    return 0;
   }
 
   async function recordAttemptError(task: TaskEnvelope, ledger: AttemptLedger, error: unknown) {

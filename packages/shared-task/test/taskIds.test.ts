@@ -121,11 +121,33 @@ describe("s3Keys", () => {
     expect(s3Keys.output(id, 2)).toBe(`runs/${id}/g2/output.json`);
     expect(s3Keys.result(id, 2)).toBe(`runs/${id}/g2/result.json`);
     expect(s3Keys.failure(id, 2)).toBe(`runs/${id}/g2/failure.json`);
+    expect(s3Keys.cancellation(id, 2)).toBe(`runs/${id}/g2/cancel.json`);
   });
 
   it("refuses anything but a task id, so a key can never leave its prefix", () => {
     expect(() => s3Keys.taskRecord("../secrets")).toThrow("not a task id");
     expect(() => s3Keys.result(id, 0)).toThrow("not a generation");
+  });
+
+  it("orders the created index by time, whatever kind of id the task has", () => {
+    const v5 = "f0000000-0000-5000-8000-000000000000";
+    const early = s3Keys.createdIndex("2026-11-25T10:00:00.000Z", v5);
+    const late = s3Keys.createdIndex("2026-11-25T10:00:00.001Z", id);
+
+    expect([late, early].sort()).toEqual([early, late]);
+    expect(s3Keys.parseCreatedIndexKey(early)).toEqual({
+      createdAt: "2026-11-25T10:00:00.000Z",
+      taskId: v5,
+    });
+  });
+
+  it("starts a listing of the created index just before the given time", () => {
+    const start = s3Keys.createdIndexStartAfter(new Date("2026-11-25T10:00:00.000Z"));
+    const atTheTime = s3Keys.createdIndex("2026-11-25T10:00:00.000Z", id);
+    const justBefore = s3Keys.createdIndex("2026-11-25T09:59:59.998Z", id);
+
+    expect(start < atTheTime).toBe(true);
+    expect(start > justBefore).toBe(true);
   });
 
   it("reads the task id back from a record key", () => {

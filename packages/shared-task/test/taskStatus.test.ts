@@ -26,6 +26,7 @@ const running: ExecutionSummary = {
 
 const ledger = {
   attempts: 2,
+  generationAttempts: 2,
   firstStartedAt: "2026-11-25T10:00:01.100Z",
   lastStartedAt: "2026-11-25T10:00:03.000Z",
   lastError: { name: "TaskRetryableError", message: "try again" },
@@ -37,7 +38,10 @@ describe("deriveTaskView", () => {
   });
 
   it("is cancelled when cancelled before any execution started", () => {
-    const view = deriveTaskView({ record: { ...record, cancelledAt: "2026-11-25T10:00:02.000Z" } });
+    const view = deriveTaskView({
+      record,
+      cancellation: { id: record.id, generation: 1, cancelledAt: "2026-11-25T10:00:02.000Z" },
+    });
 
     expect(view).toMatchObject({ status: "cancelled", finishedAt: "2026-11-25T10:00:02.000Z" });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import {
   type AnyTaskDefinition,
   defineTask,
@@ -58,13 +58,21 @@ describe("CreateTask", () => {
     expect(ledger).toMatchObject({ attempts: 3, lastError: { name: "TaskRetryableError" } });
   });
 
-  it("counts each generation's attempts apart", async () => {
-    const { steps } = stepsWith();
-    const first = envelopeFor("flaky", { failures: 1 });
-    await expect(steps.createTask({ task: first })).rejects.toThrow();
+  it("continues the count in a retried task's next generation, so flaky can succeed there", async () => {
+    const { steps, store } = stepsWith();
+    const first = envelopeFor("flaky", { failures: 2 });
+    await expect(steps.createTask({ task: first })).rejects.toThrow("attempt 1");
+    await expect(steps.createTask({ task: first })).rejects.toThrow("attempt 2");
 
     const retried = { ...first, generation: 2 };
-    await expect(steps.createTask({ task: retried })).rejects.toThrow("attempt 1");
+    const outcome = await steps.createTask({ task: retried });
+
+    expect(outcome).toMatchObject({ status: "succeeded", attempt: 3 });
+    const ledger = JSON.parse(
+      (await store.getText({ bucket: BUCKETS.results, key: s3Keys.attempts(first.id, 2) })) ?? "",
+    );
+    expect(ledger).toMatchObject({ attempts: 3, generationAttempts: 1 });
+    expect(ledger).not.toHaveProperty("lastError");
   });
 
   it("reads an input stored in S3 and stores a large output in the results bucket", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { defineTask, defineTaskContract, ERROR_NAMES, readJson, s3Keys } from "../src/index.js";
 import { exampleTasks } from "../src/tasks.js";
 import { BUCKETS } from "./helpers/factories.js";
