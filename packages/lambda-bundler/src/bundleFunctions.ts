@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { bundlePaths, type FunctionSpec, LAMBDA_HANDLER } from "@tasklane/stack-config";
-import { build, type Metafile } from "esbuild";
+import { type BuildOptions, build, type Metafile } from "esbuild";
 import { deterministicZip } from "./deterministicZip.js";
 
 /** What the manifest (`dist/bundles.json`) records of each bundle. */
@@ -25,47 +25,23 @@ export interface BundleResult extends BundleRecord {
 }
 
 export interface BundleOptions {
-  /** The repository root; bundle paths in the catalog are relative to it. */
+  /** The repository root; sources and bundle paths in the catalog are relative to it. */
   repoRoot: string;
   functions: readonly FunctionSpec[];
+  /** Where the `apps/<app>/dist` folders go; the repository root unless given (tests build elsewhere). */
+  outRoot?: string;
 }
 
 /**
- * Bundles each function into `apps/<app>/dist/<name>/index.mjs` (+ source map), zips it
- * deterministically next to it, and writes the app's `bundles.json`.
- *
- * Same sources, same bytes: esbuild's output is deterministic for a given version and input,
- * paths in the output and source maps are relative, and the zip has fixed metadata.
+ * The esbuild settings of a function's bundle: one minified ESM file for Node 22+, with every
+ * dependency (the AWS SDK v3 included) inside, and a linked source map.
  */
-export async function bundleFunctions(options: BundleOptions): Promise<BundleResult[]> {
-  const results: BundleResult[] = [];
-  for (const spec of options.functions) {
-    results.push(await bundleOne(options.repoRoot, spec));
-  }
-  const byApp = new Map<string, BundleResult[]>();
-  for (const [index, result] of results.entries()) {
-    const app = options.functions[index]?.app as string;
-    byApp.set(app, [...(byApp.get(app) ?? []), result]);
-  }
-  for (const [app, appResults] of byApp) {
-    const manifest = join(
-      options.repoRoot,
-      bundlePaths({ app: app as FunctionSpec["app"], name: "" }).manifest,
-    );
-    const records: BundleRecord[] = appResults.map(({ inputs: _inputs, ...record }) => record);
-    await writeFile(manifest, `${JSON.stringify({ bundles: records }, null, 2)}\n`);
-  }
-  return results;
-}
-
-async function bundleOne(repoRoot: string, spec: FunctionSpec): Promise<BundleResult> {
-  const paths = bundlePaths(spec);
-  const outDir = join(repoRoot, paths.dir);
-  await rm(outDir, { recursive: true, force: true });
-  await mkdir(outDir, { recursive: true });
-  const outfile = join(outDir, "index.mjs");
-
-  const result = await build({
+export function esbuildOptionsFor(
+  repoRoot: string,
+  spec: FunctionSpec,
+  outfile: string,
+): BuildOptions {
+  return {
     absWorkingDir: repoRoot,
     entryPoints: [join("apps", spec.app, spec.entry)],
     outfile,
@@ -88,24 +64,74 @@ async function bundleOne(repoRoot: string, spec: FunctionSpec): Promise<BundleRe
     },
     metafile: true,
     logLevel: "warning",
-  });
+  };
+}
 
-  const code = await readFile(outfile);
-  const map = await readFile(`${outfile}.map`);
+/**
+ * Bundles each function into `apps/<app>/dist/<name>/index.mjs` (+ source map), zips it
+ * deterministically next to it, and writes the app's `bundles.json`.
+ *
+ * Same sources, same bytes: esbuild's output is deterministic for a given version and input,
+ * paths in the output and source maps are relative, and the zip has fixed metadata.
+ */
+export async function bundleFunctions(options: BundleOptions): Promise<BundleResult[]> {
+  const outRoot = options.outRoot ?? options.repoRoot;
+  const results: BundleResult[] = [];
+  for (const spec of options.functions) {
+    results.push(await bundleOne(options.repoRoot, outRoot, spec));
+  }
+  const byApp = new Map<string, BundleResult[]>();
+  for (const [index, result] of results.entries()) {
+    const app = options.functions[index]?.app as string;
+    byApp.set(app, [...(byApp.get(app) ?? []), result]);
+  }
+  for (const [app, appResults] of byApp) {
+    const manifest = join(
+      outRoot,
+      bundlePaths({ app: app as FunctionSpec["app"], name: "" }).manifest,
+    );
+    const records: BundleRecord[] = appResults.map(({ inputs: _inputs, ...record }) => record);
+    await writeFile(manifest, `${JSON.stringify({ bundles: records }, null, 2)}\n`);
+  }
+  return results;
+}
+
+async function bundleOne(
+  repoRoot: string,
+  outRoot: string,
+  spec: FunctionSpec,
+): Promise<BundleResult> {
+  const paths = bundlePaths(spec);
+  const outDir = join(outRoot, paths.dir);
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
+  // esbuild always lays the bundle out for its place in the repository: the source map names
+  // the sources relative to the bundle, so building for another folder would change the bytes.
+  const inRepoFile = join(repoRoot, paths.dir, "index.mjs");
+  const result = await build({ ...esbuildOptionsFor(repoRoot, spec, inRepoFile), write: false });
+  const fileOf = (suffix: string) => {
+    const file = result.outputFiles?.find((f) => f.path === `${inRepoFile}${suffix}`);
+    if (!file) throw new Error(`esbuild produced no ${inRepoFile}${suffix}`);
+    return file.contents;
+  };
+  const code = fileOf("");
+  const map = fileOf(".map");
+  await writeFile(join(outDir, "index.mjs"), code);
+  await writeFile(join(outDir, "index.mjs.map"), map);
   const zip = deterministicZip({ "index.mjs": code, "index.mjs.map": map });
-  await writeFile(join(repoRoot, paths.zip), zip);
+  await writeFile(join(outRoot, paths.zip), zip);
   await writeFile(join(outDir, "meta.json"), JSON.stringify(result.metafile));
 
   const digest = createHash("sha256").update(zip).digest();
   return {
     name: spec.name,
     handler: LAMBDA_HANDLER,
-    zip: relative(join(repoRoot, "apps", spec.app, "dist"), join(repoRoot, paths.zip)),
+    zip: relative(join(outRoot, "apps", spec.app, "dist"), join(outRoot, paths.zip)),
     sha256: digest.toString("hex"),
     sha256Base64: digest.toString("base64"),
     zipBytes: zip.byteLength,
     codeBytes: code.byteLength,
-    inputs: inputsOf(result.metafile),
+    inputs: inputsOf(result.metafile as Metafile),
   };
 }
 
