@@ -1,0 +1,20 @@
+export type {
+  AcceptedTask,
+  BatchItemResult,
+  BatchResult,
+  ProblemDetails,
+  TaskList,
+  TaskResource,
+  TaskStatus,
+  TaskTypeDescription,
+} from "./apiTypes.js";
+export { TERMINAL_STATUSES } from "./apiTypes.js";
+export { createRequestSigner, regionOfApiUrl, type SigV4Options } from "./signRequest.js";
+export {
+  createTasklaneClient,
+  type ListTasksQuery,
+  TasklaneApiError,
+  type TasklaneClient,
+  type TasklaneClientOptions,
+  type WaitOptions,
+} from "./tasklaneClient.js";

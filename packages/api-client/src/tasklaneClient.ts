@@ -1,0 +1,185 @@
+import {
+  type AcceptedTask,
+  type BatchResult,
+  type ProblemDetails,
+  type TaskList,
+  type TaskResource,
+  type TaskStatus,
+  type TaskTypeDescription,
+  TERMINAL_STATUSES,
+} from "./apiTypes.js";
+import { createRequestSigner, type SigV4Options } from "./signRequest.js";
+
+/** The API answered with an error; `problem` holds its RFC 9457 details when it sent them. */
+export class TasklaneApiError extends Error {
+  override name = "TasklaneApiError";
+  constructor(
+    readonly status: number,
+    readonly problem: ProblemDetails | undefined,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface TasklaneClientOptions {
+  /** The API's base URL, such as `http://localhost:3000` or a stack's `apiUrl` output. */
+  apiUrl: string;
+  /** Sign every request with SigV4, as a stack with IAM auth requires. */
+  sigv4?: SigV4Options;
+  /** Sent as `x-correlation-id`; the API uses it in its logs and the task's envelope. */
+  correlationId?: string;
+  fetch?: typeof fetch;
+}
+
+export interface ListTasksQuery {
+  status?: TaskStatus | TaskStatus[];
+  /** An ISO 8601 timestamp or an age like `15m`, `1h`, `7d`. */
+  since?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface WaitOptions {
+  timeoutMs?: number;
+  intervalMs?: number;
+  signal?: AbortSignal;
+  /** Called with each state read while waiting. */
+  onUpdate?: (task: TaskResource) => void;
+}
+
+/**
+ * A client for the Tasklane API. Every method throws `TasklaneApiError` for a non-2xx answer.
+ *
+ * @example
+ * ```ts
+ * const api = createTasklaneClient({ apiUrl: outputs.apiUrl, sigv4: {} });
+ * const { id } = await api.submitTask({ type: "echo", input: { hello: "world" } });
+ * const task = await api.waitForTask(id, { timeoutMs: 60_000 });
+ * ```
+ */
+export function createTasklaneClient(options: TasklaneClientOptions) {
+  const base = new URL(options.apiUrl.endsWith("/") ? options.apiUrl : `${options.apiUrl}/`);
+  const doFetch = options.fetch ?? fetch;
+  const sign = options.sigv4 ? createRequestSigner(base, options.sigv4) : undefined;
+
+  async function request<T>(
+    method: string,
+    path: string,
+    init: { body?: unknown; query?: Record<string, string>; headers?: Record<string, string> } = {},
+  ): Promise<{ status: number; headers: Headers; body: T }> {
+    const url = new URL(path.replace(/^\//, ""), base);
+    for (const [key, value] of Object.entries(init.query ?? {})) url.searchParams.set(key, value);
+    const body = init.body === undefined ? undefined : JSON.stringify(init.body);
+    let headers: Record<string, string> = {
+      accept: "application/json, application/problem+json",
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+      ...(options.correlationId ? { "x-correlation-id": options.correlationId } : {}),
+      ...init.headers,
+    };
+    if (sign)
+      headers = await sign({ method, url, headers, ...(body === undefined ? {} : { body }) });
+    const response = await doFetch(url, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body }),
+    });
+    const text = await response.text();
+    const parsed = text ? (JSON.parse(text) as unknown) : undefined;
+    if (!response.ok) {
+      const problem = parsed && typeof parsed === "object" ? (parsed as ProblemDetails) : undefined;
+      throw new TasklaneApiError(
+        response.status,
+        problem,
+        problem?.detail ?? `${method} ${url.pathname} answered ${response.status}`,
+      );
+    }
+    return { status: response.status, headers: response.headers, body: parsed as T };
+  }
+
+  const client = {
+    async submitTask(
+      task: { type: string; input?: unknown },
+      opts: { idempotencyKey?: string } = {},
+    ): Promise<AcceptedTask & { replayed: boolean }> {
+      const response = await request<AcceptedTask>("POST", "/tasks", {
+        body: task,
+        ...(opts.idempotencyKey ? { headers: { "idempotency-key": opts.idempotencyKey } } : {}),
+      });
+      return { ...response.body, replayed: response.headers.get("idempotent-replayed") === "true" };
+    },
+
+    /** Submits up to 100 tasks; rejected items come back with their own errors. */
+    async submitBatch(
+      tasks: readonly { type: string; input?: unknown; idempotencyKey?: string }[],
+    ): Promise<BatchResult> {
+      try {
+        return (await request<BatchResult>("POST", "/tasks/batch", { body: { tasks } })).body;
+      } catch (error) {
+        // When every item is rejected the API answers 4xx with the per-item results.
+        const problem = (error as TasklaneApiError).problem as Partial<BatchResult> | undefined;
+        if (problem && Array.isArray(problem.results)) return problem as BatchResult;
+        throw error;
+      }
+    },
+
+    async getTask(id: string): Promise<TaskResource> {
+      return (await request<TaskResource>("GET", `/tasks/${encodeURIComponent(id)}`)).body;
+    },
+
+    async listTasks(query: ListTasksQuery = {}): Promise<TaskList> {
+      const params: Record<string, string> = {};
+      if (query.status) params.status = [query.status].flat().join(",");
+      if (query.since) params.since = query.since;
+      if (query.limit) params.limit = String(query.limit);
+      if (query.cursor) params.cursor = query.cursor;
+      return (await request<TaskList>("GET", "/tasks", { query: params })).body;
+    },
+
+    async cancelTask(id: string): Promise<TaskResource> {
+      return (await request<TaskResource>("DELETE", `/tasks/${encodeURIComponent(id)}`)).body;
+    },
+
+    async retryTask(id: string): Promise<AcceptedTask> {
+      return (await request<AcceptedTask>("POST", `/tasks/${encodeURIComponent(id)}/retry`)).body;
+    },
+
+    async listTaskTypes(): Promise<TaskTypeDescription[]> {
+      return (await request<{ types: TaskTypeDescription[] }>("GET", "/task-types")).body.types;
+    },
+
+    /** Polls until the task is succeeded, failed or cancelled, and returns it. */
+    async waitForTask(id: string, opts: WaitOptions = {}): Promise<TaskResource> {
+      const deadline = Date.now() + (opts.timeoutMs ?? 5 * 60_000);
+      const interval = opts.intervalMs ?? 500;
+      for (;;) {
+        const task = await client.getTask(id);
+        opts.onUpdate?.(task);
+        if (TERMINAL_STATUSES.includes(task.status)) return task;
+        if (Date.now() + interval > deadline) {
+          throw new Error(
+            `task ${id} is still ${task.status} after ${opts.timeoutMs ?? 300_000} ms`,
+          );
+        }
+        await sleep(interval, opts.signal);
+      }
+    },
+  };
+  return client;
+}
+
+export type TasklaneClient = ReturnType<typeof createTasklaneClient>;
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason ?? new Error("aborted"));
+      },
+      { once: true },
+    );
+  });
+}

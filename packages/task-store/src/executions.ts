@@ -1,0 +1,86 @@
+import {
+  DescribeExecutionCommand,
+  ExecutionDoesNotExist,
+  type SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from "@aws-sdk/client-sfn";
+import type { ExecutionStatus, ExecutionSummary } from "@tasklane/shared-task";
+
+/**
+ * The ARN of an execution of a state machine, which Step Functions derives the same way:
+ * `arn:aws:states:<region>:<account>:execution:<machine>:<name>`.
+ */
+export function executionArnFor(stateMachineArn: string, name: string): string {
+  const marker = ":stateMachine:";
+  const at = stateMachineArn.indexOf(marker);
+  if (at < 0) throw new Error(`not a state machine ARN: ${stateMachineArn}`);
+  return `${stateMachineArn.slice(0, at)}:execution:${stateMachineArn.slice(at + marker.length)}:${name}`;
+}
+
+function isMissing(error: unknown): boolean {
+  return (
+    error instanceof ExecutionDoesNotExist ||
+    (error as { name?: string }).name === "ExecutionDoesNotExist"
+  );
+}
+
+/** The execution's status, or `undefined` when it does not exist (not started yet). */
+export async function describeExecution(
+  sfn: SFNClient,
+  executionArn: string,
+): Promise<ExecutionSummary | undefined> {
+  try {
+    const out = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    return {
+      status: out.status as ExecutionStatus,
+      startDate: out.startDate ?? new Date(0),
+      stopDate: out.stopDate,
+      error: out.error,
+      cause: out.cause,
+    };
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+    throw error;
+  }
+}
+
+export type StartOutcome = "started" | "already-exists";
+
+/**
+ * Starts an execution under a deterministic name. `ExecutionAlreadyExists` is not an error here:
+ * it is how a duplicate delivery of the same task generation is recognised and absorbed.
+ */
+export async function startExecution(
+  sfn: SFNClient,
+  stateMachineArn: string,
+  name: string,
+  input: unknown,
+): Promise<StartOutcome> {
+  try {
+    await sfn.send(
+      new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }),
+    );
+    return "started";
+  } catch (error) {
+    if ((error as { name?: string }).name === "ExecutionAlreadyExists") return "already-exists";
+    throw error;
+  }
+}
+
+/** Stops a running execution; `false` when it does not exist or has already ended. */
+export async function stopExecution(
+  sfn: SFNClient,
+  executionArn: string,
+  reason: { error: string; cause: string },
+): Promise<boolean> {
+  try {
+    await sfn.send(
+      new StopExecutionCommand({ executionArn, error: reason.error, cause: reason.cause }),
+    );
+    return true;
+  } catch (error) {
+    if (isMissing(error)) return false;
+    throw error;
+  }
+}

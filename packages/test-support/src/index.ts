@@ -1,0 +1,1 @@
+export { type AwsEmulators, type EmulatorOptions, startAwsEmulators } from "./startAwsEmulators.js";
