@@ -1,0 +1,68 @@
+import {
+  BatchProcessor,
+  EventType,
+  processPartialResponse,
+  SqsFifoPartialProcessorAsync,
+} from "@aws-lambda-powertools/batch";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { S3Client } from "@aws-sdk/client-s3";
+import { SFNClient } from "@aws-sdk/client-sfn";
+import { TaskStore } from "@tasklane/task-store";
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import { requireEnv } from "../settings.js";
+import { startTaskExecution } from "../startTaskExecution.js";
+
+const logger = new Logger({ serviceName: "tasklane-start-executions" });
+const metrics = new Metrics({ namespace: "Tasklane", serviceName: "tasklane-start-executions" });
+const deps = {
+  sfn: new SFNClient({}),
+  store: new TaskStore(new S3Client({}), { payloads: "", results: requireEnv("resultsBucket") }),
+  stateMachineArn: requireEnv("stateMachineArn"),
+};
+const standardProcessor = new BatchProcessor(EventType.SQS);
+// FIFO: a failure holds back the rest of its message group only, so other groups keep flowing.
+const fifoProcessor = new SqsFifoPartialProcessorAsync();
+
+async function recordHandler(record: SQSRecord): Promise<void> {
+  try {
+    const result = await startTaskExecution(deps, record.body);
+    const { id, type, generation } = result.envelope;
+    logger.info(`execution ${result.outcome}`, {
+      correlation_id: result.envelope.correlationId,
+      taskId: id,
+      type,
+      generation,
+      messageId: record.messageId,
+    });
+    if (result.outcome === "started") metrics.addMetric("TasksStarted", MetricUnit.Count, 1);
+    if (result.outcome === "duplicate")
+      metrics.addMetric("DuplicateDeliveries", MetricUnit.Count, 1);
+  } catch (error) {
+    logger.warn("message not processed; SQS will redeliver it, then move it to the DLQ", {
+      messageId: record.messageId,
+      receiveCount: record.attributes.ApproximateReceiveCount,
+      error: error as Error,
+    });
+    throw error;
+  }
+}
+
+/**
+ * The SQS event source mapping's target: starts one execution per message and reports each
+ * failed message (ReportBatchItemFailures), so only those are redelivered.
+ */
+export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  logger.addContext(context);
+  const fifo = event.Records[0]?.eventSourceARN.endsWith(".fifo") ?? false;
+  try {
+    return fifo
+      ? await processPartialResponse(event, recordHandler, fifoProcessor, {
+          context,
+          skipGroupOnError: true,
+        })
+      : await processPartialResponse(event, recordHandler, standardProcessor, { context });
+  } finally {
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  }
+};

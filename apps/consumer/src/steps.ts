@@ -1,0 +1,77 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { S3Client } from "@aws-sdk/client-s3";
+import { ERROR_NAMES } from "@tasklane/shared-task";
+import { createTaskSteps, type TaskSteps } from "@tasklane/shared-task/steps";
+import { S3BlobStore } from "@tasklane/task-store";
+import type { Context } from "aws-lambda";
+import { requireEnv } from "./settings.js";
+import { taskDefinitions } from "./taskDefinitions.js";
+
+/** The step cores over S3, as every step function builds them at cold start. */
+export function stepsFromEnvironment(): TaskSteps {
+  return createTaskSteps({
+    tasks: taskDefinitions,
+    store: new S3BlobStore(new S3Client({})),
+    buckets: { payloads: requireEnv("payloadsBucket"), results: requireEnv("resultsBucket") },
+  });
+}
+
+interface TaskRef {
+  id?: string;
+  type?: string;
+  generation?: number;
+  correlationId?: string;
+  createdAt?: string;
+}
+
+/**
+ * A Lambda handler for one workflow step: logs with the task id as correlation id, records the
+ * step's metrics, and rethrows errors unchanged, since their `name` is what the state machine's
+ * `Retry` and `Catch` match.
+ */
+export function createStepHandler<Result>(
+  service: string,
+  run: (event: unknown) => Promise<Result>,
+  measure: (result: Result, task: TaskRef, metrics: Metrics) => void = () => undefined,
+) {
+  const logger = new Logger({ serviceName: service });
+  const metrics = new Metrics({ namespace: "Tasklane", serviceName: service });
+  return async (event: unknown, context: Context): Promise<Result> => {
+    logger.addContext(context);
+    const task = ((event as { task?: TaskRef })?.task ?? {}) as TaskRef;
+    logger.appendKeys({
+      correlation_id: task.id ?? "unknown",
+      taskId: task.id,
+      type: task.type,
+      generation: task.generation,
+    });
+    try {
+      const result = await run(event);
+      logger.info("step done", { result: summarize(result) });
+      measure(result, task, metrics);
+      return result;
+    } catch (error) {
+      const retryable = (error as Error).name === ERROR_NAMES.retryable;
+      logger[retryable ? "warn" : "error"]("step failed", { error: error as Error });
+      throw error;
+    } finally {
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+      logger.removeKeys(["correlation_id", "taskId", "type", "generation"]);
+    }
+  };
+}
+
+function summarize(result: unknown): unknown {
+  // Outputs can be large or sensitive: log the step's shape, never the task's data.
+  const { output: _output, state: _state, ...rest } = (result ?? {}) as Record<string, unknown>;
+  return rest;
+}
+
+/** Milliseconds since the task generation was submitted. */
+export function ageOf(task: TaskRef): number | undefined {
+  const created = task.createdAt ? Date.parse(task.createdAt) : Number.NaN;
+  return Number.isNaN(created) ? undefined : Date.now() - created;
+}
+
+export { MetricUnit };

@@ -1,0 +1,56 @@
+import { randomUUID } from "node:crypto";
+import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { FUNCTION_ENV } from "@tasklane/stack-config";
+import { type AwsEmulators, type EmulatorOptions, startAwsEmulators } from "@tasklane/test-support";
+import type { Context } from "aws-lambda";
+
+/** fauxqs plus the environment the Pulumi program gives the consumer's functions. */
+export async function startConsumerEnvironment(options: EmulatorOptions = {}) {
+  const aws = await startAwsEmulators(options);
+  Object.assign(process.env, {
+    [FUNCTION_ENV.resultsBucket]: aws.buckets.results,
+    [FUNCTION_ENV.payloadsBucket]: aws.buckets.payloads,
+    [FUNCTION_ENV.stateMachineArn]:
+      "arn:aws:states:us-east-1:123456789012:stateMachine:tasklane-test",
+    POWERTOOLS_LOG_LEVEL: "SILENT",
+    POWERTOOLS_METRICS_DISABLED: "true",
+  });
+  return aws;
+}
+
+export async function readJsonObject(
+  aws: AwsEmulators,
+  bucket: string,
+  key: string,
+): Promise<unknown> {
+  const out = await aws.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return JSON.parse((await out.Body?.transformToString()) ?? "null");
+}
+
+export async function writeJsonObject(
+  aws: AwsEmulators,
+  bucket: string,
+  key: string,
+  value: unknown,
+) {
+  await aws.s3.send(
+    new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(value) }),
+  );
+}
+
+export function lambdaContext(functionName = "tasklane-test"): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: "$LATEST",
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
+    memoryLimitInMB: "512",
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: "test",
+    getRemainingTimeInMillis: () => 60_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

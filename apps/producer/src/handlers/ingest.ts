@@ -1,0 +1,119 @@
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import { S3Client } from "@aws-sdk/client-s3";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { TaskStore } from "@tasklane/task-store";
+import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { createHttpHandler } from "../httpHandler.js";
+import { callerIdentity, header, jsonResponse, readJsonBody } from "../httpRequest.js";
+import { HttpProblem, problemResponse, problems } from "../problem.js";
+import { requireEnv, requirePositiveInt } from "../settings.js";
+import { type SubmitOutcome, submitTasks } from "../submitTasks.js";
+import { taskContracts } from "../taskContracts.js";
+import { batchItems, type ValidSubmission, validateSubmission } from "../validateSubmission.js";
+
+/** At most this many tasks per `POST /tasks/batch`. */
+export const BATCH_MAX_TASKS = 100;
+
+const maxBodyBytes = requirePositiveInt("maxBodyBytes");
+const deps = {
+  store: new TaskStore(new S3Client({}), {
+    payloads: requireEnv("payloadsBucket"),
+    results: requireEnv("resultsBucket"),
+  }),
+  sqs: new SQSClient({}),
+  queueUrl: requireEnv("queueUrl"),
+  inlineInputMaxBytes: requirePositiveInt("inlineInputMaxBytes"),
+  now: () => new Date(),
+};
+
+function accepted(outcome: Extract<SubmitOutcome, { kind: "accepted" }>) {
+  return { id: outcome.id, type: outcome.type, status: "queued" as const };
+}
+
+function failed(outcome: Exclude<SubmitOutcome, { kind: "accepted" }>) {
+  return outcome.kind === "conflict"
+    ? problems.conflict(outcome.detail, { taskId: outcome.id })
+    : problems.unavailable(outcome.detail);
+}
+
+export const handler = createHttpHandler("tasklane-ingest", {
+  "POST /tasks": async (
+    event,
+    { correlationId, logger, metrics },
+  ): Promise<APIGatewayProxyStructuredResultV2> => {
+    const body = readJsonBody(event, maxBodyBytes);
+    const check = validateSubmission(body, taskContracts, {
+      idempotencyKey: header(event, "idempotency-key"),
+    });
+    if (!check.ok) {
+      metrics.addMetric("TasksRejected", MetricUnit.Count, 1);
+      throw new HttpProblem(
+        check.status === 400
+          ? problems.badRequest(check.errors.map((e) => e.message).join("; "), check.errors)
+          : problems.validation(check.errors),
+      );
+    }
+    const [outcome] = await submitTasks(deps, callerIdentity(event), correlationId, [
+      check.submission,
+    ]);
+    if (!outcome) throw new Error("submitTasks returned no outcome");
+    if (outcome.kind !== "accepted") {
+      return problemResponse(
+        failed(outcome),
+        outcome.kind === "unavailable" ? { "retry-after": "1" } : {},
+      );
+    }
+    logger.info("task accepted", {
+      taskId: outcome.id,
+      type: outcome.type,
+      replayed: outcome.replayed,
+    });
+    if (!outcome.replayed) metrics.addMetric("TasksAccepted", MetricUnit.Count, 1);
+    return jsonResponse(202, accepted(outcome), {
+      location: `/tasks/${outcome.id}`,
+      ...(outcome.replayed ? { "idempotent-replayed": "true" } : {}),
+    });
+  },
+
+  "POST /tasks/batch": async (event, { correlationId, logger, metrics }) => {
+    const body = readJsonBody(event, maxBodyBytes);
+    const batch = batchItems(body, BATCH_MAX_TASKS);
+    if ("errors" in batch) throw new HttpProblem(problems.validation(batch.errors));
+
+    const results: Record<string, unknown>[] = new Array(batch.items.length);
+    const valid: { index: number; submission: ValidSubmission }[] = [];
+    batch.items.forEach((item, index) => {
+      const check = validateSubmission(item, taskContracts, { batchItem: true });
+      if (check.ok) valid.push({ index, submission: check.submission });
+      else results[index] = { index, error: problems.validation(check.errors) };
+    });
+    const outcomes = await submitTasks(
+      deps,
+      callerIdentity(event),
+      correlationId,
+      valid.map((v) => v.submission),
+    );
+    outcomes.forEach((outcome, i) => {
+      const index = valid[i]?.index as number;
+      results[index] =
+        outcome.kind === "accepted"
+          ? { index, ...accepted(outcome) }
+          : { index, error: failed(outcome) };
+    });
+    const acceptedCount = outcomes.filter((o) => o.kind === "accepted" && !o.replayed).length;
+    const rejected = results.filter((r) => "error" in r).length;
+    metrics.addMetric("TasksAccepted", MetricUnit.Count, acceptedCount);
+    metrics.addMetric("TasksRejected", MetricUnit.Count, rejected);
+    logger.info("batch submitted", {
+      tasks: results.length,
+      accepted: results.length - rejected,
+      rejected,
+    });
+    // 202 when anything was accepted; when nothing was, the status of the (first) refusal.
+    const status =
+      rejected < results.length
+        ? 202
+        : (((results[0]?.error as { status?: number } | undefined)?.status ?? 422) as number);
+    return jsonResponse(status, { accepted: results.length - rejected, rejected, results });
+  },
+});

@@ -1,0 +1,27 @@
+import type { TaskContract, TaskRegistry } from "@tasklane/shared-task";
+import * as z from "zod";
+
+export interface TaskTypeDescription {
+  type: string;
+  description: string;
+  timeoutSeconds?: number;
+  inputSchema: Record<string, unknown>;
+  outputSchema: Record<string, unknown>;
+}
+
+/** Each task type with its description and the JSON Schemas (draft 2020-12) of its data. */
+export function describeTaskTypes(contracts: TaskRegistry<TaskContract>): TaskTypeDescription[] {
+  return contracts.list().map((contract) => ({
+    type: contract.type,
+    description: contract.description,
+    ...(contract.timeoutSeconds === undefined ? {} : { timeoutSeconds: contract.timeoutSeconds }),
+    inputSchema: z.toJSONSchema(contract.input, { io: "input", unrepresentable: "any" }) as Record<
+      string,
+      unknown
+    >,
+    outputSchema: z.toJSONSchema(contract.output, {
+      io: "output",
+      unrepresentable: "any",
+    }) as Record<string, unknown>,
+  }));
+}

@@ -1,0 +1,305 @@
+import { GetObjectCommand } from "@aws-sdk/client-s3";
+import { parseEnvelope, taskRecordSchema } from "@tasklane/shared-task";
+import type { AwsEmulators } from "@tasklane/test-support";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type ApiHandler, apiEvent, CALLER_ARN, call } from "./helpers/apiEvents.js";
+import {
+  keysIn,
+  queueDepth,
+  receiveAll,
+  startProducerEnvironment,
+} from "./helpers/producerEnvironment.js";
+
+let aws: AwsEmulators;
+let ingest: ApiHandler;
+
+beforeAll(async () => {
+  aws = await startProducerEnvironment({ maxBodyBytes: 200_000, inlineInputMaxBytes: 1_024 });
+  ingest = (await import("../src/handlers/ingest.js")).handler;
+});
+afterAll(() => aws.stop());
+beforeEach(() => aws.fauxqs.reset());
+
+const submit = (body: unknown, headers: Record<string, string> = {}) =>
+  call(ingest, apiEvent({ routeKey: "POST /tasks", path: "/tasks", body, headers }));
+
+async function readObject(bucket: string, key: string): Promise<unknown> {
+  const out = await aws.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return JSON.parse((await out.Body?.transformToString()) ?? "null");
+}
+
+describe("POST /tasks", () => {
+  it("accepts a valid task: 202, Location, a task record and one envelope in SQS", async () => {
+    const response = await submit({ type: "word-count", input: { text: "a b c" } });
+
+    expect(response.status).toBe(202);
+    expect(response.body).toEqual({ id: expect.any(String), type: "word-count", status: "queued" });
+    expect(response.headers.location).toBe(`/tasks/${response.body.id}`);
+    const record = taskRecordSchema.parse(
+      await readObject(aws.buckets.results, `tasks/${response.body.id}.json`),
+    );
+    expect(record).toMatchObject({
+      type: "word-count",
+      generation: 1,
+      caller: CALLER_ARN.replace("/session-1", ""),
+    });
+    const [message, ...others] = await receiveAll(aws);
+    expect(others).toHaveLength(0);
+    const envelope = parseEnvelope(message?.body);
+    expect(envelope).toMatchObject({
+      id: response.body.id,
+      type: "word-count",
+      generation: 1,
+      input: { kind: "inline", value: { text: "a b c" } },
+    });
+  });
+
+  it("keeps a large input in the payloads bucket and sends a reference", async () => {
+    const text = "x".repeat(5_000);
+
+    const response = await submit({ type: "word-count", input: { text } });
+
+    expect(response.status).toBe(202);
+    const [message] = await receiveAll(aws);
+    const envelope = parseEnvelope(message?.body);
+    expect(envelope.input).toEqual({
+      kind: "s3",
+      bucket: aws.buckets.payloads,
+      key: `inputs/${response.body.id}.json`,
+      bytes: expect.any(Number),
+    });
+    expect(await readObject(aws.buckets.payloads, `inputs/${response.body.id}.json`)).toEqual({
+      text,
+    });
+  });
+
+  interface BadRequestCase {
+    case: string;
+    request: { body?: unknown; rawBody?: string; headers?: Record<string, string> };
+    status: number;
+    says?: string;
+    path?: string;
+  }
+
+  describe.each<BadRequestCase>([
+    {
+      case: "malformed JSON",
+      request: { rawBody: '{"type": "echo", "input": ' },
+      status: 400,
+      says: "the body is not valid JSON",
+    },
+    {
+      case: "an empty body",
+      request: { rawBody: "" },
+      status: 400,
+      says: "the request body is empty",
+    },
+    {
+      case: "a body that is not JSON",
+      request: {
+        rawBody: "type=echo",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+      },
+      status: 415,
+      says: "Content-Type: application/json",
+    },
+    {
+      case: "no content type",
+      request: { rawBody: "{}", headers: { "content-type": "" } },
+      status: 415,
+      says: "got no Content-Type",
+    },
+    {
+      case: "a body over the configured limit",
+      request: { body: { type: "echo", input: { blob: "x".repeat(250_000) } } },
+      status: 413,
+      says: "the limit is 200000 bytes",
+    },
+    {
+      case: "an unknown task type",
+      request: { body: { type: "resize-image", input: {} } },
+      status: 422,
+      says: 'unknown task type "resize-image"',
+      path: "type",
+    },
+    {
+      case: "a missing type",
+      request: { body: { input: {} } },
+      status: 422,
+      path: "type",
+    },
+    {
+      case: "an input that breaks the task's schema",
+      request: { body: { type: "word-count", input: { text: 42 } } },
+      status: 422,
+      path: "input.text",
+    },
+    {
+      case: "a misspelled field",
+      request: { body: { type: "echo", inputs: {} } },
+      status: 422,
+      says: "inputs",
+    },
+    {
+      case: "an invalid Idempotency-Key",
+      request: {
+        body: { type: "echo", input: {} },
+        headers: { "idempotency-key": "has spaces in it" },
+      },
+      status: 400,
+      says: "Idempotency-Key may hold only visible ASCII",
+    },
+  ])("refuses $case", ({ request, status, says, path }) => {
+    it(`with ${status} application/problem+json naming the problem, and writes nothing`, async () => {
+      const response = await call(
+        ingest,
+        apiEvent({ routeKey: "POST /tasks", path: "/tasks", ...request }),
+      );
+
+      expect(response.status).toBe(status);
+      expect(response.contentType).toBe("application/problem+json");
+      expect(response.body).toMatchObject({
+        status,
+        type: expect.stringContaining("tag:tasklane.dev"),
+      });
+      const text = [
+        response.body.detail,
+        ...(response.body.errors ?? []).map((e: { message: string }) => e.message),
+      ];
+      if (says) expect(text.join(" ")).toContain(says);
+      if (path)
+        expect(response.body.errors).toEqual(
+          expect.arrayContaining([expect.objectContaining({ path })]),
+        );
+      expect(await queueDepth(aws)).toBe(0);
+      expect(await keysIn(aws, aws.buckets.results)).toEqual([]);
+      expect(await keysIn(aws, aws.buckets.payloads)).toEqual([]);
+    });
+  });
+});
+
+describe("Idempotency-Key", () => {
+  it("gives the same id for the same key and body, and sends nothing the second time", async () => {
+    const first = await submit(
+      { type: "echo", input: { n: 1 } },
+      { "idempotency-key": "order-42" },
+    );
+    const second = await submit(
+      { input: { n: 1 }, type: "echo" },
+      { "idempotency-key": "order-42" },
+    );
+
+    expect(first.status).toBe(202);
+    expect(second.status).toBe(202);
+    expect(second.body.id).toBe(first.body.id);
+    expect(second.headers["idempotent-replayed"]).toBe("true");
+    expect(await queueDepth(aws)).toBe(1);
+  });
+
+  it("answers 409 when the key was used with a different body, and sends nothing", async () => {
+    const first = await submit(
+      { type: "echo", input: { n: 1 } },
+      { "idempotency-key": "order-43" },
+    );
+
+    const second = await submit(
+      { type: "echo", input: { n: 2 } },
+      { "idempotency-key": "order-43" },
+    );
+
+    expect(second.status).toBe(409);
+    expect(second.contentType).toBe("application/problem+json");
+    expect(second.body).toMatchObject({
+      taskId: first.body.id,
+      detail: expect.stringContaining("order-43"),
+    });
+    expect(await queueDepth(aws)).toBe(1);
+  });
+
+  it("keeps keys of different callers apart", async () => {
+    const alice = await call(
+      ingest,
+      apiEvent({
+        routeKey: "POST /tasks",
+        body: { type: "echo", input: {} },
+        headers: { "idempotency-key": "k" },
+      }),
+    );
+    const bob = await call(
+      ingest,
+      apiEvent({
+        routeKey: "POST /tasks",
+        body: { type: "echo", input: {} },
+        headers: { "idempotency-key": "k" },
+        callerArn: "arn:aws:iam::123456789012:user/bob",
+      }),
+    );
+
+    expect(bob.body.id).not.toBe(alice.body.id);
+    expect(await queueDepth(aws)).toBe(2);
+  });
+});
+
+describe("POST /tasks/batch", () => {
+  const batch = (tasks: unknown) =>
+    call(
+      ingest,
+      apiEvent({ routeKey: "POST /tasks/batch", path: "/tasks/batch", body: { tasks } }),
+    );
+
+  it("accepts the valid items, rejects the others with their own errors, in order", async () => {
+    const response = await batch([
+      { type: "echo", input: { i: 0 } },
+      { type: "nope", input: {} },
+      { type: "word-count", input: { text: "hi" } },
+      { type: "word-count", input: {} },
+      { type: "echo", input: { i: 4 }, idempotencyKey: "batch-item-4" },
+    ]);
+
+    expect(response.status).toBe(202);
+    expect(response.body).toMatchObject({ accepted: 3, rejected: 2 });
+    expect(response.body.results.map((r: { index: number }) => r.index)).toEqual([0, 1, 2, 3, 4]);
+    expect(response.body.results[1].error).toMatchObject({
+      status: 422,
+      errors: [{ path: "type" }],
+    });
+    expect(response.body.results[3].error).toMatchObject({
+      status: 422,
+      errors: [{ path: "input.text" }],
+    });
+    expect(await queueDepth(aws)).toBe(3);
+  });
+
+  it("sends more than ten tasks in several SendMessageBatch calls", async () => {
+    const response = await batch(
+      Array.from({ length: 25 }, (_, i) => ({ type: "echo", input: { i } })),
+    );
+
+    expect(response.body).toMatchObject({ accepted: 25, rejected: 0 });
+    expect(await queueDepth(aws)).toBe(25);
+  });
+
+  it.each([
+    ["no tasks", [], "tasks"],
+    [
+      "more than 100 tasks",
+      Array.from({ length: 101 }, () => ({ type: "echo", input: {} })),
+      "tasks",
+    ],
+    ["tasks that is not a list", { type: "echo" }, "tasks"],
+  ])("refuses %s with 422, sending nothing", async (_case, tasks, path) => {
+    const response = await batch(tasks);
+
+    expect(response.status).toBe(422);
+    expect(response.body.errors[0].path).toBe(path);
+    expect(await queueDepth(aws)).toBe(0);
+  });
+
+  it("answers 422 when every item is invalid", async () => {
+    const response = await batch([{ type: "nope" }, { type: "echo", input: {}, extra: 1 }]);
+
+    expect(response.status).toBe(422);
+    expect(response.body).toMatchObject({ accepted: 0, rejected: 2 });
+    expect(await queueDepth(aws)).toBe(0);
+  });
+});
