@@ -1,0 +1,418 @@
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { findRepoRoot } from "@tasklane/lambda-bundler";
+import { buildWorkflow, STATE_NAMES, type WorkflowDefinition } from "@tasklane/shared-task";
+import {
+  FUNCTIONS,
+  type FunctionSpec,
+  readStackConfigFile,
+  type StackConfig,
+  type StackRef,
+  workflowStepTimeoutSeconds,
+} from "@tasklane/stack-config";
+import { type FauxqsServer, interceptLocalhostDns, startFauxqs } from "fauxqs";
+import type { LocalAuthorizer } from "./apiGatewayEvent.js";
+import {
+  DEFAULT_REGION,
+  DEFAULT_STACK,
+  LOCAL_ACCOUNT_ID,
+  LOCAL_CALLER_ARN,
+  PROJECT,
+} from "./constants.js";
+import type { LambdaInvocationError } from "./errors.js";
+import { type EventSourceMapping, startEventSourceMapping } from "./eventSourceMapping.js";
+import {
+  applyEnvironment,
+  type HandlerLogLevel,
+  handlerEnvironment,
+} from "./handlerEnvironment.js";
+import { assertBundlesBuilt, bundleFile, importHandler } from "./handlerModules.js";
+import { type HttpApi, startHttpApi } from "./httpApi.js";
+import { lambdaTaskHandler } from "./lambdaTaskHandler.js";
+import {
+  createLocalResources,
+  lambdaArn,
+  localFunctionName,
+  localResourceNames,
+  stateMachineArn as stateMachineArnFor,
+} from "./localResources.js";
+import { LocalStepFunctions, type TimingOverrides } from "./localStepFunctions.js";
+import { buildFromSource } from "./sourceBuild.js";
+import { type StepFunctionsEndpoint, startStepFunctionsEndpoint } from "./stepFunctionsEndpoint.js";
+import type { LocalFunction, LocalRuntimeEventSink } from "./types.js";
+
+export interface LocalRuntimeOptions {
+  /**
+   * The repository root: where `Pulumi.<stack>.yaml` and `apps/*\/dist` are.
+   * @default the workspace this package belongs to
+   */
+  repoRoot?: string;
+  /**
+   * The stack whose config sizes the queue, DLQ, buckets, workflow and functions.
+   * @default "dev"
+   */
+  stack?: string;
+  /** A config to use instead of reading `Pulumi.<stack>.yaml` (tests). */
+  config?: StackConfig;
+  /** @default the stack's `aws:region`, else "us-east-1" */
+  region?: string;
+  /**
+   * Port of the HTTP API; 0 picks a free one.
+   * @default 0
+   */
+  port?: number;
+  /**
+   * Interface the HTTP API listens on. The API checks no auth, so keep it on loopback unless
+   * the network is yours.
+   * @default "127.0.0.1"
+   */
+  host?: string;
+  /** Port of fauxqs (SQS and S3). @default 0 */
+  fauxqsPort?: number;
+  /** Port of the Step Functions endpoint. @default 0 */
+  stepFunctionsPort?: number;
+  /**
+   * `bundles` runs the very bundles that deploy (`apps/<app>/dist/<name>/index.mjs`, built by
+   * `pnpm build`); `source` builds them from the TypeScript sources with esbuild first.
+   * @default "bundles"
+   */
+  handlers?: "bundles" | "source";
+  /** With `handlers: "source"`, rebuild on change and swap the new handlers in. @default false */
+  watch?: boolean;
+  /** `POWERTOOLS_LOG_LEVEL` of the handlers. @default "WARN" */
+  handlerLogLevel?: HandlerLogLevel;
+  /** The IAM principal every API request is made as. @default arn:aws:iam::000000000000:user/tasklane-local */
+  callerArn?: string;
+  /** Where the runtime reports transitions, requests, failed batches, errors and rebuilds. */
+  onEvent?: LocalRuntimeEventSink;
+  /**
+   * Test-only shortcuts, none of them set by default: a shorter queue visibility timeout (so
+   * redeliveries and the DLQ need not wait minutes), and fixed retry and Wait pauses in ms.
+   */
+  testOverrides?: {
+    visibilityTimeoutSeconds?: number;
+    retryIntervalMs?: number;
+    waitMs?: number;
+  };
+}
+
+export interface LocalRuntime {
+  /** The HTTP API, e.g. `http://127.0.0.1:3000`. */
+  readonly apiUrl: string;
+  readonly apiPort: number;
+  readonly region: string;
+  readonly stack: string;
+  readonly config: StackConfig;
+  readonly fauxqs: FauxqsServer;
+  /** SQS and S3 (fauxqs), as `http://127.0.0.1:<port>`. */
+  readonly fauxqsUrl: string;
+  readonly queueUrl: string;
+  readonly queueArn: string;
+  readonly dlqUrl: string;
+  readonly dlqArn: string;
+  readonly buckets: { payloads: string; results: string };
+  readonly stateMachineArn: string;
+  /** The local Step Functions endpoint, with its outage switch and executions. */
+  readonly stepFunctions: StepFunctionsEndpoint;
+  /** The environment the handlers run with (also set in `process.env` until `stop`). */
+  readonly env: Readonly<Record<string, string>>;
+  /** The functions of the catalog, by name. */
+  readonly functions: ReadonlyMap<string, LocalFunction>;
+  /** The state machine the executions run: `buildWorkflow()`'s document. */
+  readonly definition: WorkflowDefinition;
+  /** Stops everything, in order, and restores `process.env` and DNS. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the whole pipeline in this process, with no AWS account: fauxqs for SQS and S3, a local
+ * Step Functions endpoint running the workflow's ASL, an event source mapping feeding the queue
+ * to the consumer, and an HTTP API in front of the producer, all sized by the stack config and
+ * all running the real Lambda handlers.
+ *
+ * @example
+ * ```ts
+ * const runtime = await startLocalRuntime({ port: 3000, onEvent: (e) => console.log(e) });
+ * const res = await fetch(`${runtime.apiUrl}/tasks`, {
+ *   method: "POST",
+ *   headers: { "content-type": "application/json" },
+ *   body: JSON.stringify({ type: "echo", input: { hello: "world" } }),
+ * });
+ * console.log(res.status, await res.json()); // 202 { id, type: "echo", status: "queued" }
+ * await runtime.stop();
+ * ```
+ *
+ * @throws BundlesMissingError when the bundles are not built (`handlers: "bundles"`).
+ * @throws PortInUseError when the API's port is taken.
+ */
+export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const repoRoot = options.repoRoot ?? findRepoRoot(fileURLToPath(new URL(".", import.meta.url)));
+  const stack = options.stack ?? DEFAULT_STACK;
+  const ref: StackRef = { project: PROJECT, stack };
+  const stackFile = options.config
+    ? { config: options.config }
+    : readStackConfigFile(join(repoRoot, `Pulumi.${stack}.yaml`), ref);
+  const config = stackFile.config;
+  const region = options.region ?? stackFile.region ?? DEFAULT_REGION;
+  const emit: LocalRuntimeEventSink = (event) => {
+    try {
+      options.onEvent?.(event);
+    } catch {
+      // A broken listener must not break the pipeline.
+    }
+  };
+  const onFunctionError = (fn: LocalFunction, error: LambdaInvocationError) =>
+    emit({
+      kind: "function-error",
+      functionName: fn.functionName,
+      errorType: error.errorType,
+      errorMessage: error.errorMessage,
+    });
+
+  const specs: readonly FunctionSpec[] = FUNCTIONS;
+  const functions = new Map(
+    specs.map((spec) => [spec.name, localFunction(spec, ref, region, config)]),
+  );
+  const fnOf = (spec: FunctionSpec) => functions.get(spec.name) as LocalFunction;
+  const names = localResourceNames(ref, config);
+  const machineArn = stateMachineArnFor(region, names.stateMachine);
+  const definition = workflowDefinition(specs, fnOf, config);
+
+  if ((options.handlers ?? "bundles") === "bundles") assertBundlesBuilt(repoRoot, specs);
+
+  // What to stop, registered as it starts, and stopped in this order whatever the start order:
+  // no new work first (queue, API), then the work in flight, then the services it uses.
+  const stopOrder = [
+    "eventSourceMappings",
+    "httpApi",
+    "executions",
+    "stepFunctionsEndpoint",
+    "sourceBuild",
+    "sqsClient",
+    "fauxqs",
+    "localhostDns",
+    "environment",
+  ] as const;
+  const stoppers = new Map<(typeof stopOrder)[number], () => Promise<void> | void>();
+  const stopAll = async () => {
+    for (const stage of stopOrder) {
+      const stop = stoppers.get(stage);
+      stoppers.delete(stage);
+      try {
+        await stop?.();
+      } catch (error) {
+        emit({ kind: "warning", message: `while stopping ${stage}: ${(error as Error).message}` });
+      }
+    }
+  };
+
+  try {
+    // The API's port first: a port already taken is reported before anything heavy starts.
+    const api: HttpApi = await startHttpApi({
+      routes: specs.flatMap((spec) =>
+        (spec.routes ?? []).map((routeKey) => ({ routeKey, target: fnOf(spec) })),
+      ),
+      ...(options.port !== undefined ? { port: options.port } : {}),
+      ...(options.host !== undefined ? { host: options.host } : {}),
+      authorizer: localAuthorizer(config, options.callerArn ?? LOCAL_CALLER_ARN),
+      onRequest: (request) => emit({ kind: "request", request }),
+      onFunctionError,
+    });
+    stoppers.set("httpApi", () => api.stop());
+
+    const fauxqs = await startFauxqs({
+      port: options.fauxqsPort ?? 0,
+      logger: false,
+      defaultRegion: region,
+    });
+    stoppers.set("fauxqs", () => fauxqs.stop());
+    stoppers.set("localhostDns", interceptLocalhostDns());
+    const resources = createLocalResources(fauxqs, names, config, {
+      ...(options.testOverrides?.visibilityTimeoutSeconds !== undefined
+        ? { visibilityTimeoutSeconds: options.testOverrides.visibilityTimeoutSeconds }
+        : {}),
+    });
+
+    const stepFunctions = new LocalStepFunctions({
+      stateMachineArn: machineArn,
+      definition,
+      taskHandlers: Object.fromEntries(
+        specs
+          .filter((spec) => spec.role === "step" && spec.state)
+          .map((spec) => [spec.state as string, lambdaTaskHandler(fnOf(spec))]),
+      ),
+      timingOverrides: timingOverrides(definition, options.testOverrides),
+      onTransition: (transition) => emit({ kind: "transition", transition }),
+    });
+    const sfnEndpoint = await startStepFunctionsEndpoint(stepFunctions, {
+      ...(options.stepFunctionsPort !== undefined ? { port: options.stepFunctionsPort } : {}),
+    });
+    stoppers.set("stepFunctionsEndpoint", () => sfnEndpoint.stop());
+    stoppers.set("executions", () => stepFunctions.stop());
+
+    const env = handlerEnvironment({
+      region,
+      fauxqsPort: fauxqs.port,
+      stepFunctionsUrl: sfnEndpoint.url,
+      queueUrl: resources.queueUrl,
+      stateMachineArn: machineArn,
+      buckets: names.buckets,
+      config,
+      handlerLogLevel: options.handlerLogLevel ?? "WARN",
+    });
+    stoppers.set("environment", applyEnvironment(env));
+
+    if (options.handlers === "source") {
+      const build = await buildFromSource({
+        repoRoot,
+        functions: specs.map((spec) => ({ spec, fn: fnOf(spec) })),
+        watch: options.watch ?? false,
+        onRebuild: (report) => emit({ kind: "rebuild", ...report }),
+      });
+      stoppers.set("sourceBuild", () => build.stop());
+    } else {
+      await Promise.all(
+        specs.map(async (spec) => {
+          fnOf(spec).handler = await importHandler(bundleFile(repoRoot, spec));
+        }),
+      );
+    }
+
+    const sqs = new SQSClient({
+      region,
+      endpoint: env.AWS_ENDPOINT_URL_SQS,
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    });
+    stoppers.set("sqsClient", () => sqs.destroy());
+    const mappings: EventSourceMapping[] = specs
+      .filter((spec) => spec.role === "queue")
+      .map((spec) =>
+        startEventSourceMapping({
+          sqs,
+          queueUrl: resources.queueUrl,
+          queueArn: resources.queueArn,
+          region,
+          fn: fnOf(spec),
+          batchSize: config.consumer.batchSize,
+          batchingWindowSeconds: config.consumer.batchingWindowSeconds,
+          maximumConcurrency: config.consumer.maximumConcurrency,
+          onBatch: (batch) => emit({ kind: "batch", batch }),
+          onFunctionError: (error) => onFunctionError(fnOf(spec), error),
+          onSqsError: (error) =>
+            emit({ kind: "warning", message: `SQS poller: ${(error as Error).message}` }),
+        }),
+      );
+    stoppers.set("eventSourceMappings", async () => {
+      await Promise.all(mappings.map((m) => m.stop()));
+    });
+
+    let stopping: Promise<void> | undefined;
+    return {
+      apiUrl: api.url,
+      apiPort: api.port,
+      region,
+      stack,
+      config,
+      fauxqs,
+      fauxqsUrl: `http://127.0.0.1:${fauxqs.port}`,
+      queueUrl: resources.queueUrl,
+      queueArn: resources.queueArn,
+      dlqUrl: resources.dlqUrl,
+      dlqArn: resources.dlqArn,
+      buckets: names.buckets,
+      stateMachineArn: machineArn,
+      stepFunctions: sfnEndpoint,
+      env,
+      functions,
+      definition,
+      stop() {
+        stopping ??= stopAll();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** A catalog function with its physical name and the timeout and memory its role gets. */
+function localFunction(
+  spec: FunctionSpec,
+  ref: StackRef,
+  region: string,
+  config: StackConfig,
+): LocalFunction {
+  const sizing = { api: config.producer, queue: config.consumer, step: config.steps }[spec.role];
+  const functionName = localFunctionName(ref, spec);
+  return {
+    name: spec.name,
+    functionName,
+    arn: lambdaArn(region, functionName),
+    timeoutSeconds: sizing.timeoutSeconds,
+    memoryMb: sizing.memoryMb,
+  };
+}
+
+type WorkflowFunctionKey = "createTask" | "checkTaskStatus" | "taskCompleted" | "markFailed";
+
+/** The very ASL the Pulumi program deploys, with the step functions' local ARNs. */
+function workflowDefinition(
+  specs: readonly FunctionSpec[],
+  fnOf: (spec: FunctionSpec) => LocalFunction,
+  config: StackConfig,
+): WorkflowDefinition {
+  const arns: Partial<Record<WorkflowFunctionKey, string>> = {};
+  for (const spec of specs) {
+    const key = (Object.keys(STATE_NAMES) as (keyof typeof STATE_NAMES)[]).find(
+      (k) => spec.role === "step" && STATE_NAMES[k] === spec.state,
+    );
+    if (key) arns[key as WorkflowFunctionKey] = fnOf(spec).arn;
+  }
+  return buildWorkflow({
+    functions: arns as Record<WorkflowFunctionKey, string>,
+    taskRetry: config.workflow.taskRetry,
+    stepTimeoutSeconds: workflowStepTimeoutSeconds(config),
+    executionTimeoutSeconds: config.workflow.executionTimeoutSeconds,
+    maxPolls: config.workflow.maxPolls,
+  });
+}
+
+function timingOverrides(
+  definition: WorkflowDefinition,
+  overrides: LocalRuntimeOptions["testOverrides"],
+): TimingOverrides {
+  const statesOf = (type: string) =>
+    Object.entries(definition.States)
+      .filter(([, state]) => state.Type === type)
+      .map(([name]) => name);
+  const { retryIntervalMs, waitMs } = overrides ?? {};
+  return {
+    ...(retryIntervalMs !== undefined
+      ? {
+          retryIntervalOverrides: Object.fromEntries(
+            statesOf("Task").map((name) => [name, retryIntervalMs]),
+          ),
+        }
+      : {}),
+    ...(waitMs !== undefined
+      ? { waitTimeOverrides: Object.fromEntries(statesOf("Wait").map((name) => [name, waitMs])) }
+      : {}),
+  };
+}
+
+/** The identity the deployed API's authorizer would put in each request, per `api.auth`. */
+function localAuthorizer(config: StackConfig, callerArn: string): LocalAuthorizer {
+  switch (config.api.auth) {
+    case "iam":
+      return { kind: "iam", userArn: callerArn, accountId: LOCAL_ACCOUNT_ID };
+    case "jwt":
+      return {
+        kind: "jwt",
+        claims: { sub: "tasklane-local", iss: config.api.jwt?.issuer ?? "https://localhost/" },
+      };
+    case "none":
+      return { kind: "none" };
+  }
+}

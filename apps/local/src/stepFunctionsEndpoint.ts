@@ -1,0 +1,176 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { StepFunctionsApiError } from "./errors.js";
+import { closeServer, listen, readBody } from "./httpServer.js";
+import type { ExecutionDescription, LocalStepFunctions } from "./localStepFunctions.js";
+
+/**
+ * How the endpoint misbehaves on purpose, to show what callers do while Step Functions is down:
+ * `unavailable` answers every call with 503 `ServiceUnavailable`, `connection-reset` drops every
+ * connection without an answer, and `start-throttled` refuses only `StartExecution` with
+ * `ThrottlingException` (as AWS does past an account's start rate) while serving the rest.
+ */
+export type StepFunctionsOutage = "unavailable" | "connection-reset" | "start-throttled";
+
+export interface StepFunctionsEndpoint {
+  /** What `AWS_ENDPOINT_URL_SFN` points at. */
+  readonly url: string;
+  readonly port: number;
+  readonly stepFunctions: LocalStepFunctions;
+  /** Starts (or, with `undefined`, ends) an outage. */
+  setOutage(outage: StepFunctionsOutage | undefined): void;
+  readonly outage: StepFunctionsOutage | undefined;
+  /** Closes the server; the executions are `stepFunctions`' to stop. */
+  stop(): Promise<void>;
+}
+
+/** Largest request body accepted: a 256 KiB input, escaped in JSON, with room to spare. */
+const MAX_REQUEST_BYTES = 2 * 1024 * 1024;
+const TARGET_PREFIX = "AWSStepFunctions.";
+const CONTENT_TYPE = "application/x-amz-json-1.0";
+
+type Action = (sfn: LocalStepFunctions, body: Record<string, unknown>) => unknown;
+
+/** The API actions served, with their answers in the JSON 1.0 shapes (dates as epoch seconds). */
+const ACTIONS: Record<string, Action> = {
+  StartExecution: (sfn, body) => {
+    const started = sfn.startExecution(body);
+    return { executionArn: started.executionArn, startDate: epochSeconds(started.startDate) };
+  },
+  DescribeExecution: (sfn, body) => describeShape(sfn.describeExecution(body)),
+  StopExecution: (sfn, body) => ({ stopDate: epochSeconds(sfn.stopExecution(body).stopDate) }),
+  ListExecutions: (sfn, body) => {
+    const page = sfn.listExecutions(body);
+    return {
+      executions: page.executions.map((e) => ({
+        ...e,
+        startDate: epochSeconds(e.startDate),
+        ...(e.stopDate ? { stopDate: epochSeconds(e.stopDate) } : {}),
+      })),
+      ...(page.nextToken ? { nextToken: page.nextToken } : {}),
+    };
+  },
+};
+
+/**
+ * Serves `stepFunctions` over the Step Functions API's wire protocol (AWS JSON 1.0:
+ * `POST /` with `X-Amz-Target: AWSStepFunctions.<Action>`; errors as HTTP 400 with a JSON
+ * `__type` and `message`), so `@aws-sdk/client-sfn` talks to it unchanged. Credentials and
+ * signatures are not checked.
+ */
+export async function startStepFunctionsEndpoint(
+  stepFunctions: LocalStepFunctions,
+  options: { port?: number; host?: string } = {},
+): Promise<StepFunctionsEndpoint> {
+  const host = options.host ?? "127.0.0.1";
+  let outage: StepFunctionsOutage | undefined;
+
+  const server = createServer((request, response) => {
+    if (outage === "connection-reset") {
+      request.socket.destroy();
+      return;
+    }
+    handle(request, response).catch((error: unknown) => {
+      sendError(response, new StepFunctionsApiError("InternalFailure", String(error), 500));
+    });
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const read = await readBody(request, MAX_REQUEST_BYTES);
+    if (outage === "unavailable") {
+      sendError(
+        response,
+        new StepFunctionsApiError("ServiceUnavailable", "Service Unavailable", 503),
+      );
+      return;
+    }
+    if (read.tooLarge) {
+      sendError(response, new StepFunctionsApiError("ValidationException", "Request too large"));
+      return;
+    }
+    const target = String(request.headers["x-amz-target"] ?? "");
+    if (outage === "start-throttled" && target === `${TARGET_PREFIX}StartExecution`) {
+      sendError(response, new StepFunctionsApiError("ThrottlingException", "Rate exceeded"));
+      return;
+    }
+    const action = target.startsWith(TARGET_PREFIX)
+      ? ACTIONS[target.slice(TARGET_PREFIX.length)]
+      : undefined;
+    if (request.method !== "POST" || !action) {
+      sendError(
+        response,
+        new StepFunctionsApiError(
+          "UnknownOperationException",
+          `operation ${target || "(none)"} is not served by the local Step Functions endpoint`,
+        ),
+      );
+      return;
+    }
+    let body: unknown;
+    try {
+      body = read.body.byteLength === 0 ? {} : JSON.parse(read.body.toString("utf8"));
+    } catch {
+      sendError(response, new StepFunctionsApiError("SerializationException", "Malformed JSON"));
+      return;
+    }
+    if (typeof body !== "object" || body === null || Array.isArray(body)) {
+      sendError(
+        response,
+        new StepFunctionsApiError("SerializationException", "Expected a JSON object"),
+      );
+      return;
+    }
+    try {
+      send(response, 200, action(stepFunctions, body as Record<string, unknown>));
+    } catch (error) {
+      if (error instanceof StepFunctionsApiError) sendError(response, error);
+      else throw error;
+    }
+  }
+
+  const port = await listen(server, options.port ?? 0, host);
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    stepFunctions,
+    setOutage(next) {
+      outage = next;
+      // Kept-alive connections would otherwise outlive the switch to a reset.
+      if (next === "connection-reset") server.closeIdleConnections();
+    },
+    get outage() {
+      return outage;
+    },
+    stop: () => closeServer(server),
+  };
+}
+
+function describeShape(execution: ExecutionDescription) {
+  return {
+    ...execution,
+    startDate: epochSeconds(execution.startDate),
+    ...(execution.stopDate ? { stopDate: epochSeconds(execution.stopDate) } : {}),
+    inputDetails: { included: true },
+    ...(execution.output !== undefined ? { outputDetails: { included: true } } : {}),
+  };
+}
+
+function epochSeconds(date: Date): number {
+  return date.getTime() / 1000;
+}
+
+function send(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    "content-type": CONTENT_TYPE,
+    "content-length": Buffer.byteLength(text),
+    "x-amzn-requestid": randomUUID(),
+  });
+  response.end(text);
+}
+
+function sendError(response: ServerResponse, error: StepFunctionsApiError): void {
+  if (response.headersSent) return;
+  response.setHeader("x-amzn-errortype", error.code);
+  send(response, error.statusCode, { __type: error.code, message: error.message });
+}

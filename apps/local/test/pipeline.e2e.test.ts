@@ -1,0 +1,220 @@
+import { ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { TasklaneApiError } from "@tasklane/api-client";
+import { executionName } from "@tasklane/shared-task";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LocalRuntime, type LocalRuntimeEvent, startLocalRuntime } from "../src/index.js";
+import { pipelineProbe } from "./helpers/pipeline.js";
+
+// The whole pipeline through the built bundles, with Pulumi.dev.yaml's real settings (retry
+// pauses, visibility timeout, concurrency): API -> producer -> SQS -> consumer -> Step Functions
+// -> step functions -> S3, over the AWS wire protocol.
+let runtime: LocalRuntime;
+let probe: ReturnType<typeof pipelineProbe>;
+const events: LocalRuntimeEvent[] = [];
+
+beforeAll(async () => {
+  runtime = await startLocalRuntime({
+    port: 0,
+    handlerLogLevel: "SILENT",
+    onEvent: (e) => events.push(e),
+  });
+  probe = pipelineProbe(runtime);
+});
+afterAll(async () => {
+  probe.destroy();
+  await runtime.stop();
+});
+
+/** The states a task's executions entered, in order. */
+function statesOf(taskId: string): string[] {
+  return events.flatMap((e) =>
+    e.kind === "transition" &&
+    e.transition.type === "StateEntered" &&
+    e.transition.executionName.startsWith(taskId) &&
+    e.transition.state
+      ? [e.transition.state.name]
+      : [],
+  );
+}
+
+describe("tasks run end to end", () => {
+  it("echo and word-count succeed with the right output", async () => {
+    const [echo, words] = await Promise.all([
+      probe.run("echo", { hello: ["world", 1] }),
+      probe.run("word-count", { text: "the quick brown fox\njumps" }),
+    ]);
+
+    expect(echo).toMatchObject({
+      status: "succeeded",
+      attempts: 1,
+      output: { hello: ["world", 1] },
+    });
+    expect(words).toMatchObject({
+      status: "succeeded",
+      output: { words: 5, lines: 2, characters: 25 },
+    });
+  });
+
+  it("sleep polls through Wait and CheckTaskStatus, then succeeds", async () => {
+    const task = await probe.run("sleep", { seconds: 2 });
+
+    expect(task).toMatchObject({ status: "succeeded", attempts: 1, output: { sleptSeconds: 2 } });
+    expect(statesOf(task.id)).toEqual(
+      expect.arrayContaining(["WaitForTaskCompletion", "CheckTaskStatus"]),
+    );
+  });
+
+  it("flaky with 3 failures succeeds on attempt 4; with 4 it fails after 4 attempts; fail fails after 1", async () => {
+    const [three, four, fail] = await Promise.all([
+      probe.run("flaky", { failures: 3 }),
+      probe.run("flaky", { failures: 4 }),
+      probe.run("fail", { reason: "bad data" }),
+    ]);
+
+    expect(three).toMatchObject({
+      status: "succeeded",
+      attempts: 4,
+      output: { succeededOnAttempt: 4 },
+    });
+    expect(four).toMatchObject({
+      status: "failed",
+      attempts: 4,
+      error: { name: "TaskRetryableError" },
+    });
+    expect(fail).toMatchObject({
+      status: "failed",
+      attempts: 1,
+      error: { name: "TaskPermanentError", message: "bad data" },
+    });
+  });
+});
+
+describe("cancel and retry", () => {
+  it("cancelling a sleeping task stops its execution and makes it cancelled", async () => {
+    const { id } = await probe.api.submitTask({ type: "sleep", input: { seconds: 600 } });
+    await probe.waitForStatus(id, "running");
+
+    const cancelled = await probe.api.cancelTask(id);
+
+    expect(cancelled.status).toBe("cancelled");
+    expect((await probe.executions()).get(executionName(id, 1))).toBe("ABORTED");
+    expect((await probe.api.getTask(id)).status).toBe("cancelled");
+  });
+
+  it("cancelling a finished task is a 409", async () => {
+    const done = await probe.run("echo", {});
+
+    await expect(probe.api.cancelTask(done.id)).rejects.toMatchObject({ status: 409 });
+  });
+
+  it("retrying a failed task runs it as a new generation, which succeeds", async () => {
+    const failed = await probe.run("flaky", { failures: 4 });
+    expect(failed).toMatchObject({ status: "failed", generation: 1, attempts: 4 });
+
+    const retried = await probe.api.retryTask(failed.id);
+    const task = await probe.api.waitForTask(failed.id, { intervalMs: 50, timeoutMs: 30_000 });
+
+    expect(retried).toMatchObject({ id: failed.id, generation: 2, status: "queued" });
+    expect(task).toMatchObject({
+      status: "succeeded",
+      generation: 2,
+      attempts: 5,
+      output: { succeededOnAttempt: 5 },
+    });
+    const executions = await probe.executions();
+    expect(executions.get(executionName(failed.id, 1))).toBe("FAILED");
+    expect(executions.get(executionName(failed.id, 2))).toBe("SUCCEEDED");
+  });
+
+  it("retrying a task that has not failed is a 409", async () => {
+    const done = await probe.run("echo", {});
+
+    await expect(probe.api.retryTask(done.id)).rejects.toMatchObject({ status: 409 });
+  });
+});
+
+describe("at-least-once delivery, exactly-once execution", () => {
+  it("the same SQS message delivered three times starts one execution", async () => {
+    const { id } = await probe.api.submitTask({ type: "echo", input: { once: true } });
+    await Promise.all([probe.redeliver(id), probe.redeliver(id)]);
+    await probe.waitForStatus(id, "succeeded");
+    await probe.redeliver(id);
+    await probe.drained();
+
+    const names = [...(await probe.executions()).keys()].filter((name) => name.startsWith(id));
+
+    expect(names).toEqual([executionName(id, 1)]);
+    const duplicates = events.filter((e) => e.kind === "batch" && e.batch.failed > 0);
+    expect(duplicates).toEqual([]);
+  });
+
+  it("the same Idempotency-Key twice gives one id and one execution", async () => {
+    const first = await probe.api.submitTask(
+      { type: "echo", input: { n: 7 } },
+      { idempotencyKey: "e2e-key-1" },
+    );
+    const second = await probe.api.submitTask(
+      { type: "echo", input: { n: 7 } },
+      { idempotencyKey: "e2e-key-1" },
+    );
+    await probe.waitForStatus(first.id, "succeeded");
+    await probe.drained();
+
+    expect(second).toMatchObject({ id: first.id, replayed: true });
+    const names = [...(await probe.executions()).keys()].filter((name) =>
+      name.startsWith(first.id),
+    );
+    expect(names).toEqual([executionName(first.id, 1)]);
+  });
+});
+
+describe("bad input never enters the queue", () => {
+  const post = (body: string, contentType = "application/json") =>
+    fetch(`${runtime.apiUrl}/tasks`, {
+      method: "POST",
+      headers: { "content-type": contentType },
+      body,
+    });
+
+  it.each([
+    ["malformed JSON", '{"type": "echo",', "application/json", 400],
+    ["not JSON", "type=echo", "text/plain", 415],
+    ["an unknown type", '{"type": "resize", "input": {}}', "application/json", 422],
+    ["a schema violation", '{"type": "sleep", "input": {"seconds": -1}}', "application/json", 422],
+    [
+      "an oversize body",
+      JSON.stringify({ type: "echo", input: "x".repeat(1_100_000) }),
+      "application/json",
+      413,
+    ],
+  ])(
+    "%s gets its status as problem+json and leaves the queue and buckets untouched",
+    async (_case, body, type, status) => {
+      await probe.drained();
+      const recordsBefore = await countRecords();
+      const executionsBefore = (await probe.executions()).size;
+
+      const response = await post(body, type);
+
+      expect(response.status).toBe(status);
+      expect(response.headers.get("content-type")).toBe("application/problem+json");
+      expect(await probe.queueDepth()).toBe(0);
+      expect(await countRecords()).toBe(recordsBefore);
+      expect((await probe.executions()).size).toBe(executionsBefore);
+    },
+  );
+
+  it("the client library reports the failing field", async () => {
+    const failure = probe.api.submitTask({ type: "word-count", input: { text: 42 } });
+
+    await expect(failure).rejects.toBeInstanceOf(TasklaneApiError);
+    await expect(failure).rejects.toMatchObject({ problem: { errors: [{ path: "input.text" }] } });
+  });
+});
+
+async function countRecords(): Promise<number> {
+  const out = await probe.s3.send(
+    new ListObjectsV2Command({ Bucket: runtime.buckets.results, Prefix: "tasks/" }),
+  );
+  return out.KeyCount ?? 0;
+}

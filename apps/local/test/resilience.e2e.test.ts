@@ -1,0 +1,137 @@
+import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
+import { executionName } from "@tasklane/shared-task";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LocalRuntime, startLocalRuntime } from "../src/index.js";
+import { pipelineProbe } from "./helpers/pipeline.js";
+import { waitFor } from "./helpers/waitFor.js";
+
+// The one shortcut: a 1 s visibility timeout instead of 180 s, so that redeliveries, and the
+// DLQ after maxReceiveCount (5) receives, take seconds. Every count and rule is the real one.
+let runtime: LocalRuntime;
+let probe: ReturnType<typeof pipelineProbe>;
+
+beforeAll(async () => {
+  runtime = await startLocalRuntime({
+    port: 0,
+    handlerLogLevel: "SILENT",
+    testOverrides: { visibilityTimeoutSeconds: 1 },
+  });
+  probe = pipelineProbe(runtime);
+});
+afterAll(async () => {
+  runtime.stepFunctions.setOutage(undefined);
+  probe.destroy();
+  await runtime.stop();
+});
+
+describe("a poison message", () => {
+  it("reaches the DLQ after maxReceiveCount receives, and nothing else is lost", async () => {
+    await probe.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: runtime.queueUrl,
+        MessageBody: '{"v":1,"id":"not-a-task"}',
+      }),
+    );
+    const good = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => probe.api.submitTask({ type: "echo", input: { i } })),
+    );
+
+    await waitFor(async () => ((await probe.dlqDepth()) === 1 ? true : undefined), {
+      timeoutMs: 30_000,
+      intervalMs: 200,
+      what: "the poison message to reach the DLQ",
+    });
+    await probe.drained();
+
+    const inDlq = await probe.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: runtime.dlqUrl,
+        MessageSystemAttributeNames: ["All"],
+        MaxNumberOfMessages: 10,
+      }),
+    );
+    expect(inDlq.Messages?.map((m) => m.Body)).toEqual(['{"v":1,"id":"not-a-task"}']);
+    expect(Number(inDlq.Messages?.[0]?.Attributes?.ApproximateReceiveCount)).toBeGreaterThanOrEqual(
+      5,
+    );
+    const statuses = await Promise.all(
+      good.map((t) => probe.api.waitForTask(t.id, { intervalMs: 50 })),
+    );
+    expect(statuses.every((t) => t.status === "succeeded")).toBe(true);
+  }, 60_000);
+});
+
+describe("cancelling a task that is still in the queue", () => {
+  it("is refused with 503 while Step Functions is down, since nobody can tell whether it runs", async () => {
+    const { id } = await probe.api.submitTask({ type: "echo", input: {} });
+    runtime.stepFunctions.setOutage("unavailable");
+    try {
+      await expect(probe.api.cancelTask(id)).rejects.toMatchObject({ status: 503 });
+    } finally {
+      runtime.stepFunctions.setOutage(undefined);
+    }
+    expect((await probe.api.waitForTask(id, { intervalMs: 50 })).status).toBe("succeeded");
+  }, 30_000);
+
+  it("keeps it from running: no execution, or one stopped at once; status cancelled; message consumed", async () => {
+    // StartExecution is throttled, so the consumer cannot start it and it stays queued.
+    runtime.stepFunctions.setOutage("start-throttled");
+    let cancelled: Awaited<ReturnType<typeof probe.api.cancelTask>>;
+    let id: string;
+    try {
+      ({ id } = await probe.api.submitTask({ type: "sleep", input: { seconds: 30 } }));
+      expect((await probe.api.getTask(id)).status).toBe("queued");
+      cancelled = await probe.api.cancelTask(id);
+    } finally {
+      runtime.stepFunctions.setOutage(undefined);
+    }
+    await probe.drained();
+
+    expect(cancelled.status).toBe("cancelled");
+    expect((await probe.api.getTask(id)).status).toBe("cancelled");
+    // The SDK retries a throttled StartExecution by itself, so a start already under way may get
+    // through after the cancellation: the consumer then finds the marker and stops it.
+    expect([undefined, "ABORTED"]).toContain((await probe.executions()).get(executionName(id, 1)));
+    expect(await probe.dlqDepth()).toBe(1); // only the poison message from before
+  }, 30_000);
+});
+
+describe("a burst of 2,000 tasks", () => {
+  it("all reach succeeded: the queue absorbs the burst and nothing is lost", async () => {
+    const ids: string[] = [];
+    for (let batch = 0; batch < 20; batch += 4) {
+      const results = await Promise.all(
+        [0, 1, 2, 3].map((k) =>
+          probe.api.submitBatch(
+            Array.from({ length: 100 }, (_, i) => ({
+              type: "echo",
+              input: { n: (batch + k) * 100 + i },
+            })),
+          ),
+        ),
+      );
+      for (const result of results) {
+        expect(result.rejected).toBe(0);
+        for (const item of result.results) if ("id" in item) ids.push(item.id);
+      }
+    }
+    expect(new Set(ids).size).toBe(2_000);
+
+    const succeeded = await waitFor(
+      async () => {
+        const executions = await probe.executions();
+        const done = ids.filter((id) => executions.get(executionName(id, 1)) === "SUCCEEDED");
+        return done.length === ids.length ? done : undefined;
+      },
+      { timeoutMs: 120_000, intervalMs: 500, what: "2,000 executions to succeed" },
+    );
+
+    expect(succeeded).toHaveLength(2_000);
+    const sample = await Promise.all(
+      ids.filter((_, i) => i % 100 === 0).map((id) => probe.api.getTask(id)),
+    );
+    expect(sample.every((t) => t.status === "succeeded" && t.attempts === 1)).toBe(true);
+    await probe.drained();
+    expect(await probe.dlqDepth()).toBe(1);
+  }, 180_000);
+});

@@ -1,0 +1,416 @@
+import {
+  DescribeExecutionCommand,
+  ListExecutionsCommand,
+  type SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from "@aws-sdk/client-sfn";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  type ExecutionTransition,
+  LocalStepFunctions,
+  lambdaTaskHandler,
+  type StepFunctionsEndpoint,
+  startStepFunctionsEndpoint,
+} from "../src/index.js";
+import { sfnClient } from "./helpers/awsClients.js";
+import { deferred, testFunction } from "./helpers/localFunctions.js";
+import { waitFor } from "./helpers/waitFor.js";
+
+const MACHINE_ARN = "arn:aws:states:us-east-1:000000000000:stateMachine:tasklane-test-workflow";
+const OTHER_MACHINE_ARN = "arn:aws:states:us-east-1:000000000000:stateMachine:another";
+const fnArn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
+
+/** Work -> After -> Done; `Work` retries `TaskRetryableError` once, without pausing in tests. */
+const DEFINITION = {
+  StartAt: "Work",
+  States: {
+    Work: {
+      Type: "Task",
+      Resource: fnArn("work"),
+      Retry: [{ ErrorEquals: ["TaskRetryableError"], MaxAttempts: 1, IntervalSeconds: 1 }],
+      Next: "After",
+    },
+    After: { Type: "Task", Resource: fnArn("after"), Next: "Done" },
+    Done: { Type: "Succeed" },
+  },
+};
+
+interface WorkInput {
+  fail?: string;
+  failOnce?: boolean;
+}
+
+describe("the local Step Functions endpoint", () => {
+  let gate: ReturnType<typeof deferred<void>>;
+  let calls: { work: number; after: number };
+  let transitions: ExecutionTransition[];
+  let endpoint: StepFunctionsEndpoint;
+  let sfn: SFNClient;
+
+  beforeEach(async () => {
+    // Prepare
+    gate = deferred();
+    calls = { work: 0, after: 0 };
+    transitions = [];
+    const work = testFunction(async (event) => {
+      calls.work += 1;
+      await gate.promise;
+      const input = event as WorkInput;
+      if (input.failOnce && calls.work === 1) {
+        throw Object.assign(new Error("not yet"), { name: "TaskRetryableError" });
+      }
+      if (input.fail) throw Object.assign(new Error(input.fail), { name: "TaskPermanentError" });
+      return { worked: event };
+    });
+    const after = testFunction(async (event) => {
+      calls.after += 1;
+      return event;
+    });
+    const stepFunctions = new LocalStepFunctions({
+      stateMachineArn: MACHINE_ARN,
+      definition: DEFINITION,
+      taskHandlers: { Work: lambdaTaskHandler(work), After: lambdaTaskHandler(after) },
+      timingOverrides: { retryIntervalOverrides: { Work: 0 } },
+      onTransition: (t) => transitions.push(t),
+    });
+    endpoint = await startStepFunctionsEndpoint(stepFunctions);
+    sfn = sfnClient(endpoint.url);
+  });
+
+  afterEach(async () => {
+    gate.resolve();
+    sfn.destroy();
+    await endpoint.stepFunctions.stop();
+    await endpoint.stop();
+  });
+
+  const start = (name: string, input: unknown = {}) =>
+    sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: MACHINE_ARN,
+        name,
+        input: JSON.stringify(input),
+      }),
+    );
+  const describeExecution = (executionArn: string) =>
+    sfn.send(new DescribeExecutionCommand({ executionArn }));
+  const until = (executionArn: string, status: string) =>
+    waitFor(async () => {
+      const out = await describeExecution(executionArn);
+      return out.status === status ? out : undefined;
+    });
+
+  it("runs an execution to SUCCEEDED and describes it as DescribeExecution does", async () => {
+    // Act
+    const started = await start("first", { hello: "world" });
+    const running = await describeExecution(started.executionArn as string);
+    gate.resolve();
+    const done = await until(started.executionArn as string, "SUCCEEDED");
+
+    // Assess
+    expect(started.executionArn).toBe(
+      "arn:aws:states:us-east-1:000000000000:execution:tasklane-test-workflow:first",
+    );
+    expect(started.startDate).toBeInstanceOf(Date);
+    expect(running).toMatchObject({ status: "RUNNING", name: "first" });
+    expect(running.stopDate).toBeUndefined();
+    expect(done).toMatchObject({
+      executionArn: started.executionArn,
+      stateMachineArn: MACHINE_ARN,
+      status: "SUCCEEDED",
+      input: JSON.stringify({ hello: "world" }),
+    });
+    expect(JSON.parse(done.output as string)).toEqual({ worked: { hello: "world" } });
+    expect(done.startDate?.getTime()).toBe(started.startDate?.getTime());
+    expect(done.stopDate?.getTime()).toBeGreaterThanOrEqual(done.startDate?.getTime() ?? 0);
+  });
+
+  it("answers a second start with the same name and input, while running, with the same execution", async () => {
+    // Act
+    const first = await start("same", { n: 1 });
+    const second = await start("same", { n: 1 });
+    gate.resolve();
+    await until(first.executionArn as string, "SUCCEEDED");
+
+    // Assess
+    expect(second.executionArn).toBe(first.executionArn);
+    expect(second.startDate?.getTime()).toBe(first.startDate?.getTime());
+    expect(calls.work).toBe(1);
+  });
+
+  it("refuses a reused name with another input, and any reuse once the execution ended, with ExecutionAlreadyExists", async () => {
+    // Prepare
+    const first = await start("taken", { n: 1 });
+
+    // Act
+    const otherInput = start("taken", { n: 2 }).catch((error: Error) => error);
+    gate.resolve();
+    await until(first.executionArn as string, "SUCCEEDED");
+    const afterEnd = start("taken", { n: 1 }).catch((error: Error) => error);
+
+    // Assess
+    for (const error of [await otherInput, await afterEnd]) {
+      expect(error).toMatchObject({
+        name: "ExecutionAlreadyExists",
+        message: `Execution Already Exists: '${first.executionArn}'`,
+        $metadata: { httpStatusCode: 400 },
+      });
+    }
+    expect(calls.work).toBe(1);
+  });
+
+  it("stops a running execution: ABORTED at once with the error and cause given, and no later state runs", async () => {
+    // Prepare
+    const started = await start("to-stop");
+    await waitFor(() => (calls.work === 1 ? true : undefined));
+
+    // Act
+    const stopped = await sfn.send(
+      new StopExecutionCommand({
+        executionArn: started.executionArn,
+        error: "TaskCancelled",
+        cause: "cancelled by a test",
+      }),
+    );
+    const described = await describeExecution(started.executionArn as string);
+    gate.resolve();
+    await waitFor(() =>
+      transitions.some((t) => t.type === "ExecutionAborted") ? true : undefined,
+    );
+
+    // Assess
+    expect(stopped.stopDate).toBeInstanceOf(Date);
+    expect(described).toMatchObject({
+      status: "ABORTED",
+      error: "TaskCancelled",
+      cause: "cancelled by a test",
+    });
+    expect(described.stopDate?.getTime()).toBe(stopped.stopDate?.getTime());
+    expect(calls.after).toBe(0);
+    expect((await describeExecution(started.executionArn as string)).status).toBe("ABORTED");
+  });
+
+  it("leaves an execution that already ended as it was when asked to stop it", async () => {
+    // Prepare
+    gate.resolve();
+    const started = await start("ended");
+    const done = await until(started.executionArn as string, "SUCCEEDED");
+
+    // Act
+    const stopped = await sfn.send(
+      new StopExecutionCommand({ executionArn: started.executionArn }),
+    );
+
+    // Assess
+    expect(stopped.stopDate?.getTime()).toBe(done.stopDate?.getTime());
+    expect((await describeExecution(started.executionArn as string)).status).toBe("SUCCEEDED");
+  });
+
+  it("fails an execution with the task's error name and the Lambda error report as its cause", async () => {
+    // Prepare
+    gate.resolve();
+
+    // Act
+    const started = await start("failing", { fail: "no way" });
+    const failed = await until(started.executionArn as string, "FAILED");
+
+    // Assess
+    expect(failed.error).toBe("TaskPermanentError");
+    expect(JSON.parse(failed.cause as string)).toMatchObject({
+      errorType: "TaskPermanentError",
+      errorMessage: "no way",
+    });
+  });
+
+  it("lists executions newest first, filtered by status, a page at a time", async () => {
+    // Prepare
+    gate.resolve();
+    for (const name of ["e1", "e2", "e3"]) {
+      const started = await start(name);
+      await until(started.executionArn as string, "SUCCEEDED");
+    }
+    gate = deferred();
+    await start("e4");
+    await start("e5");
+    const list = (input: { statusFilter?: "RUNNING"; maxResults?: number; nextToken?: string }) =>
+      sfn.send(new ListExecutionsCommand({ stateMachineArn: MACHINE_ARN, ...input }));
+
+    // Act
+    const page1 = await list({ maxResults: 2 });
+    const page2 = await list({ maxResults: 2, nextToken: page1.nextToken as string });
+    const page3 = await list({ maxResults: 2, nextToken: page2.nextToken as string });
+    const running = await list({ statusFilter: "RUNNING" });
+
+    // Assess
+    const names = (page: typeof page1) => page.executions?.map((e) => e.name);
+    expect(names(page1)).toEqual(["e5", "e4"]);
+    expect(names(page2)).toEqual(["e3", "e2"]);
+    expect(names(page3)).toEqual(["e1"]);
+    expect(page3.nextToken).toBeUndefined();
+    expect(names(running)).toEqual(["e5", "e4"]);
+    expect(page2.executions?.[0]).toMatchObject({
+      status: "SUCCEEDED",
+      stateMachineArn: MACHINE_ARN,
+    });
+    expect(page2.executions?.[0]?.stopDate).toBeInstanceOf(Date);
+  });
+
+  describe.each([
+    {
+      case: "an unknown execution",
+      call: () =>
+        new DescribeExecutionCommand({
+          executionArn:
+            "arn:aws:states:us-east-1:000000000000:execution:tasklane-test-workflow:nope",
+        }),
+      error: "ExecutionDoesNotExist",
+    },
+    {
+      case: "a malformed execution ARN",
+      call: () => new DescribeExecutionCommand({ executionArn: "not-an-arn" }),
+      error: "InvalidArn",
+    },
+    {
+      case: "another state machine",
+      call: () => new StartExecutionCommand({ stateMachineArn: OTHER_MACHINE_ARN, input: "{}" }),
+      error: "StateMachineDoesNotExist",
+    },
+    {
+      case: "a name with a space",
+      call: () => new StartExecutionCommand({ stateMachineArn: MACHINE_ARN, name: "a b" }),
+      error: "InvalidName",
+    },
+    {
+      case: "an input that is not JSON",
+      call: () => new StartExecutionCommand({ stateMachineArn: MACHINE_ARN, input: "{" }),
+      error: "InvalidExecutionInput",
+    },
+    {
+      case: "an unknown status filter",
+      call: () =>
+        new ListExecutionsCommand({
+          stateMachineArn: MACHINE_ARN,
+          statusFilter: "NOPE" as "RUNNING",
+        }),
+      error: "ValidationException",
+    },
+    {
+      case: "a forged page token",
+      call: () => new ListExecutionsCommand({ stateMachineArn: MACHINE_ARN, nextToken: "forged" }),
+      error: "InvalidToken",
+    },
+  ])("given $case", ({ call, error }) => {
+    it(`answers ${error} with HTTP 400`, async () => {
+      // Act
+      const thrown = await sfn.send(call() as never).catch((e: unknown) => e);
+
+      // Assess
+      expect(thrown).toMatchObject({ name: error, $metadata: { httpStatusCode: 400 } });
+    });
+  });
+
+  it("answers 503 ServiceUnavailable during an `unavailable` outage, and serves again after it", async () => {
+    // Prepare
+    gate.resolve();
+    endpoint.setOutage("unavailable");
+
+    // Act
+    const during = await start("outage").catch((e: unknown) => e);
+    endpoint.setOutage(undefined);
+    const after = await start("outage");
+
+    // Assess
+    expect(during).toMatchObject({
+      name: "ServiceUnavailable",
+      $fault: "server",
+      $metadata: { httpStatusCode: 503 },
+    });
+    expect(after.executionArn).toMatch(/:outage$/);
+  });
+
+  it("drops connections during a `connection-reset` outage", async () => {
+    // Prepare
+    endpoint.setOutage("connection-reset");
+
+    // Act
+    const during = await start("reset").catch((e: unknown) => e);
+    endpoint.setOutage(undefined);
+    const after = await start("reset");
+
+    // Assess
+    expect(during).toBeInstanceOf(Error);
+    expect((during as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode).toBe(
+      undefined,
+    );
+    expect(after.executionArn).toMatch(/:reset$/);
+  });
+
+  it("reports each state entered, failed, retried and exited, in order", async () => {
+    // Prepare
+    gate.resolve();
+
+    // Act
+    const started = await start("retried", { failOnce: true });
+    await until(started.executionArn as string, "SUCCEEDED");
+    await waitFor(() =>
+      transitions.some((t) => t.type === "ExecutionSucceeded") ? true : undefined,
+    );
+
+    // Assess
+    expect(transitions.map((t) => [t.type, t.state?.name ?? ""])).toEqual([
+      ["ExecutionStarted", ""],
+      ["StateEntered", "Work"],
+      ["StateFailed", "Work"],
+      ["StateRetried", "Work"],
+      ["StateExited", "Work"],
+      ["StateEntered", "After"],
+      ["StateExited", "After"],
+      ["StateEntered", "Done"],
+      ["StateExited", "Done"],
+      ["ExecutionSucceeded", ""],
+    ]);
+    const failed = transitions.find((t) => t.type === "StateFailed");
+    expect(failed).toMatchObject({ error: "TaskRetryableError", executionName: "retried" });
+    expect(transitions.find((t) => t.type === "StateRetried")?.retryAttempt).toBe(1);
+    expect(transitions[0]?.input).toEqual({ failOnce: true });
+  });
+});
+
+describe("an execution that outlives the state machine's TimeoutSeconds", () => {
+  it("ends TIMED_OUT with States.Timeout", async () => {
+    // Prepare
+    const stepFunctions = new LocalStepFunctions({
+      stateMachineArn: MACHINE_ARN,
+      definition: {
+        StartAt: "Pause",
+        TimeoutSeconds: 1,
+        States: { Pause: { Type: "Wait", Seconds: 30, Next: "Done" }, Done: { Type: "Succeed" } },
+      },
+      taskHandlers: {},
+    });
+    const endpoint = await startStepFunctionsEndpoint(stepFunctions);
+    const sfn = sfnClient(endpoint.url);
+
+    try {
+      // Act
+      const started = await sfn.send(
+        new StartExecutionCommand({ stateMachineArn: MACHINE_ARN, name: "slow" }),
+      );
+      const ended = await waitFor(async () => {
+        const out = await sfn.send(
+          new DescribeExecutionCommand({ executionArn: started.executionArn }),
+        );
+        return out.status === "RUNNING" ? undefined : out;
+      });
+
+      // Assess
+      expect(ended).toMatchObject({ status: "TIMED_OUT", error: "States.Timeout" });
+      expect(ended.stopDate).toBeInstanceOf(Date);
+    } finally {
+      sfn.destroy();
+      await stepFunctions.stop();
+      await endpoint.stop();
+    }
+  });
+});
