@@ -1,58 +1,104 @@
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import * as pulumi from "@pulumi/pulumi";
-import { vi } from "vitest";
-import { parse as parseYaml } from "yaml";
+import type * as pulumi from "@pulumi/pulumi";
+import { fromPulumiConfig, parseStackConfig, type StackConfig } from "@tasklane/stack-config";
+import type { ResolvedPolicyDocument } from "../components/policyDocument.js";
+import { type RecordedResource, runUnderMocks, stackConfigMap } from "../plan/mockStack.js";
 
-/** A resource the program asked for, with the inputs it gave. */
-export interface RecordedResource {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
+export type { RecordedResource } from "../plan/mockStack.js";
+export { MOCK_ACCOUNT_ID, stackConfigMap } from "../plan/mockStack.js";
+
+/** The program's stack outputs. */
+export type Program = typeof import("../index.js");
+
+/** What a program run planned: its outputs and every resource, with lookups for the tests. */
+export interface ProgramRun {
+  program: Program;
+  resources: RecordedResource[];
+  /** Resources of one type token, e.g. `aws:sqs/queue:Queue`. */
+  ofType(type: string): RecordedResource[];
+  /** The one resource with this logical name; fails naming it when absent. */
+  named(name: string): RecordedResource;
 }
 
-/** `Pulumi.<stack>.yaml`'s config as `pulumi.runtime.allConfig()` presents it. */
-export function stackConfigMap(stack: string, overrides: Record<string, unknown> = {}) {
-  const file = fileURLToPath(new URL(`../../Pulumi.${stack}.yaml`, import.meta.url));
-  const { config } = parseYaml(readFileSync(file, "utf8")) as { config: Record<string, unknown> };
-  const merged = { ...config, ...overrides };
-  return Object.fromEntries(
-    Object.entries(merged)
-      .filter(([, value]) => value !== undefined)
-      .map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
-  );
-}
+/** The program's entry point, imported anew for each run. */
+const PROGRAM = fileURLToPath(new URL("../index.ts", import.meta.url));
+const runs = new Map<string, Promise<ProgramRun>>();
+let runCount = 0;
 
 /**
- * Loads the program under `pulumi.runtime.setMocks` with a stack's config, recording every
- * resource. A fresh module graph each time, so each stack gets its own program run.
+ * Loads the program under `pulumi.runtime.setMocks` with a stack's `Pulumi.<stack>.yaml`
+ * (plus overrides), in a fresh module graph, and resolves once every resource is recorded.
+ * A run is a pure function of its config, so each one is made once per test worker and
+ * shared (treat the result as read-only).
  */
-export async function runProgram(stack: string, configOverrides: Record<string, unknown> = {}) {
-  const resources: RecordedResource[] = [];
-  pulumi.runtime.setAllConfig(stackConfigMap(stack, configOverrides));
-  await pulumi.runtime.setMocks(
-    {
-      newResource(args) {
-        resources.push({ type: args.type, name: args.name, inputs: args.inputs });
-        return {
-          id: `${args.name}-id`,
-          state: { ...args.inputs, arn: `arn:aws:mock:::${args.name}` },
-        };
-      },
-      call(args) {
-        return args.inputs;
-      },
-    },
-    "tasklane",
-    stack,
-    false,
+export function runProgram(
+  stack: string,
+  configOverrides: Record<string, unknown> = {},
+): Promise<ProgramRun> {
+  // A removed key (undefined) is part of the key, not dropped from it.
+  const key = JSON.stringify([stack, configOverrides], (_, value) =>
+    value === undefined ? "<removed>" : value,
   );
-  vi.resetModules();
-  const program = await import("../index.js");
-  return { program, resources };
+  let run = runs.get(key);
+  if (!run) {
+    run = loadProgram(stack, configOverrides);
+    runs.set(key, run);
+  }
+  return run;
+}
+
+async function loadProgram(
+  stack: string,
+  configOverrides: Record<string, unknown>,
+): Promise<ProgramRun> {
+  // A query makes a new instance of the program module, so it runs again; the modules it
+  // imports hold no state and are shared, and so is this file's cache of runs.
+  runCount += 1;
+  const { program, resources } = await runUnderMocks(
+    stack,
+    configOverrides,
+    () => import(/* @vite-ignore */ `${PROGRAM}?run=${runCount}`) as Promise<Program>,
+  );
+  return {
+    program,
+    resources,
+    ofType: (type) => resources.filter((r) => r.type === type),
+    named(name) {
+      const found = resources.find((r) => r.name === name);
+      if (!found) throw new Error(`the program planned no resource named ${name}`);
+      return found;
+    },
+  };
 }
 
 /** Awaits an Output's value; the test fails rather than passing silently on an unknown. */
 export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply(resolve));
+}
+
+/** A JSON text input, parsed. */
+export function json<T = Record<string, unknown>>(value: unknown): T {
+  if (typeof value !== "string") throw new Error(`expected JSON text, got ${typeof value}`);
+  return JSON.parse(value) as T;
+}
+
+/** Every stack the repository configures; each policy test runs for each of them. */
+export const STACKS = ["dev", "prod"] as const;
+
+/** A stack's validated config, as the program reads it. */
+export function stackConfig(stack: string, overrides: Record<string, unknown> = {}): StackConfig {
+  return parseStackConfig(fromPulumiConfig(stackConfigMap(stack, overrides), "tasklane"), {
+    project: "tasklane",
+    stack,
+  });
+}
+
+/** The parsed inline policy of a role, by the logical name of its `aws.iam.RolePolicy`. */
+export function policyOf(run: ProgramRun, policyName: string): ResolvedPolicyDocument {
+  return json<ResolvedPolicyDocument>(run.named(policyName).inputs.policy);
+}
+
+/** Logical name of a catalog function's component: `start-executions` -> `startExecutions`. */
+export function componentName(functionName: string): string {
+  return functionName.replace(/-([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
 }

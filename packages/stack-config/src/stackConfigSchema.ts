@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** The retention periods CloudWatch Logs accepts, in days. */
 export const LOG_RETENTION_DAYS = [
@@ -133,6 +133,7 @@ const alarms = z.strictObject({
 const lambda = z.strictObject({
   runtime: z.enum(["nodejs22.x", "nodejs24.x"]).default("nodejs22.x"),
   architecture: z.enum(["arm64", "x86_64"]).default("arm64"),
+  /** X-Ray tracing of the functions and the state machine. */
   tracing: z.boolean().default(true),
 });
 
@@ -173,6 +174,20 @@ export const stackConfigSchema = z
         code: "custom",
         path: ["consumer", "batchingWindowSeconds"],
         message: "must be at least 1 when batchSize is over 10 (an AWS rule)",
+      });
+    }
+    if (c.workflow.executionTimeoutSeconds <= c.steps.timeoutSeconds + 5) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["workflow", "executionTimeoutSeconds"],
+        message: "must be longer than steps.timeoutSeconds + 5 (every Task state's timeout)",
+      });
+    }
+    if (c.storage.retain && c.storage.forceDestroy) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["storage", "forceDestroy"],
+        message: "cannot be true when storage.retain is true",
       });
     }
     if (c.api.auth === "jwt" && !c.api.jwt) {

@@ -76,6 +76,16 @@ describe("parseStackConfig", () => {
       "`tasklane:logs.retentionDays`: must be one of",
     ],
     [
+      "an execution timeout shorter than a step",
+      { workflow: { executionTimeoutSeconds: 60 }, steps: { timeoutSeconds: 60 } },
+      "`tasklane:workflow.executionTimeoutSeconds`: must be longer",
+    ],
+    [
+      "retained buckets that may be force-destroyed",
+      { storage: { retain: true, forceDestroy: true } },
+      "`tasklane:storage.forceDestroy`: cannot be true",
+    ],
+    [
       "a concurrency under AWS's minimum of 2",
       { consumer: { maximumConcurrency: 1 } },
       "`tasklane:consumer.maximumConcurrency`",

@@ -1,0 +1,137 @@
+import type * as aws from "@pulumi/aws";
+import { describe, expect, it } from "vitest";
+import { ComponentArgsError } from "../components/errors.js";
+import { TaskAlarms } from "../components/taskAlarms.js";
+import { routeSourcePath, TaskApi } from "../components/taskApi.js";
+import { TaskFunction } from "../components/taskFunction.js";
+import { TaskQueue } from "../components/taskQueue.js";
+import { TaskStorage } from "../components/taskStorage.js";
+import { TaskWorkflow, type WorkflowSteps } from "../components/taskWorkflow.js";
+
+const ref = { project: "tasklane", stack: "test" };
+const fn = {} as aws.lambda.Function;
+
+// Arguments are validated before anything is registered, so no mocks are needed here.
+describe.each([
+  {
+    build: () => new TaskQueue("tasks", { ref, visibilityTimeoutSeconds: 180, maxReceiveCount: 3 }),
+    message: "TaskQueue `tasks`: `maxReceiveCount` must be at least 5",
+  },
+  {
+    build: () =>
+      new TaskQueue("tasks", {
+        ref,
+        visibilityTimeoutSeconds: 180,
+        retentionSeconds: 86_400,
+        dlqRetentionSeconds: 3_600,
+      }),
+    message: "TaskQueue `tasks`: `dlqRetentionSeconds` must be longer than retentionSeconds",
+  },
+  {
+    build: () => new TaskQueue("tasks", { ref, visibilityTimeoutSeconds: 50_000 }),
+    message: "TaskQueue `tasks`: `visibilityTimeoutSeconds` must be 0 to 43200",
+  },
+  {
+    build: () => new TaskStorage("storage", { ref, retain: true, forceDestroy: true }),
+    message: "TaskStorage `storage`: `forceDestroy` cannot be true for retained buckets",
+  },
+  {
+    build: () => new TaskStorage("storage", { ref, payloadExpirationDays: 0 }),
+    message: "TaskStorage `storage`: `payloadExpirationDays` must be a whole number of days",
+  },
+  {
+    build: () =>
+      new TaskFunction("ingest", {
+        ref,
+        functionName: "ingest",
+        description: "",
+        code: { zipPath: "ingest.zip", sha256Base64: "" },
+        timeoutSeconds: 901,
+      }),
+    message: "TaskFunction `ingest`: `timeoutSeconds` must be a whole number from 1 to 900",
+  },
+  {
+    build: () =>
+      new TaskFunction("ingest", {
+        ref,
+        functionName: "ingest",
+        description: "",
+        code: { zipPath: "ingest.zip", sha256Base64: "" },
+        environment: { AWS_REGION: "eu-west-1" },
+      }),
+    message: "TaskFunction `ingest`: `environment.AWS_REGION` is not a name a function may set",
+  },
+  {
+    build: () =>
+      new TaskFunction("ingest", {
+        ref,
+        functionName: "ingest",
+        description: "",
+        code: { zipPath: "ingest.zip", sha256Base64: "" },
+        logRetentionDays: 10,
+      }),
+    message: "TaskFunction `ingest`: `logRetentionDays` must be one of 1, 3, 5, 7, 14",
+  },
+  {
+    build: () =>
+      new TaskWorkflow("workflow", {
+        ref,
+        steps: {} as WorkflowSteps,
+        stepTimeoutSeconds: 905,
+        executionTimeoutSeconds: 600,
+      }),
+    message:
+      "TaskWorkflow `workflow`: `executionTimeoutSeconds` must be longer than stepTimeoutSeconds (905)",
+  },
+  {
+    build: () => new TaskApi("api", { ref, routes: [], auth: "iam" }),
+    message: "TaskApi `api`: `routes` must name at least one route",
+  },
+  {
+    build: () =>
+      new TaskApi("api", {
+        ref,
+        routes: [{ routeKey: "FETCH /tasks", handler: "status", function: fn }],
+      }),
+    message: 'TaskApi `api`: `routes[0].routeKey` must be "METHOD /path" or "$default"',
+  },
+  {
+    build: () =>
+      new TaskApi("api", {
+        ref,
+        routes: [{ routeKey: "GET /tasks", handler: "status", function: fn }],
+        auth: "jwt",
+      }),
+    message: "TaskApi `api`: `jwt` is required when auth is jwt",
+  },
+  {
+    build: () =>
+      new TaskAlarms("alarms", {
+        ref,
+        region: "us-east-1",
+        queueName: "q",
+        deadLetterQueueName: "d",
+        stateMachineArn: "arn",
+        functions: { ingest: "f" },
+        apiId: "a",
+        email: "not an address",
+      }),
+    message: "TaskAlarms `alarms`: `email` must be an email address",
+  },
+])("a component given a bad argument", ({ build, message }) => {
+  it(`stops with: ${message}`, () => {
+    expect(build).toThrow(ComponentArgsError);
+    expect(build).toThrow(message);
+  });
+});
+
+describe("the execute-api path a route's invoke permission names", () => {
+  it.each([
+    ["POST /tasks", "*/POST/tasks"],
+    ["GET /tasks/{id}", "*/GET/tasks/*"],
+    ["POST /tasks/{id}/retry", "*/POST/tasks/*/retry"],
+    ["$default", "*/$default"],
+  ])("is %s -> %s", (routeKey, path) => {
+    expect(routeSourcePath(routeKey)).toBe(path);
+  });
+});

@@ -1,0 +1,265 @@
+import { FUNCTIONS, type FunctionName } from "@tasklane/stack-config";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { ResolvedPolicyStatement } from "../components/policyDocument.js";
+import {
+  componentName,
+  json,
+  MOCK_ACCOUNT_ID,
+  type ProgramRun,
+  policyOf,
+  promiseOf,
+  runProgram,
+  STACKS,
+  stackConfig,
+} from "./pulumiMocks.js";
+
+/** The only actions AWS documents on `Resource: "*"`: X-Ray and CloudWatch Logs delivery. */
+const STAR_RESOURCE_ACTIONS = new Set([
+  "xray:PutTraceSegments",
+  "xray:PutTelemetryRecords",
+  "xray:GetSamplingRules",
+  "xray:GetSamplingTargets",
+  "logs:CreateLogDelivery",
+  "logs:GetLogDelivery",
+  "logs:UpdateLogDelivery",
+  "logs:DeleteLogDelivery",
+  "logs:ListLogDeliveries",
+  "logs:PutResourcePolicy",
+  "logs:DescribeResourcePolicies",
+  "logs:DescribeLogGroups",
+]);
+
+/** What each handler may do, in words; `kms` when the queue has a customer-managed key. */
+function expectedAccess(kms: boolean): Record<FunctionName, string[]> {
+  const send = [
+    "sqs:SendMessage on queue",
+    ...(kms ? ["kms:GenerateDataKey,kms:Decrypt on queue-key"] : []),
+  ];
+  return {
+    ingest: [
+      "s3:GetObject,s3:PutObject,s3:DeleteObject on results/tasks/*",
+      "s3:PutObject on results/created/*",
+      "s3:PutObject on payloads/inputs/*",
+      "s3:ListBucket on results",
+      ...send,
+    ],
+    status: [
+      "s3:GetObject on results/tasks/*, results/runs/*",
+      "s3:ListBucket on results",
+      "states:DescribeExecution on executions",
+    ],
+    cancel: [
+      "s3:GetObject on results/tasks/*, results/runs/*",
+      "s3:PutObject on results/runs/*",
+      "s3:ListBucket on results",
+      "states:DescribeExecution,states:StopExecution on executions",
+    ],
+    retry: [
+      "s3:GetObject on results/tasks/*, results/runs/*",
+      "s3:PutObject on results/tasks/*",
+      "s3:ListBucket on results",
+      "states:DescribeExecution on executions",
+      ...send,
+    ],
+    catalog: [],
+    "start-executions": [
+      "sqs:ReceiveMessage,sqs:DeleteMessage,sqs:GetQueueAttributes on queue",
+      ...(kms ? ["kms:Decrypt on queue-key"] : []),
+      "s3:GetObject on results/runs/*",
+      "s3:ListBucket on results",
+      "states:StartExecution on state-machine",
+      "states:StopExecution on executions",
+    ],
+    "create-task": [
+      "s3:GetObject,s3:PutObject on results/runs/*",
+      "s3:GetObject on payloads/inputs/*",
+      "s3:PutObject on payloads/states/*",
+      "s3:ListBucket on results",
+      "s3:ListBucket on payloads",
+    ],
+    "check-task-status": [
+      "s3:GetObject,s3:PutObject on payloads/states/*",
+      "s3:PutObject on results/runs/*",
+      "s3:ListBucket on payloads",
+    ],
+    "task-completed": ["s3:PutObject on results/runs/*"],
+    "mark-failed": ["s3:GetObject,s3:PutObject on results/runs/*", "s3:ListBucket on results"],
+  };
+}
+
+describe.each(STACKS)("IAM in the %s stack", (stack) => {
+  const config = stackConfig(stack);
+  let run: ProgramRun;
+  let statementsOf: (policyName: string) => ResolvedPolicyStatement[];
+  let describeStatement: (statement: ResolvedPolicyStatement) => string;
+  beforeAll(async () => {
+    run = await runProgram(stack);
+    statementsOf = (policyName) => policyOf(run, policyName).Statement;
+    // ARNs in words: buckets keep their object path, the KMS key its id is dropped.
+    const exact = new Map([
+      [await promiseOf(run.program.queueArn), "queue"],
+      [await promiseOf(run.program.stateMachineArn), "state-machine"],
+      [
+        `arn:aws:states:us-east-1:${MOCK_ACCOUNT_ID}:execution:tasklane-${stack}-workflow:*`,
+        "executions",
+      ],
+    ]);
+    const buckets = [
+      [`arn:aws:s3:::${await promiseOf(run.program.resultsBucket)}`, "results"],
+      [`arn:aws:s3:::${await promiseOf(run.program.payloadsBucket)}`, "payloads"],
+    ] as const;
+    const short = (arn: string): string => {
+      const bucket = buckets.find(([prefix]) => arn === prefix || arn.startsWith(`${prefix}/`));
+      if (bucket) return `${bucket[1]}${arn.slice(bucket[0].length)}`;
+      if (arn.startsWith(`arn:aws:kms:us-east-1:${MOCK_ACCOUNT_ID}:key/`)) return "queue-key";
+      return exact.get(arn) ?? arn;
+    };
+    describeStatement = (s) => {
+      const prefixes = s.Condition?.StringLike?.["s3:prefix"];
+      return `${s.Action.join(",")} on ${s.Resource.map(short).join(", ")}${prefixes ? ` if s3:prefix like ${[prefixes].flat().join(", ")}` : ""}`;
+    };
+  });
+
+  it("names no wildcard action in any statement of any role", () => {
+    const wildcards = run
+      .ofType("aws:iam/rolePolicy:RolePolicy")
+      .flatMap((policy) =>
+        policyOf(run, policy.name).Statement.flatMap((s) =>
+          s.Action.filter((action) => action.includes("*")).map(
+            (a) => `${policy.name} ${s.Sid}: ${a}`,
+          ),
+        ),
+      );
+
+    expect(wildcards).toEqual([]);
+  });
+
+  it('uses Resource "*" only for X-Ray and log delivery, which have no resource-level permissions', () => {
+    const unscoped = run.ofType("aws:iam/rolePolicy:RolePolicy").flatMap((policy) =>
+      policyOf(run, policy.name)
+        .Statement.filter((s) => s.Resource.includes("*"))
+        .flatMap((s) => s.Action.filter((a) => !STAR_RESOURCE_ACTIONS.has(a)))
+        .map((action) => `${policy.name}: ${action} on *`),
+    );
+
+    expect(unscoped).toEqual([]);
+  });
+
+  it("allows, never denies, in role policies, with a distinct Sid per statement", () => {
+    for (const policy of run.ofType("aws:iam/rolePolicy:RolePolicy")) {
+      const statements = policyOf(run, policy.name).Statement;
+      const sids = statements.map((s) => s.Sid);
+
+      expect(new Set(sids).size, policy.name).toBe(sids.length);
+      expect(
+        statements.every((s) => s.Effect === "Allow"),
+        policy.name,
+      ).toBe(true);
+    }
+  });
+
+  it("gives every function a role of its own, and every role one inline policy", () => {
+    const functionRoles = FUNCTIONS.map(
+      (f) => run.named(`${componentName(f.name)}Function`).inputs.role,
+    );
+    const roles = run.ofType("aws:iam/role:Role");
+
+    expect(new Set(functionRoles).size).toBe(FUNCTIONS.length);
+    expect(roles).toHaveLength(FUNCTIONS.length + 1);
+    expect(run.ofType("aws:iam/rolePolicy:RolePolicy")).toHaveLength(roles.length);
+    expect(roles.every((r) => r.inputs.managedPolicyArns === undefined)).toBe(true);
+  });
+
+  it.each(FUNCTIONS.map((f) => f.name))(
+    "lets the %s function do exactly what its handler calls, on exactly its ARNs and prefixes",
+    (name) => {
+      const granted = statementsOf(`${componentName(name)}Policy`)
+        .filter((s) => s.Sid !== "WriteOwnLogs" && s.Sid !== "WriteTraces")
+        .map(describeStatement);
+
+      expect(granted.sort()).toEqual(expectedAccess(config.queue.kms)[name].sort());
+    },
+  );
+
+  it.each(FUNCTIONS.map((f) => f.name))(
+    "lets the %s function write only its own log group, and traces",
+    (name) => {
+      const statements = statementsOf(`${componentName(name)}Policy`);
+      const logGroup = `arn:aws:logs:us-east-1:${MOCK_ACCOUNT_ID}:log-group:/aws/lambda/tasklane-${stack}-${name}`;
+
+      expect(statements.find((s) => s.Sid === "WriteOwnLogs")).toEqual({
+        Sid: "WriteOwnLogs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: [`${logGroup}:*`],
+      });
+      expect(statements.find((s) => s.Sid === "WriteTraces")?.Action).toEqual([
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
+      ]);
+    },
+  );
+
+  it("lets the state machine's role invoke exactly the four step functions, and nothing else", async () => {
+    const steps = FUNCTIONS.filter((f) => f.role === "step").map((f) => f.name);
+    const stepArns = steps.map(
+      (name) => `arn:aws:lambda:us-east-1:${MOCK_ACCOUNT_ID}:function:tasklane-${stack}-${name}`,
+    );
+    const statements = statementsOf("workflowPolicy");
+
+    expect(steps).toHaveLength(4);
+    expect(statements.find((s) => s.Sid === "InvokeSteps")).toEqual({
+      Sid: "InvokeSteps",
+      Effect: "Allow",
+      Action: ["lambda:InvokeFunction"],
+      Resource: stepArns.flatMap((arn) => [arn, `${arn}:*`]),
+    });
+    expect(statements.map((s) => s.Sid).sort()).toEqual([
+      "DeliverLogs",
+      "InvokeSteps",
+      "WriteTraces",
+    ]);
+    expect(await promiseOf(run.program.stateMachineArn)).toContain(`tasklane-${stack}-workflow`);
+  });
+
+  it("lets no function role invoke a function", () => {
+    const invokers = FUNCTIONS.filter((f) =>
+      statementsOf(`${componentName(f.name)}Policy`).some((s) =>
+        s.Action.some((a) => a.startsWith("lambda:")),
+      ),
+    );
+
+    expect(invokers).toEqual([]);
+  });
+
+  it("lets only Lambda assume function roles, and only this account's state machine assume its role", () => {
+    for (const spec of FUNCTIONS) {
+      const trust = json<{ Statement: { Principal: unknown; Action: string }[] }>(
+        run.named(`${componentName(spec.name)}Role`).inputs.assumeRolePolicy,
+      );
+      expect(trust.Statement, spec.name).toEqual([
+        {
+          Effect: "Allow",
+          Principal: { Service: "lambda.amazonaws.com" },
+          Action: "sts:AssumeRole",
+        },
+      ]);
+    }
+    expect(json(run.named("workflowRole").inputs.assumeRolePolicy)).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Service: "states.amazonaws.com" },
+          Action: "sts:AssumeRole",
+          Condition: {
+            StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT_ID },
+            ArnLike: {
+              "aws:SourceArn": `arn:aws:states:us-east-1:${MOCK_ACCOUNT_ID}:stateMachine:tasklane-${stack}-workflow`,
+            },
+          },
+        },
+      ],
+    });
+  });
+});
