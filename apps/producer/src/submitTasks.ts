@@ -15,10 +15,13 @@ import {
   type TaskRecord,
 } from "@tasklane/shared-task";
 import { ObjectExistsError, type TaskStore } from "@tasklane/task-store";
+import { mapConcurrently } from "./mapConcurrently.js";
 import type { ValidSubmission } from "./validateSubmission.js";
 
 /** SQS takes at most ten messages per SendMessageBatch. */
 const SQS_BATCH_SIZE = 10;
+/** Submissions prepared at once: each makes two or three S3 requests. */
+const S3_CONCURRENCY = 16;
 
 export interface SubmitDeps {
   store: TaskStore;
@@ -60,43 +63,39 @@ export async function submitTasks(
   const outcomes: SubmitOutcome[] = new Array(submissions.length);
   const pending: Pending[] = [];
 
-  await Promise.all(
-    submissions.map(async (submission, index) => {
-      const prepared = await prepare(deps, caller, correlationId, submission);
-      if ("outcome" in prepared) outcomes[index] = prepared.outcome;
-      else pending.push({ index, ...prepared });
-    }),
-  );
+  await mapConcurrently(submissions, S3_CONCURRENCY, async (submission, index) => {
+    const prepared = await prepare(deps, caller, correlationId, submission);
+    if ("outcome" in prepared) outcomes[index] = prepared.outcome;
+    else pending.push({ index, ...prepared });
+  });
 
   pending.sort((a, b) => a.index - b.index);
   const failures = await sendEnvelopes(deps, pending);
 
-  await Promise.all(
-    pending.map(async (item) => {
-      const failure = failures.get(item.index);
-      if (failure) {
-        // Not accepted: leave nothing behind that looks like a queued task. A keyed record may
-        // stay, since a replay of its key resends the envelope.
-        if (!item.keyed) await deps.store.deleteRecord(item.record.id).catch(() => undefined);
-        outcomes[item.index] = { kind: "unavailable", detail: failure };
-        return;
-      }
-      if (item.keyed) {
-        const enqueuedAt = deps.now().toISOString();
-        // Best effort: if this write fails the task is still accepted (its envelope is in SQS);
-        // a replay would send it once more and the consumer would absorb the duplicate.
-        await deps.store
-          .putRecord({ ...item.record, enqueuedAt, updatedAt: enqueuedAt })
-          .catch(() => undefined);
-      }
-      outcomes[item.index] = {
-        kind: "accepted",
-        id: item.record.id,
-        type: item.record.type,
-        replayed: false,
-      };
-    }),
-  );
+  await mapConcurrently(pending, S3_CONCURRENCY, async (item) => {
+    const failure = failures.get(item.index);
+    if (failure) {
+      // Not accepted: leave nothing behind that looks like a queued task. A keyed record may
+      // stay, since a replay of its key resends the envelope.
+      if (!item.keyed) await deps.store.deleteRecord(item.record.id).catch(() => undefined);
+      outcomes[item.index] = { kind: "unavailable", detail: failure };
+      return;
+    }
+    if (item.keyed) {
+      const enqueuedAt = deps.now().toISOString();
+      // Best effort: if this write fails the task is still accepted (its envelope is in SQS);
+      // a replay would send it once more and the consumer would absorb the duplicate.
+      await deps.store
+        .putRecord({ ...item.record, enqueuedAt, updatedAt: enqueuedAt })
+        .catch(() => undefined);
+    }
+    outcomes[item.index] = {
+      kind: "accepted",
+      id: item.record.id,
+      type: item.record.type,
+      replayed: false,
+    };
+  });
   return outcomes;
 }
 
