@@ -1,0 +1,55 @@
+import { parseArgs } from "node:util";
+import { benchLocal, formatBenchResult } from "./benchLocal.js";
+
+const USAGE = `Usage: pnpm bench:local [--tasks N] [--batch-size 1-100] [--concurrency N] [--timeout SECONDS] [--json]
+
+Pushes N echo tasks through the local runtime (the built bundles, Pulumi.dev.yaml's settings)
+and prints tasks/s and the p50/p90/p99 latency from submission to succeeded.
+Defaults: --tasks 2000 --batch-size 100 --concurrency 4 --timeout 300
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        tasks: { type: "string", default: "2000" },
+        "batch-size": { type: "string", default: "100" },
+        concurrency: { type: "string", default: "4" },
+        timeout: { type: "string", default: "300" },
+        json: { type: "boolean", default: false },
+        help: { type: "boolean", default: false },
+      },
+    }));
+  } catch (error) {
+    process.stderr.write(`bench:local: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const number = (name: string, min: number, max: number): number => {
+    const n = Number(values[name]);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new Error(`--${name} must be a whole number from ${min} to ${max}`);
+    return n;
+  };
+  try {
+    const result = await benchLocal({
+      tasks: number("tasks", 1, 1_000_000),
+      batchSize: number("batch-size", 1, 100),
+      concurrency: number("concurrency", 1, 64),
+      timeoutMs: number("timeout", 1, 86_400) * 1000,
+      log: values.json ? undefined : (line) => process.stderr.write(`${line}\n`),
+    });
+    process.stdout.write(
+      values.json ? `${JSON.stringify(result)}\n` : `${formatBenchResult(result)}\n`,
+    );
+    return result.succeeded === result.tasks ? 0 : 1;
+  } catch (error) {
+    process.stderr.write(`bench:local: ${(error as Error).message}\n`);
+    return 1;
+  }
+}

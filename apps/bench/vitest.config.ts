@@ -1,0 +1,8 @@
+import { tasklaneVitestConfig } from "@tasklane/vitest-config";
+
+export default tasklaneVitestConfig({
+  test: {
+    // Handler bundles are loaded by Node itself, as Lambda loads index.mjs, not through Vite.
+    server: { deps: { external: [/\/apps\/(?:producer|consumer)\/dist\//, /\/tasklane-local-/] } },
+  },
+});
