@@ -1,12 +1,5 @@
-import {
-  createEnvelope,
-  fingerprintSubmission,
-  type JsonValue,
-  newTaskId,
-  s3Keys,
-  type TaskEnvelope,
-} from "@tasklane/shared-task";
-import type { AwsEmulators } from "@tasklane/test-support";
+import { s3Keys } from "@tasklane/shared-task";
+import { type AwsEmulators, taskEnvelope } from "@tasklane/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   lambdaContext,
@@ -32,21 +25,7 @@ beforeAll(async () => {
 });
 afterAll(() => aws.stop());
 
-function envelope(
-  type: string,
-  input: JsonValue,
-  overrides: Partial<TaskEnvelope> = {},
-): TaskEnvelope {
-  return createEnvelope({
-    id: newTaskId(),
-    type,
-    generation: 1,
-    createdAt: new Date().toISOString(),
-    input: { kind: "inline", value: input },
-    fingerprint: fingerprintSubmission({ type, input }),
-    ...overrides,
-  });
-}
+const envelope = taskEnvelope;
 
 const invoke = (handler: Handler, event: unknown) => handler(event, lambdaContext());
 

@@ -6,11 +6,8 @@ import {
 } from "@aws-sdk/client-sfn";
 import {
   buildWorkflow,
-  createEnvelope,
   executionName,
-  fingerprintSubmission,
   type JsonValue,
-  newTaskId,
   readJson,
   STATE_NAMES,
   s3Keys,
@@ -18,6 +15,8 @@ import {
 } from "@tasklane/shared-task";
 import { createTaskSteps, workflowStateHandlers } from "@tasklane/shared-task/steps";
 import { exampleTasks } from "@tasklane/shared-task/tasks";
+import { S3BlobStore } from "@tasklane/task-store";
+import { taskEnvelope } from "@tasklane/test-support";
 import { type FauxqsServer, startFauxqs } from "fauxqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -29,7 +28,6 @@ import {
 } from "../src/index.js";
 import { s3Client, sfnClient } from "./helpers/awsClients.js";
 import { testFunction } from "./helpers/localFunctions.js";
-import { S3BlobStore } from "./helpers/s3BlobStore.js";
 import { waitFor } from "./helpers/waitFor.js";
 
 const BUCKETS = { payloads: "tasklane-test-payloads", results: "tasklane-test-results" };
@@ -94,14 +92,7 @@ describe("the Tasklane workflow on the local Step Functions endpoint", () => {
   });
 
   async function run(type: string, input: JsonValue) {
-    const task = createEnvelope({
-      id: newTaskId(),
-      type,
-      generation: 1,
-      createdAt: new Date().toISOString(),
-      input: { kind: "inline", value: input },
-      fingerprint: fingerprintSubmission({ type, input }),
-    });
+    const task = taskEnvelope(type, input);
     const started = await sfn.send(
       new StartExecutionCommand({
         stateMachineArn: MACHINE_ARN,

@@ -1,13 +1,6 @@
+import type { TaskTypeDescription } from "@tasklane/api-client";
 import type { TaskContract, TaskRegistry } from "@tasklane/shared-task";
 import * as z from "zod";
-
-export interface TaskTypeDescription {
-  type: string;
-  description: string;
-  timeoutSeconds?: number;
-  inputSchema: Record<string, unknown>;
-  outputSchema: Record<string, unknown>;
-}
 
 /** Each task type with its description and the JSON Schemas (draft 2020-12) of its data. */
 export function describeTaskTypes(contracts: TaskRegistry<TaskContract>): TaskTypeDescription[] {

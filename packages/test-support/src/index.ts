@@ -1,1 +1,2 @@
+export { lambdaContext, taskEnvelope } from "./factories.js";
 export { type AwsEmulators, type EmulatorOptions, startAwsEmulators } from "./startAwsEmulators.js";

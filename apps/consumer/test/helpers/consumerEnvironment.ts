@@ -1,8 +1,6 @@
-import { randomUUID } from "node:crypto";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { FUNCTION_ENV } from "@tasklane/stack-config";
 import { type AwsEmulators, type EmulatorOptions, startAwsEmulators } from "@tasklane/test-support";
-import type { Context } from "aws-lambda";
 
 /** fauxqs plus the environment the Pulumi program gives the consumer's functions. */
 export async function startConsumerEnvironment(options: EmulatorOptions = {}) {
@@ -38,19 +36,4 @@ export async function writeJsonObject(
   );
 }
 
-export function lambdaContext(functionName = "tasklane-test"): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: "$LATEST",
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
-    memoryLimitInMB: "512",
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: "test",
-    getRemainingTimeInMillis: () => 60_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
+export { lambdaContext } from "@tasklane/test-support";

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { lambdaContext } from "@tasklane/test-support";
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
@@ -50,23 +51,6 @@ export function apiEvent(options: {
   };
 }
 
-export function lambdaContext(functionName = "tasklane-test"): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: "$LATEST",
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
-    memoryLimitInMB: "256",
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: "test",
-    getRemainingTimeInMillis: () => 10_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
 export type ApiHandler = (
   event: APIGatewayProxyEventV2,
   context: Context,
@@ -84,3 +68,5 @@ export async function call(handler: ApiHandler, event: APIGatewayProxyEventV2) {
     body: (response.body ? JSON.parse(response.body) : undefined) as any,
   };
 }
+
+export { lambdaContext };
