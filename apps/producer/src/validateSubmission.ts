@@ -68,7 +68,17 @@ export function validateSubmission(
   }
   const parsed = contracts.get(type).input.safeParse(input);
   if (!parsed.success) {
-    return { ok: false, status: 422, errors: prefixed(fieldIssues(parsed.error, "input"), at) };
+    // zod says only "Invalid input" of a missing value that a union such as z.json() rejects.
+    const errors: FieldError[] =
+      input === undefined
+        ? [
+            {
+              path: "input",
+              message: `is missing: task type "${type}" needs an input (its JSON Schema is in GET /task-types)`,
+            },
+          ]
+        : fieldIssues(parsed.error, "input");
+    return { ok: false, status: 422, errors: prefixed(errors, at) };
   }
   const key = options.batchItem
     ? (shape.data as z.infer<typeof batchItemShape>).idempotencyKey

@@ -135,6 +135,13 @@ describe("POST /tasks", () => {
       path: "input.text",
     },
     {
+      case: "a missing input",
+      request: { body: { type: "echo" } },
+      status: 422,
+      says: 'is missing: task type "echo" needs an input',
+      path: "input",
+    },
+    {
       case: "a misspelled field",
       request: { body: { type: "echo", inputs: {} } },
       status: 422,
