@@ -77,8 +77,10 @@ export async function resolveTarget(flags: TargetFlags, io: CliIo): Promise<Targ
       checkUrl("--dlq-url", flags.dlqUrl) ?? checkUrl("TASKLANE_DLQ_URL", io.env.TASKLANE_DLQ_URL),
   };
   if (urls.apiUrl || urls.queueUrl || urls.dlqUrl) {
-    const named = urls.apiUrl ?? urls.dlqUrl ?? urls.queueUrl;
-    return explicitTarget("flags", `the API at ${named}`, urls, {
+    const description = urls.apiUrl
+      ? `the API at ${urls.apiUrl}`
+      : `the queue${urls.dlqUrl && urls.queueUrl ? "s" : ""} at ${[urls.queueUrl, urls.dlqUrl].filter(Boolean).join(" and ")}`;
+    return explicitTarget("flags", description, urls, {
       region: flags.region,
       env: io.env,
       forceSign: flags.sigv4 === true,
@@ -205,7 +207,7 @@ export function requireApiUrl(target: Target): string {
   throw new TargetError(
     `this command talks to the API, and ${target.description} names no API URL`,
     {
-      fix: `give it with --api-url <url> / TASKLANE_API_URL, or ${POINT_AT_A_STACK}`,
+      fix: "give it with --api-url <url> / TASKLANE_API_URL, or the whole stack with --stack-outputs <file> (from `pulumi stack output --json`)",
     },
   );
 }

@@ -1,5 +1,5 @@
 import { access, constants as fsConstants } from "node:fs/promises";
-import { relative, resolve } from "node:path";
+import { isAbsolute, relative, resolve } from "node:path";
 import { Command } from "commander";
 import type { CommandRunner } from "./commandRunner.js";
 import { DEFAULT_SUBMIT_CONCURRENCY, EXIT_CODES } from "./constants.js";
@@ -102,7 +102,10 @@ rejectsFile, seconds, interrupted}.`,
         }
         const seconds = (Date.now() - started) / 1_000;
 
-        const shownRejects = relative(io.cwd, rejectsPath) || rejectsPath;
+        const fromCwd = relative(io.cwd, rejectsPath);
+        // A path outside the current folder reads better whole than as ../../..
+        const shownRejects =
+          fromCwd === "" || fromCwd.startsWith("..") || isAbsolute(fromCwd) ? rejectsPath : fromCwd;
         const stoppedBy =
           result.fatal === undefined ? undefined : explainError(result.fatal, ctx.resolvedTarget);
         const summary = {

@@ -156,6 +156,23 @@ describe("--api-url and TASKLANE_API_URL", () => {
   });
 });
 
+describe("queue URLs alone", () => {
+  it("cannot serve an API command: exit 3, naming the queue that was given and how to add the API", async () => {
+    const queueUrl = "https://sqs.eu-west-1.amazonaws.com/123456789012/tasklane-prod-tasks";
+
+    const run = await tasklane(["status", "01a22ea0-fdee-7068-a88c-dbd76a5c10cf"], {
+      env: { TASKLANE_QUEUE_URL: queueUrl },
+    });
+
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain(`the queue at ${queueUrl} names no API URL`);
+    expect(run.stderr).toContain(
+      "fix: give it with --api-url <url> / TASKLANE_API_URL, or the whole stack with --stack-outputs <file>",
+    );
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
 describe("--stack-outputs", () => {
   async function outputsFile(outputs: Record<string, unknown>): Promise<string> {
     const path = join(dir, "dev.json");
