@@ -197,6 +197,9 @@ Submit a task, then read it back with the id it answers:
   curl -s ${api}/tasks/<id>
 See the queue and the DLQ (ready, in flight, delayed):
   curl -s ${runtime.fauxqsUrl}/_fauxqs/queues
+Or, from another terminal in this repository, the CLI (it finds this runtime by itself):
+  pnpm tasklane submit echo --input '{"hello":"world"}' --wait
+  pnpm tasklane dlq list
 
 Task transitions are logged below. Ctrl-C stops.
 

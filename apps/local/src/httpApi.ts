@@ -62,12 +62,14 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
     const path = url.split("?")[0] ?? "/";
     const finish = (answer: ApiResponse, routeKey?: string) => {
       send(response, answer, requestId);
+      const location = answer.headers.find(([name]) => name.toLowerCase() === "location")?.[1];
       options.onRequest?.({
         method,
         path,
         ...(routeKey ? { routeKey } : {}),
         statusCode: answer.statusCode,
         durationMs: Date.now() - receivedAt.getTime(),
+        ...(location ? { location } : {}),
       });
     };
 

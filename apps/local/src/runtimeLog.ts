@@ -25,8 +25,10 @@ export class RuntimeLog {
         return quiet ? undefined : this.transitionLine(event.transition);
       case "request": {
         if (quiet) return undefined;
-        const { method, path, statusCode, durationMs } = event.request;
-        return `${clock(new Date())}  ${method} ${path} → ${statusCode} (${durationMs} ms)`;
+        const { method, path, statusCode, durationMs, location } = event.request;
+        // The Location of a 202 names the task, so its later lines can be traced to the request.
+        const where = location ? `  Location: ${location}` : "";
+        return `${clock(new Date())}  ${method} ${path} → ${statusCode} (${durationMs} ms)${where}`;
       }
       case "batch": {
         const { batch } = event;

@@ -26,6 +26,8 @@ export interface RequestReport {
   routeKey?: string;
   statusCode: number;
   durationMs: number;
+  /** The answer's `Location` header: where an accepted task can be read. */
+  location?: string;
 }
 
 /** What happened to one batch the event source mapping handed to its function. */

@@ -75,6 +75,26 @@ describe("the pnpm dev log", () => {
     expect(stopped).toMatch(/stopped: TaskCancelled: by you$/);
   });
 
+  it("writes a request on one line, with the Location of an accepted task", () => {
+    // Prepare
+    const log = new RuntimeLog();
+    const request = (extra: { statusCode: number; location?: string }) =>
+      log.format({
+        kind: "request",
+        request: { method: "POST", path: "/tasks", durationMs: 34, ...extra },
+      });
+
+    // Act
+    const accepted = request({ statusCode: 202, location: `/tasks/${TASK_ID}` });
+    const refused = request({ statusCode: 422 });
+
+    // Assess
+    expect(accepted).toMatch(
+      new RegExp(`  POST /tasks → 202 \\(34 ms\\)  Location: /tasks/${TASK_ID}$`),
+    );
+    expect(refused).toMatch(/ {2}POST \/tasks → 422 \(34 ms\)$/);
+  });
+
   it("prints only failures when quiet", () => {
     // Prepare
     const log = new RuntimeLog({ quiet: true });
