@@ -6,6 +6,9 @@ import type { Promotion } from "./resolveRelease.js";
 /** How many uncommitted paths a failure lists before it says "and N more". */
 const MAX_LISTED_PATHS = 10;
 
+/** A stack's settings file, `Pulumi.<stack>.yaml`, at the repository root. */
+const STACK_FILE = /^Pulumi\.[^/]+\.yaml$/;
+
 /**
  * Gate 1: the release is described by a commit, and the working tree is exactly that commit.
  * Everything after this gate builds and deploys from the working tree, so this is what makes
@@ -29,11 +32,22 @@ export function releaseGate(promotion: Promotion, git: GitRepository): Gate {
         );
         remedy.push(
           `Deploy ${from} from a clean checkout (the deploy workflow does), then promote that release.`,
+          `If the deploy workflow did deploy it, the Pulumi CLI most likely wrote into Pulumi.${from}.yaml during the run (the \`encryptionsalt\` of the passphrase secrets provider): commit what it writes there once, from pulumi stack init ${from} --secrets-provider <provider> (or, for an existing stack, pulumi preview --stack ${from}); see the README, The state backend.`,
         );
       }
 
       const uncommitted = await git.uncommittedPaths();
-      if (uncommitted.length > 0) {
+      if (uncommitted.length > 0 && uncommitted.every((path) => STACK_FILE.test(path))) {
+        // The Pulumi CLI writes settings it finds missing into the stack file, e.g. the
+        // passphrase provider's `encryptionsalt`: a clean checkout turns dirty on its own.
+        const files = uncommitted.join(", ");
+        problems.push(
+          `Only the stack file${uncommitted.length === 1 ? "" : "s"} ${files} changed: the Pulumi CLI writes settings it finds missing into Pulumi.<stack>.yaml (with the passphrase secrets provider, \`encryptionsalt\`), so the working tree is not the commit.`,
+        );
+        remedy.push(
+          `The stack file changed: commit the lines pulumi wrote (e.g. encryptionsalt): git diff ${uncommitted.join(" ")} && git commit ${uncommitted.join(" ")}. Then deploy ${from} from that commit and promote it (on main, pushing it does both).`,
+        );
+      } else if (uncommitted.length > 0) {
         const listed = uncommitted.slice(0, MAX_LISTED_PATHS);
         const more = uncommitted.length - listed.length;
         problems.push(

@@ -55,6 +55,61 @@ describe("gate 1: release and working tree", () => {
     expect(outcome.remedy[0]).toBe("Commit or set them aside: git stash push --include-untracked");
   });
 
+  it("says precisely what to do when only a stack file changed: commit what pulumi wrote to it", async () => {
+    const outcome = await releaseGate(
+      promotionOf(current),
+      fakeGit({ head: current.commit, uncommitted: ["Pulumi.prod.yaml"] }),
+    ).check();
+
+    expect(outcome.status).toBe("failed");
+    if (outcome.status !== "failed") return;
+    expect(outcome.details).toEqual([
+      "Only the stack file Pulumi.prod.yaml changed: the Pulumi CLI writes settings it finds missing into Pulumi.<stack>.yaml (with the passphrase secrets provider, `encryptionsalt`), so the working tree is not the commit.",
+    ]);
+    expect(outcome.remedy[0]).toBe(
+      "The stack file changed: commit the lines pulumi wrote (e.g. encryptionsalt): git diff Pulumi.prod.yaml && git commit Pulumi.prod.yaml. Then deploy dev from that commit and promote it (on main, pushing it does both).",
+    );
+    expect(outcome.remedy.join("\n")).not.toContain("git stash");
+  });
+
+  it("names every stack file that changed when only stack files did", async () => {
+    const outcome = await releaseGate(
+      promotionOf(current),
+      fakeGit({ head: current.commit, uncommitted: ["Pulumi.dev.yaml", "Pulumi.prod.yaml"] }),
+    ).check();
+
+    expect(outcome.status === "failed" && outcome.details?.[0]).toContain(
+      "Only the stack files Pulumi.dev.yaml, Pulumi.prod.yaml changed",
+    );
+  });
+
+  it("gives the general advice when other files changed besides a stack file", async () => {
+    const outcome = await releaseGate(
+      promotionOf(current),
+      fakeGit({ head: current.commit, uncommitted: ["Pulumi.prod.yaml", "infra/index.ts"] }),
+    ).check();
+
+    expect(outcome.status === "failed" && outcome.details?.[0]).toBe(
+      "The working tree has uncommitted changes: Pulumi.prod.yaml, infra/index.ts.",
+    );
+    expect(outcome.status === "failed" && outcome.remedy[0]).toBe(
+      "Commit or set them aside: git stash push --include-untracked",
+    );
+  });
+
+  it("does not mistake the project file or a nested yaml for a stack file", async () => {
+    for (const path of ["Pulumi.yaml", "infra/Pulumi.dev.yaml"]) {
+      const outcome = await releaseGate(
+        promotionOf(current),
+        fakeGit({ head: current.commit, uncommitted: [path] }),
+      ).check();
+
+      expect(outcome.status === "failed" && outcome.details?.[0], path).toContain(
+        "The working tree has uncommitted changes",
+      );
+    }
+  });
+
   it("lists at most ten uncommitted paths", async () => {
     const uncommitted = Array.from({ length: 13 }, (_, i) => `file${i}.ts`);
 
@@ -73,6 +128,9 @@ describe("gate 1: release and working tree", () => {
 
     expect(outcome.status).toBe("failed");
     expect(outcome.status === "failed" && outcome.details?.[0]).toContain("release.dirty is true");
+    expect(outcome.status === "failed" && outcome.remedy.join("\n")).toContain(
+      "commit what it writes there once, from pulumi stack init dev --secrets-provider <provider>",
+    );
   });
 
   it("refuses to take the target back without --release, and says how to ask for it", async () => {
