@@ -4,8 +4,19 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { bundlePaths, type FunctionSpec } from "@tasklane/stack-config";
 
-/** Set in CI to the commit being deployed when the checkout has no `.git` (or a detached copy). */
+/**
+ * The commit being deployed, when `git rev-parse HEAD` cannot say it (a checkout without `.git`)
+ * or must not (promotion pins the commit its gates checked). It names the commit only: whether
+ * the tree is dirty is still asked of git.
+ */
 export const RELEASE_COMMIT_ENV = "TASKLANE_RELEASE_COMMIT";
+
+/**
+ * A JSON object of function name to sha256 (hex): the bytes this run must deploy. `pnpm promote`
+ * sets it to the release it verified for the target's preview and `up`, so a zip that changed
+ * after its gates stops the program before anything is deployed.
+ */
+export const EXPECTED_BUNDLES_ENV = "TASKLANE_EXPECTED_BUNDLES";
 
 /** One function's deployable artifact. */
 export interface FunctionBundle {
@@ -119,48 +130,116 @@ function isManifestRecord(value: unknown): value is ManifestRecord {
 }
 
 /**
- * The commit being deployed: `TASKLANE_RELEASE_COMMIT` when set (CI, which deploys a clean
- * checkout), otherwise `git rev-parse HEAD`, with `dirty` when `git status` shows changes.
+ * The commit being deployed: `TASKLANE_RELEASE_COMMIT` when set, otherwise `git rev-parse HEAD`.
+ * `dirty` is `git status` whenever git can read the checkout, the variable or not: only without
+ * git (a checkout with no `.git`, which then needs the variable) is the tree taken as clean.
  *
- * @throws ReleaseError when neither is available.
+ * @throws ReleaseError when neither gives a commit.
  */
 export function readCommit(
   repoRoot: string,
   env: NodeJS.ProcessEnv = process.env,
 ): { commit: string; dirty: boolean } {
   const override = env[RELEASE_COMMIT_ENV]?.trim();
-  if (override) {
-    // The full id: promotion compares it with `git rev-parse HEAD`, and a short one is ambiguous.
-    if (!/^[0-9a-f]{40}$/.test(override)) {
-      throw new ReleaseError(
-        `${RELEASE_COMMIT_ENV} must be a full 40-character git commit id, got "${override}"`,
-      );
-    }
-    return { commit: override, dirty: false };
+  // The full id: promotion compares it with `git rev-parse HEAD`, and a short one is ambiguous.
+  if (override && !/^[0-9a-f]{40}$/.test(override)) {
+    throw new ReleaseError(
+      `${RELEASE_COMMIT_ENV} must be a full 40-character git commit id, got "${override}"`,
+    );
   }
+  const git = (...args: string[]) =>
+    execFileSync("git", args, {
+      cwd: repoRoot,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    }).trim();
+  let status: string;
   try {
-    const git = (...args: string[]) =>
-      execFileSync("git", args, {
-        cwd: repoRoot,
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "pipe"],
-      }).trim();
-    const commit = git("rev-parse", "HEAD");
-    const dirty = git("status", "--porcelain").length > 0;
-    return { commit, dirty };
+    status = git("status", "--porcelain");
+  } catch (error) {
+    if (override) return { commit: override, dirty: false };
+    throw new ReleaseError(
+      `cannot read the git commit of ${repoRoot} (${firstLine(error)}); deploy from a git checkout or set ${RELEASE_COMMIT_ENV}`,
+    );
+  }
+  const dirty = status.length > 0;
+  if (override) return { commit: override, dirty };
+  try {
+    return { commit: git("rev-parse", "HEAD"), dirty };
   } catch (error) {
     throw new ReleaseError(
-      `cannot read the git commit of ${repoRoot} (${(error as Error).message.split("\n")[0]}); deploy from a git checkout or set ${RELEASE_COMMIT_ENV}`,
+      `cannot read the git commit of ${repoRoot} (${firstLine(error)}); deploy from a git checkout or set ${RELEASE_COMMIT_ENV}`,
     );
   }
 }
 
-/** The release: every catalog function's bundle and the commit it was built from. */
+/**
+ * Checks the bundles against `TASKLANE_EXPECTED_BUNDLES` when it is set: every function must be
+ * there with exactly that sha256, and no other. Unset (or empty), nothing is checked.
+ *
+ * @throws ReleaseError naming each function whose bundle differs.
+ */
+export function checkExpectedBundles(
+  bundles: Readonly<Record<string, Pick<FunctionBundle, "sha256" | "zipPath">>>,
+  env: NodeJS.ProcessEnv = process.env,
+): void {
+  const raw = env[EXPECTED_BUNDLES_ENV]?.trim();
+  if (!raw) return;
+  const expected = parseExpectedBundles(raw);
+  const names = [...new Set([...Object.keys(expected), ...Object.keys(bundles)])].sort();
+  const short = (sha: string) => sha.slice(0, 16);
+  const problems: string[] = [];
+  for (const name of names) {
+    const want = expected[name];
+    const got = bundles[name];
+    if (want === got?.sha256) continue;
+    if (want === undefined) problems.push(`${name}: not in ${EXPECTED_BUNDLES_ENV}`);
+    else if (got === undefined) problems.push(`${name}: expected ${short(want)}, no such function`);
+    else problems.push(`${name}: expected ${short(want)}, ${got.zipPath} has ${short(got.sha256)}`);
+  }
+  if (problems.length > 0) {
+    throw new ReleaseError(
+      `the bundles to deploy are not the ones ${EXPECTED_BUNDLES_ENV} names (the release promotion verified); nothing was deployed. ${problems.join("; ")}. Rebuild from the release's commit (pnpm turbo build) and promote again`,
+    );
+  }
+}
+
+function parseExpectedBundles(raw: string): Record<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (error) {
+    throw new ReleaseError(`${EXPECTED_BUNDLES_ENV} is not JSON (${(error as Error).message})`);
+  }
+  if (
+    typeof parsed !== "object" ||
+    parsed === null ||
+    Array.isArray(parsed) ||
+    !Object.values(parsed).every((sha) => typeof sha === "string" && /^[0-9a-f]{64}$/.test(sha))
+  ) {
+    throw new ReleaseError(
+      `${EXPECTED_BUNDLES_ENV} must be a JSON object of function name to sha256 (hex)`,
+    );
+  }
+  return parsed as Record<string, string>;
+}
+
+function firstLine(error: unknown): string {
+  return ((error as Error).message ?? String(error)).split("\n")[0] ?? "";
+}
+
+/**
+ * The release: every catalog function's bundle and the commit it was built from.
+ *
+ * @throws ReleaseError when a bundle is missing or stale, or is not the one
+ *   `TASKLANE_EXPECTED_BUNDLES` names.
+ */
 export function readRelease(
   repoRoot: string,
   functions: readonly Pick<FunctionSpec, "app" | "name">[],
   env: NodeJS.ProcessEnv = process.env,
 ): Release {
   const bundles = readBundles(repoRoot, functions);
+  checkExpectedBundles(bundles, env);
   return { ...readCommit(repoRoot, env), bundles };
 }

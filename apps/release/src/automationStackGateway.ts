@@ -8,7 +8,7 @@ import {
   type Stack,
   type UpdateSummary,
 } from "@pulumi/pulumi/automation/index.js";
-import { RELEASE_COMMIT_ENV } from "./constants.js";
+import { EXPECTED_BUNDLES_ENV, RELEASE_COMMIT_ENV } from "./constants.js";
 import { StackNotFoundError } from "./errors.js";
 import {
   isChangeOp,
@@ -43,11 +43,12 @@ export interface AutomationStackGatewayOptions {
 export function createAutomationStackGateway(options: AutomationStackGatewayOptions): StackGateway {
   const color = options.color ?? "auto";
 
-  async function select(stackName: string, releaseCommit?: string): Promise<Stack> {
+  async function select(stackName: string, operation?: OperationOptions): Promise<Stack> {
+    const envVars = operation ? operationEnvVars(operation) : {};
     try {
       return await LocalWorkspace.selectStack(
         { stackName, workDir: options.workDir },
-        releaseCommit ? { envVars: { [RELEASE_COMMIT_ENV]: releaseCommit } } : undefined,
+        Object.keys(envVars).length > 0 ? { envVars } : undefined,
       );
     } catch (error) {
       if (error instanceof PulumiStackNotFoundError) throw new StackNotFoundError(stackName);
@@ -68,7 +69,7 @@ export function createAutomationStackGateway(options: AutomationStackGatewayOpti
     },
 
     async preview(stackName, opts: PreviewOptions): Promise<PreviewResult> {
-      const stack = await select(stackName, opts.releaseCommit);
+      const stack = await select(stackName, opts);
       const collector = changeCollector();
       try {
         const result = await stack.preview({
@@ -80,8 +81,13 @@ export function createAutomationStackGateway(options: AutomationStackGatewayOpti
         return { changes: collector.changes, summary: opCounts(result.changeSummary) };
       } catch (error) {
         // `--expect-no-changes` makes the CLI fail when the preview has changes; the events
-        // already named them, and the gate reports them rather than a CLI error.
-        if (opts.expectNoChanges && error instanceof CommandError && collector.changes.length > 0) {
+        // already named them, and the gate reports them rather than a CLI error. Any other
+        // failure (the program threw, a provider crashed) stays an error.
+        if (
+          opts.expectNoChanges &&
+          error instanceof CommandError &&
+          previewFailureKind(error, collector.changes.length) === "pendingChanges"
+        ) {
           return { changes: collector.changes, summary: collector.summary() };
         }
         throw error;
@@ -89,7 +95,7 @@ export function createAutomationStackGateway(options: AutomationStackGatewayOpti
     },
 
     async up(stackName, opts: UpOptions): Promise<UpResult> {
-      const stack = await select(stackName, opts.releaseCommit);
+      const stack = await select(stackName, opts);
       const result = await stack.up({
         ...commonOptions(opts, color),
         message: opts.message,
@@ -101,6 +107,60 @@ export function createAutomationStackGateway(options: AutomationStackGatewayOpti
       };
     },
   };
+}
+
+/**
+ * The environment of the program for an operation: the commit to record and, when given, the
+ * sha256s the bundles must have (`TASKLANE_RELEASE_COMMIT`, `TASKLANE_EXPECTED_BUNDLES`).
+ */
+export function operationEnvVars(
+  opts: Pick<OperationOptions, "releaseCommit" | "expectedBundles">,
+): Record<string, string> {
+  return {
+    ...(opts.releaseCommit ? { [RELEASE_COMMIT_ENV]: opts.releaseCommit } : {}),
+    ...(opts.expectedBundles
+      ? { [EXPECTED_BUNDLES_ENV]: JSON.stringify(opts.expectedBundles) }
+      : {}),
+  };
+}
+
+/**
+ * What the Pulumi CLI prints when `--expect-no-changes` finds changes. The wording has varied
+ * across versions: "no changes were expected but changes were proposed" (preview), "... but
+ * changes occurred" (up, refresh), "no changes were expected for <operation> but changes were
+ * proposed"; some print an `error: ` prefix.
+ */
+const NO_CHANGES_EXPECTED =
+  /no changes were expected(?: for [\w-]+)? but changes (?:were proposed|occurred)/;
+
+/**
+ * The parts of a `CommandError` that are read: the CLI's output (its `commandResult`, private in
+ * the SDK's types) when there is one, else the message, which holds the same text.
+ */
+interface CommandErrorLike {
+  message?: unknown;
+  commandResult?: { stdout?: unknown; stderr?: unknown };
+}
+
+/**
+ * Why a preview run with `expectNoChanges` failed. It is `pendingChanges` only when the CLI said
+ * so (its stderr or stdout has the `--expect-no-changes` failure) and the engine events named at
+ * least one change; anything else, such as the program throwing or a provider crashing after
+ * some steps were announced, is an `error`, reported as the gate's ERROR and never as drift.
+ */
+export function previewFailureKind(
+  error: unknown,
+  changesSeen: number,
+): "pendingChanges" | "error" {
+  if (changesSeen === 0 || typeof error !== "object" || error === null) return "error";
+  const { commandResult: result, message } = error as CommandErrorLike;
+  const text =
+    typeof result === "object" && result !== null
+      ? [result.stderr, result.stdout].filter((t) => typeof t === "string").join("\n")
+      : typeof message === "string"
+        ? message
+        : "";
+  return NO_CHANGES_EXPECTED.test(text) ? "pendingChanges" : "error";
 }
 
 function commonOptions(opts: OperationOptions, color: "always" | "never" | "auto") {

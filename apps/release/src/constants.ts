@@ -57,6 +57,12 @@ export const STACK_OUTPUTS = {
 export const RELEASE_COMMIT_ENV = "TASKLANE_RELEASE_COMMIT";
 
 /**
+ * A JSON object of function name to sha256: the Pulumi program refuses to deploy bundles that
+ * differ from it (infra/release.ts). Set for the target's preview and `up`.
+ */
+export const EXPECTED_BUNDLES_ENV = "TASKLANE_EXPECTED_BUNDLES";
+
+/**
  * The line of an update's message that records the promoted release, so that a later rollback
  * finds the sha256s that were verified when that release was promoted (stack outputs of past
  * updates are not readable through the Automation API).

@@ -114,8 +114,11 @@ export async function promote(
   }
 
   const { release } = promotion;
+  // The program checks the zips it deploys against these sha256s, so bytes that changed since
+  // gate 2 stop the preview or the update instead of reaching the target.
   const operation = {
     releaseCommit: release.commit,
+    expectedBundles: release.bundles,
     refresh: options.refresh,
     onOutput: (text: string) => out.raw(text),
   };

@@ -31,6 +31,11 @@ export interface OperationOptions {
    * working tree's HEAD; pinning it keeps a stray environment variable from overriding it.
    */
   releaseCommit: string;
+  /**
+   * The sha256 each function's zip must have, by name: the program then refuses to deploy any
+   * other bytes, so zips that changed after gate 2 never reach the stack.
+   */
+  expectedBundles?: Record<string, string>;
   /** Refresh the stack's state from the cloud first, so drift shows up as changes. */
   refresh: boolean;
   /** Receives the CLI's human output as it is produced. */

@@ -1,6 +1,12 @@
 import type { EngineEvent, UpdateSummary } from "@pulumi/pulumi/automation/index.js";
 import { describe, expect, it } from "vitest";
-import { changeCollector, outputValues, toStackUpdate } from "../src/automationStackGateway.js";
+import {
+  changeCollector,
+  operationEnvVars,
+  outputValues,
+  previewFailureKind,
+  toStackUpdate,
+} from "../src/automationStackGateway.js";
 
 // The adapter itself needs the Pulumi CLI; what it computes from the CLI's answers is tested here.
 
@@ -81,6 +87,116 @@ describe("the Automation API adapter's mapping", () => {
       message: "promote abc from dev to prod",
       startTime: new Date("2025-01-01T00:00:00Z"),
       environment: { "git.head": "a".repeat(40), "git.dirty": "false" },
+    });
+  });
+});
+
+/**
+ * A value shaped like the Automation API's `CommandError`: its message is the `CommandResult`'s
+ * `code: …\n stdout: …\n stderr: …\n err?: …\n`, and it keeps the result itself.
+ */
+function commandError(result: { code: number; stdout: string; stderr: string }) {
+  const message = `code: ${result.code}\n stdout: ${result.stdout}\n stderr: ${result.stderr}\n err?: \n`;
+  return Object.assign(new Error(message), { commandResult: { ...result, err: undefined } });
+}
+
+const PREVIEW_STDOUT = [
+  "Previewing update (dev)",
+  "    ~ aws:lambda:Function ingest update [diff: ~code]",
+  "Resources:",
+  "    ~ 1 to update",
+  "    40 unchanged",
+].join("\n");
+
+describe("why a preview expecting no changes failed", () => {
+  it.each([
+    ["preview's wording", "error: no changes were expected but changes were proposed\n"],
+    ["up's and refresh's wording", "error: no changes were expected but changes occurred\n"],
+    [
+      "the wording that names the operation",
+      "no changes were expected for preview but changes were proposed\n",
+    ],
+  ])("pending changes when the CLI's stderr says so (%s)", (_, stderr) => {
+    const error = commandError({ code: 255, stdout: PREVIEW_STDOUT, stderr });
+
+    expect(previewFailureKind(error, 1)).toBe("pendingChanges");
+  });
+
+  it("pending changes when the CLI said so on stdout", () => {
+    const error = commandError({
+      code: 255,
+      stdout: `${PREVIEW_STDOUT}\nerror: no changes were expected but changes were proposed`,
+      stderr: "",
+    });
+
+    expect(previewFailureKind(error, 1)).toBe("pendingChanges");
+  });
+
+  it("pending changes from the message alone, when there is no command result", () => {
+    const error = new Error(
+      "code: 255\n stdout: \n stderr: error: no changes were expected but changes were proposed\n err?: \n",
+    );
+
+    expect(previewFailureKind(error, 2)).toBe("pendingChanges");
+  });
+
+  it("an error when the preview crashed after announcing changes: the program threw", () => {
+    const error = commandError({
+      code: 255,
+      stdout: `${PREVIEW_STDOUT}\n    pulumi:pulumi:Stack tasklane-dev running error: ReleaseError: bundle apps/producer/dist/ingest.zip is missing`,
+      stderr: "error: preview failed\n",
+    });
+
+    expect(previewFailureKind(error, 3)).toBe("error");
+  });
+
+  it("an error when a provider crashed mid-preview", () => {
+    const error = commandError({
+      code: 255,
+      stdout: PREVIEW_STDOUT,
+      stderr:
+        "error: the aws provider exited unexpectedly: rpc error: code = Unavailable desc = error reading from server: EOF\n",
+    });
+
+    expect(previewFailureKind(error, 1)).toBe("error");
+  });
+
+  it("an error when the CLI says there were changes but no event named one", () => {
+    const error = commandError({
+      code: 255,
+      stdout: "",
+      stderr: "error: no changes were expected but changes were proposed\n",
+    });
+
+    // Reporting no changes here would pass the gate on a stack that has some.
+    expect(previewFailureKind(error, 0)).toBe("error");
+  });
+
+  it.each([
+    ["undefined", undefined],
+    ["a string", "no changes were expected but changes were proposed"],
+    ["an error without the CLI's words", new Error("socket hang up")],
+  ])("an error for %s", (_, error) => {
+    expect(previewFailureKind(error, 1)).toBe("error");
+  });
+});
+
+describe("the environment of an operation", () => {
+  it("pins the release's commit and the sha256s the bundles must have", () => {
+    const bundles = { ingest: "a".repeat(64), "create-task": "b".repeat(64) };
+
+    const env = operationEnvVars({ releaseCommit: "c".repeat(40), expectedBundles: bundles });
+
+    expect(env).toEqual({
+      TASKLANE_RELEASE_COMMIT: "c".repeat(40),
+      TASKLANE_EXPECTED_BUNDLES: JSON.stringify(bundles),
+    });
+    expect(JSON.parse(env.TASKLANE_EXPECTED_BUNDLES ?? "")).toEqual(bundles);
+  });
+
+  it("sets no expectation when none is given (gate 3's preview of the source)", () => {
+    expect(operationEnvVars({ releaseCommit: "c".repeat(40) })).toEqual({
+      TASKLANE_RELEASE_COMMIT: "c".repeat(40),
     });
   });
 });

@@ -40,6 +40,22 @@ describe("promote", () => {
     }
   });
 
+  it("makes the program refuse other bytes: prod's preview and up expect the release's sha256s", async () => {
+    const w = world();
+
+    await promote(DEFAULT_OPTIONS, w.deps);
+
+    const operations = w.stacks.calls.flatMap((c) =>
+      c.op === "preview" || c.op === "up" ? [{ at: `${c.op}:${c.stack}`, options: c.options }] : [],
+    );
+    expect(operations.map((o) => [o.at, o.options.expectedBundles])).toEqual([
+      // Gate 3 previews dev as it is; only what goes to prod is held to the release.
+      ["preview:dev", undefined],
+      ["preview:prod", w.current.bundles],
+      ["up:prod", w.current.bundles],
+    ]);
+  });
+
   it("records the promoted release in the update's message, where a rollback finds it", async () => {
     const w = world();
 
