@@ -234,10 +234,19 @@ describe("policy: CI is .ci/run on GitHub", () => {
     ]);
   });
 
-  it("keeps turbo's cache between runs", () => {
+  it("keeps turbo's cache between runs, one per job, falling back to any job's", () => {
     const cache = stepsOf(test).find((s) => s.uses?.startsWith("actions/cache@"));
+    const os = `turbo-${expression("runner.os")}-`;
+    const lock = `${os}${expression("hashFiles('pnpm-lock.yaml')")}-`;
 
     expect(cache?.with?.path).toBe(".turbo/cache");
+    // A cache key is saved once: one key for every job of a commit would keep one job's tasks.
+    expect(cache?.with?.key).toBe(`${lock}${expression("github.job")}-${expression("github.sha")}`);
+    expect(String(cache?.with?.["restore-keys"]).trim().split("\n")).toEqual([
+      `${lock}${expression("github.job")}-`,
+      lock,
+      os,
+    ]);
   });
 });
 
