@@ -22,18 +22,34 @@ export function realDependencies(settings: DependencySettings): PromoteDependenc
         sigv4: settings.region ? { region: settings.region } : {},
         correlationId: `tasklane-release-${Date.now()}`,
       }),
-    confirm: terminalConfirm,
+    confirm: terminalConfirm(),
     output: settings.output,
   };
 }
 
-/** Asks on the terminal; `undefined` when stdin is not one (CI without --yes). */
-const terminalConfirm: Confirm = async (question, answer) => {
-  if (!process.stdin.isTTY) return undefined;
-  const terminal = createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    return (await terminal.question(question)).trim() === answer;
-  } finally {
-    terminal.close();
-  }
-};
+/** The streams `terminalConfirm` talks through: the process's, unless a test passes its own. */
+export interface ConfirmStreams {
+  input: NodeJS.ReadableStream & { isTTY?: boolean };
+  output: NodeJS.WritableStream;
+}
+
+/**
+ * Asks on the terminal and confirms only when the answer, trimmed, is exactly the expected one
+ * (the target stack's name). `undefined` when the input is not a terminal (CI without `--yes`):
+ * then nothing is asked and nothing is read. Input that ends before an answer declines.
+ */
+export function terminalConfirm(
+  streams: ConfirmStreams = { input: process.stdin, output: process.stdout },
+): Confirm {
+  return async (question, answer) => {
+    if (!streams.input.isTTY) return undefined;
+    const terminal = createInterface({ input: streams.input, output: streams.output });
+    const closed = new Promise<string>((resolve) => terminal.once("close", () => resolve("")));
+    try {
+      const reply = await Promise.race([terminal.question(question), closed]);
+      return reply.trim() === answer;
+    } finally {
+      terminal.close();
+    }
+  };
+}
