@@ -1,8 +1,9 @@
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bundleFunctions, findRepoRoot } from "@tasklane/lambda-bundler";
-import { FUNCTIONS, functionsOf } from "@tasklane/stack-config";
+import { bundleFunctions, deterministicZip, findRepoRoot } from "@tasklane/lambda-bundler";
+import { bundlePaths, FUNCTIONS, functionsOf } from "@tasklane/stack-config";
 import { afterAll, describe, expect, it } from "vitest";
 import { createBundleBuilder } from "../src/bundleBuilder.js";
 
@@ -15,6 +16,10 @@ async function tempDir(...nested: string[]): Promise<string> {
   const outRoot = join(dir, ...nested);
   await mkdir(outRoot, { recursive: true });
   return outRoot;
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
 }
 
 afterAll(async () => {
@@ -38,6 +43,27 @@ describe("bundles are reproducible", () => {
     const hashes = Object.fromEntries(once.map((r) => [r.name, r.sha256]));
     expect(Object.keys(twice).sort()).toEqual(FUNCTIONS.map((f) => f.name).sort());
     expect(twice).toEqual(hashes);
+
+    // No bundle holds the absolute path of the checkout (or of the folder it was built in), so
+    // a rebuild in another checkout (a laptop's, of a release CI built) gives the same bytes.
+    // The zip is compressed, so its two files are read where the bundler left them, after
+    // checking that zipping them again gives the zip's very bytes.
+    for (const spec of FUNCTIONS) {
+      const paths = bundlePaths(spec);
+      const zip = await readFile(join(first, paths.zip));
+      const files = {
+        "index.mjs": await readFile(join(first, paths.dir, "index.mjs")),
+        "index.mjs.map": await readFile(join(first, paths.dir, "index.mjs.map")),
+      };
+      expect(sha256(deterministicZip(files)), `${spec.name}: the zip holds these files`).toBe(
+        sha256(zip),
+      );
+      for (const bytes of [zip, ...Object.values(files)]) {
+        for (const absolute of [repoRoot, first]) {
+          expect(bytes.includes(absolute), `${spec.name} contains ${absolute}`).toBe(false);
+        }
+      }
+    }
   }, 120_000);
 
   it("bundles built in any folder, at any depth, are byte-identical", async () => {

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { functionsOf } from "@tasklane/stack-config";
+import { unzipSync } from "fflate";
 import { afterAll, describe, expect, it } from "vitest";
 import { bundleFunctions, findRepoRoot } from "../src/index.js";
 
@@ -34,6 +35,21 @@ describe("bundleFunctions", () => {
       expect(await readFile(join(first.outRoot, zip))).toEqual(
         await readFile(join(second.outRoot, zip)),
       );
+    }
+  }, 60_000);
+
+  it("puts no absolute path in a bundle: neither the checkout's nor the output folder's", async () => {
+    const { outRoot, results } = await buildInto();
+
+    for (const result of results) {
+      const zip = await readFile(join(outRoot, "apps", "consumer", "dist", result.zip));
+      const entries = unzipSync(zip);
+      expect(Object.keys(entries).sort(), result.name).toEqual(["index.mjs", "index.mjs.map"]);
+      for (const [file, bytes] of Object.entries(entries)) {
+        const text = Buffer.from(bytes).toString("utf8");
+        expect(text, `${result.name}/${file}`).not.toContain(repoRoot);
+        expect(text, `${result.name}/${file}`).not.toContain(outRoot);
+      }
     }
   }, 60_000);
 
