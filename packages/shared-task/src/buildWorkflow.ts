@@ -1,5 +1,7 @@
 import * as z from "zod";
 import {
+  DEFAULT_EXECUTION_TIMEOUT_SECONDS,
+  DEFAULT_MAX_POLLS,
   ERROR_NAMES,
   LAMBDA_SERVICE_ERRORS,
   MAX_POLLS_UPPER_BOUND,
@@ -41,6 +43,41 @@ export const DEFAULT_LAMBDA_RETRY: RetrierSettings = {
   maxDelaySeconds: 20,
 };
 
+/** The workflow's retries and time limits: everything but the functions it calls. */
+const workflowBoundsShape = {
+  /** Retry of `TaskRetryableError`: by default 3 retries, so 4 attempts in all. */
+  taskRetry: retrierSettings.default(DEFAULT_TASK_RETRY),
+  /** Retry of Lambda's own service errors (throttling, faults), separate from the task's. */
+  lambdaRetry: retrierSettings.default(DEFAULT_LAMBDA_RETRY),
+  /** `TimeoutSeconds` of every Task state; keep it above the functions' own timeout. */
+  stepTimeoutSeconds: z
+    .int()
+    .min(1)
+    .max(900 + 60)
+    .default(60),
+  /** `TimeoutSeconds` of the whole execution (Standard workflows allow up to a year). */
+  executionTimeoutSeconds: z
+    .int()
+    .min(1)
+    .max(31_536_000)
+    .default(DEFAULT_EXECUTION_TIMEOUT_SECONDS),
+  /** Bound on the poll loop; keeps an execution inside Step Functions' 25,000-event history. */
+  maxPolls: z.int().min(1).max(MAX_POLLS_UPPER_BOUND).default(DEFAULT_MAX_POLLS),
+};
+
+const executionOutlastsSteps = (s: {
+  executionTimeoutSeconds: number;
+  stepTimeoutSeconds: number;
+}) => s.executionTimeoutSeconds > s.stepTimeoutSeconds;
+const executionOutlastsStepsIssue = {
+  path: ["executionTimeoutSeconds"],
+  message: "must be longer than stepTimeoutSeconds",
+};
+
+export const workflowBoundsSchema = z
+  .object(workflowBoundsShape)
+  .refine(executionOutlastsSteps, executionOutlastsStepsIssue);
+
 export const workflowSettingsSchema = z
   .object({
     /** The four step functions' ARNs (or, locally, any ARN-shaped placeholder). */
@@ -50,26 +87,12 @@ export const workflowSettingsSchema = z
       taskCompleted: lambdaArn,
       markFailed: lambdaArn,
     }),
-    /** Retry of `TaskRetryableError`: by default 3 retries, so 4 attempts in all. */
-    taskRetry: retrierSettings.default(DEFAULT_TASK_RETRY),
-    /** Retry of Lambda's own service errors (throttling, faults), separate from the task's. */
-    lambdaRetry: retrierSettings.default(DEFAULT_LAMBDA_RETRY),
-    /** `TimeoutSeconds` of every Task state; keep it above the functions' own timeout. */
-    stepTimeoutSeconds: z
-      .int()
-      .min(1)
-      .max(900 + 60)
-      .default(60),
-    /** `TimeoutSeconds` of the whole execution (Standard workflows allow up to a year). */
-    executionTimeoutSeconds: z.int().min(1).max(31_536_000).default(86_400),
-    /** Bound on the poll loop; keeps an execution inside Step Functions' 25,000-event history. */
-    maxPolls: z.int().min(1).max(MAX_POLLS_UPPER_BOUND).default(1_000),
+    ...workflowBoundsShape,
   })
-  .refine((s) => s.executionTimeoutSeconds > s.stepTimeoutSeconds, {
-    path: ["executionTimeoutSeconds"],
-    message: "must be longer than stepTimeoutSeconds",
-  });
+  .refine(executionOutlastsSteps, executionOutlastsStepsIssue);
 
+export type WorkflowBounds = z.input<typeof workflowBoundsSchema>;
+export type ResolvedWorkflowBounds = z.output<typeof workflowBoundsSchema>;
 export type WorkflowSettings = z.input<typeof workflowSettingsSchema>;
 export type ResolvedWorkflowSettings = z.output<typeof workflowSettingsSchema>;
 
@@ -145,7 +168,16 @@ export interface WorkflowDefinition {
 
 /** Validates and fills in the defaults; throws naming the setting that is wrong. */
 export function resolveWorkflowSettings(settings: WorkflowSettings): ResolvedWorkflowSettings {
-  const parsed = workflowSettingsSchema.safeParse(settings);
+  return resolveWith(workflowSettingsSchema, settings);
+}
+
+/** The retries and time limits alone, defaults filled in; for checks that need no ARNs. */
+export function resolveWorkflowBounds(bounds: WorkflowBounds = {}): ResolvedWorkflowBounds {
+  return resolveWith(workflowBoundsSchema, bounds);
+}
+
+function resolveWith<T extends z.ZodType>(schema: T, settings: unknown): z.output<T> {
+  const parsed = schema.safeParse(settings);
   if (!parsed.success) {
     throw new WorkflowSettingsError(
       `invalid workflow settings: ${describeIssues(fieldIssues(parsed.error))}`,

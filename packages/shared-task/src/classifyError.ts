@@ -1,40 +1,68 @@
 import { ERROR_NAMES } from "./constants.js";
 import { TasklaneError, TaskPermanentError, TaskRetryableError } from "./errors.js";
 
-/** What the AWS SDK v3 (Smithy) puts on the errors it throws. */
+/** What the AWS SDK v3 (Smithy) and Node's networking put on the errors they throw. */
 interface SdkErrorShape {
   name?: unknown;
   message?: unknown;
+  code?: unknown;
+  cause?: unknown;
   $fault?: unknown;
   $retryable?: unknown;
   $metadata?: { httpStatusCode?: unknown };
 }
 
 /**
+ * Errors that say nothing about the request, only that it did not get through: the names and
+ * Node error codes the AWS SDK's own retry strategy treats as transient (`@smithy/service-error-
+ * classification`). The SDK gives up after its own attempts and rethrows them unmarked.
+ */
+const TRANSIENT_NAMES = new Set(["TimeoutError", "RequestTimeout", "RequestTimeoutException"]);
+const NETWORK_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+]);
+
+/**
  * The error a step rethrows, so that Step Functions' `ErrorEquals` sees a stable name:
  * - our own errors pass through;
- * - AWS SDK errors the SDK marks retryable, server faults and throttling become
- *   `TaskRetryableError` (the message keeps the original name), so transient trouble with S3
- *   or any AWS service a task calls is retried with backoff;
- * - other `Error`s keep their name (a `TypeError` is a bug: retrying will not fix it);
+ * - AWS SDK errors the SDK marks retryable, server faults (5xx, S3's `SlowDown`), throttling
+ *   (429) and network failures (timeouts, `ECONNRESET`, also as a `fetch` error's cause) become
+ *   `TaskRetryableError` (the message keeps the original name), so transient trouble with
+ *   Tasklane's own S3 objects or any service a task calls is retried with backoff;
+ * - other `Error`s keep their name (a `TypeError` is a bug, `AccessDenied` a policy: retrying
+ *   will not fix them);
  * - anything thrown that is not an `Error` becomes a `TaskPermanentError`.
  */
 export function classifyError(error: unknown): Error {
   if (error instanceof TasklaneError) return error;
   if (error instanceof Error) {
-    const sdk = error as SdkErrorShape;
-    const status = Number(sdk.$metadata?.httpStatusCode);
-    const transient =
-      sdk.$retryable !== undefined ||
-      sdk.$fault === "server" ||
-      status === 429 ||
-      (Number.isFinite(status) && status >= 500);
-    if (transient) {
+    if (isTransient(error as SdkErrorShape)) {
       return new TaskRetryableError(`${error.name}: ${error.message}`, { cause: error });
     }
     return error;
   }
   return new TaskPermanentError(`non-Error value thrown: ${safeDescribe(error)}`);
+}
+
+function isTransient(error: SdkErrorShape): boolean {
+  const status = Number(error.$metadata?.httpStatusCode);
+  const cause = (error.cause ?? {}) as SdkErrorShape;
+  return (
+    error.$retryable !== undefined ||
+    error.$fault === "server" ||
+    status === 429 ||
+    (Number.isFinite(status) && status >= 500) ||
+    TRANSIENT_NAMES.has(String(error.name)) ||
+    NETWORK_CODES.has(String(error.code)) ||
+    NETWORK_CODES.has(String(cause.code))
+  );
 }
 
 /** `{ name, message }` of anything thrown, for records and logs. */

@@ -49,10 +49,26 @@ export const LAMBDA_SERVICE_ERRORS = [
 export const EXECUTION_NAME_MAX_LENGTH = 80;
 
 /**
- * Largest JSON payload (input, running state, output) carried inline through SQS and the state
- * machine. Larger ones move as S3 references: a state's data is capped at 256 KiB in all.
+ * Largest running state or output the steps carry inline through the state machine. Larger ones
+ * move as S3 references: a state's data is capped at 256 KiB in all.
  */
 export const INLINE_PAYLOAD_MAX_BYTES = 32 * 1024;
+
+/**
+ * Largest task input an envelope may carry inline (its JSON, UTF-8), and so the ceiling of the
+ * producer's `inlineInputMaxBytes`. The envelope rides in every state of the execution, whose
+ * data Step Functions caps at 256 KiB (past it: `States.DataLimitExceeded`, which no Catch can
+ * handle). 128 KiB of input leaves room for the rest of the state at its largest: the envelope's
+ * other fields, an inline step outcome (32 KiB), a caught error's cause (up to 32 KiB) and the
+ * failure summary (4 KiB).
+ */
+export const INLINE_INPUT_MAX_BYTES = 128 * 1024;
+
+/** `TimeoutSeconds` of an execution unless the caller sets it: a day. */
+export const DEFAULT_EXECUTION_TIMEOUT_SECONDS = 86_400;
+
+/** Bound on the poll loop unless the caller sets it. */
+export const DEFAULT_MAX_POLLS = 1_000;
 
 /**
  * Each poll round adds about ten events to a Standard execution's history (Choice, Wait, Task

@@ -1,12 +1,28 @@
 import * as z from "zod";
-import { ENVELOPE_VERSION } from "./constants.js";
+import { ENVELOPE_VERSION, INLINE_INPUT_MAX_BYTES } from "./constants.js";
 import { EnvelopeError } from "./errors.js";
 import { describeIssues, fieldIssues } from "./fieldIssues.js";
 import { FINGERPRINT_PATTERN } from "./fingerprint.js";
-import { payloadSchema } from "./payload.js";
+import { jsonByteLength } from "./json.js";
+import { type Payload, payloadSchema } from "./payload.js";
 import { isTaskId } from "./taskIds.js";
 
 const taskType = z.string().min(1).max(64);
+
+/**
+ * The input, inline only up to INLINE_INPUT_MAX_BYTES: a larger one would push the execution's
+ * state past Step Functions' 256 KiB, a failure no Catch can record.
+ */
+const taskInput = payloadSchema.superRefine((input: Payload, ctx) => {
+  if (input.kind !== "inline") return;
+  const bytes = jsonByteLength(input.value);
+  if (bytes > INLINE_INPUT_MAX_BYTES) {
+    ctx.addIssue({
+      code: "custom",
+      message: `an inline input is ${bytes} bytes of JSON; the limit is ${INLINE_INPUT_MAX_BYTES}, so a larger input must travel as an S3 reference`,
+    });
+  }
+});
 
 /**
  * Version 1 of the envelope: what the producer sends to SQS and the consumer passes to the
@@ -20,7 +36,7 @@ export const envelopeV1Schema = z.object({
   type: taskType,
   generation: z.int().min(1),
   createdAt: z.iso.datetime({ offset: true }),
-  input: payloadSchema,
+  input: taskInput,
   fingerprint: z.string().regex(FINGERPRINT_PATTERN, "must be a SHA-256 hex digest"),
   correlationId: z.string().min(1).max(128).optional(),
   /** FIFO queues only: the message group; tasks in one group run one at a time, in order. */

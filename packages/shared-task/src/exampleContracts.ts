@@ -1,10 +1,14 @@
 import * as z from "zod";
+import { DEFAULT_EXECUTION_TIMEOUT_SECONDS } from "./constants.js";
 import { defineTaskContract } from "./defineTask.js";
 
 /** Longest text `word-count` accepts: 1 MiB of UTF-16 code units. */
 export const WORD_COUNT_MAX_TEXT_LENGTH = 1024 * 1024;
-/** Longest `sleep`: a day. */
-export const SLEEP_MAX_SECONDS = 86_400;
+/**
+ * Longest `sleep`: an hour less than the workflow's default execution timeout (a day), so that
+ * even the longest sleep ends, and its result is recorded, before the execution times out.
+ */
+export const SLEEP_MAX_SECONDS = DEFAULT_EXECUTION_TIMEOUT_SECONDS - 3_600;
 /** Most failures `flaky` can be asked for. */
 export const FLAKY_MAX_FAILURES = 10;
 

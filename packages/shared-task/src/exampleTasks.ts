@@ -8,8 +8,12 @@ import {
   wordCountContract,
 } from "./exampleContracts.js";
 
-/** Longest pause `sleep` asks for between polls, so it stays responsive to its own deadline. */
-export const SLEEP_MAX_POLL_SECONDS = 60;
+/**
+ * Longest pause `sleep` asks for between polls: 15 minutes, so that the longest sleep takes
+ * about a hundred polls, far inside the workflow's default `maxPolls`, while the task still shows
+ * progress (its poll count) while it runs.
+ */
+export const SLEEP_MAX_POLL_SECONDS = 900;
 
 export const echo = defineTask(echoContract, {
   start: (input) => ({ status: "succeeded", output: input }),

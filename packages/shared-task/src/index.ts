@@ -1,10 +1,14 @@
 // Contracts, models and the workflow definition: everything a producer may bundle. Task code
 // lives behind the `./tasks` entry point and the step runner behind `./steps`.
 
+export type { TaskTimeout } from "./assertTasksFitWorkflow.js";
+export { assertTasksFitWorkflow, failureReserveSeconds } from "./assertTasksFitWorkflow.js";
 export type {
   AslState,
+  ResolvedWorkflowBounds,
   ResolvedWorkflowSettings,
   RetrierSettings,
+  WorkflowBounds,
   WorkflowDefinition,
   WorkflowSettings,
 } from "./buildWorkflow.js";
@@ -13,15 +17,20 @@ export {
   DEFAULT_LAMBDA_RETRY,
   DEFAULT_TASK_RETRY,
   renderWorkflow,
+  resolveWorkflowBounds,
   resolveWorkflowSettings,
+  workflowBoundsSchema,
   workflowSettingsSchema,
 } from "./buildWorkflow.js";
 export { classifyError, describeError } from "./classifyError.js";
 export type { ErrorName } from "./constants.js";
 export {
+  DEFAULT_EXECUTION_TIMEOUT_SECONDS,
+  DEFAULT_MAX_POLLS,
   ENVELOPE_VERSION,
   ERROR_NAMES,
   EXECUTION_NAME_MAX_LENGTH,
+  INLINE_INPUT_MAX_BYTES,
   INLINE_PAYLOAD_MAX_BYTES,
   LAMBDA_SERVICE_ERRORS,
   MAX_POLLS_UPPER_BOUND,

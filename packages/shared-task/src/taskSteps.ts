@@ -4,7 +4,13 @@ import { INLINE_PAYLOAD_MAX_BYTES, STATE_NAMES } from "./constants.js";
 import type { AnyTaskDefinition, StepResult, TaskContext } from "./defineTask.js";
 import { POLL_AFTER_MAX_SECONDS } from "./defineTask.js";
 import { parseEnvelope, type TaskEnvelope } from "./envelope.js";
-import { EnvelopeError, TaskInputError, TaskOutputError, TaskTimeoutError } from "./errors.js";
+import {
+  EnvelopeError,
+  PayloadError,
+  TaskInputError,
+  TaskOutputError,
+  TaskTimeoutError,
+} from "./errors.js";
 import { describeIssues, fieldIssues } from "./fieldIssues.js";
 import type { JsonValue } from "./json.js";
 import {
@@ -96,8 +102,9 @@ const markFailedEvent = z.object({
  * Builds the step cores over a task registry and a blob store. The consumer's Lambda handlers
  * wrap them with S3; the local runtime and the tests call them directly.
  *
- * Every error leaves through `classifyError`, so the state machine sees `TaskRetryableError`
- * for what may pass and a permanent name for the rest.
+ * Every error from the task or from the store leaves through `classifyError`, so the state
+ * machine sees `TaskRetryableError` for what may pass (a 503 from S3 while counting an attempt
+ * as much as one from a service the task calls) and a permanent name for the rest.
  */
 export function createTaskSteps(options: TaskStepsOptions): TaskSteps {
   const { tasks, store, buckets } = options;
@@ -106,9 +113,21 @@ export function createTaskSteps(options: TaskStepsOptions): TaskSteps {
   const results = (key: string) => ({ bucket: buckets.results, key });
   const payloads = (key: string) => ({ bucket: buckets.payloads, key });
 
-  async function readLedger(task: TaskEnvelope): Promise<AttemptLedger | undefined> {
-    const raw = await readJson(store, results(s3Keys.attempts(task.id, task.generation)));
-    return raw === undefined ? undefined : attemptLedgerSchema.parse(raw);
+  /** The attempt ledger of one generation of the task, or `undefined` before its first attempt. */
+  async function readLedger(
+    task: TaskEnvelope,
+    generation: number = task.generation,
+  ): Promise<AttemptLedger | undefined> {
+    const location = results(s3Keys.attempts(task.id, generation));
+    const raw = await readJson(store, location);
+    if (raw === undefined) return undefined;
+    const parsed = attemptLedgerSchema.safeParse(raw);
+    if (!parsed.success) {
+      throw new PayloadError(
+        `s3://${location.bucket}/${location.key} is not a valid attempt ledger: ${describeIssues(fieldIssues(parsed.error))}`,
+      );
+    }
+    return parsed.data;
   }
 
   /**
@@ -136,8 +155,8 @@ export function createTaskSteps(options: TaskStepsOptions): TaskSteps {
   /** The task-wide attempt count of the latest earlier generation that ran at all. */
   async function earlierGenerationTotal(task: TaskEnvelope): Promise<number> {
     for (let generation = task.generation - 1; generation >= 1; generation--) {
-      const raw = await readJson(store, results(s3Keys.attempts(task.id, generation)));
-      if (raw !== undefined) return attemptLedgerSchema.parse(raw).attempts;
+      const ledger = await readLedger(task, generation);
+      if (ledger !== undefined) return ledger.attempts;
     }
     return 0;
   }
@@ -157,7 +176,7 @@ export function createTaskSteps(options: TaskStepsOptions): TaskSteps {
   }
 
   function assertBeforeDeadline(task: TaskEnvelope, deadline: string | undefined) {
-    if (deadline !== undefined && now().getTime() > Date.parse(deadline)) {
+    if (deadline !== undefined && now().getTime() >= Date.parse(deadline)) {
       throw new TaskTimeoutError(
         `task \`${task.type}\` ${task.id} passed its deadline ${deadline} (timeoutSeconds of the task)`,
       );
@@ -213,6 +232,12 @@ export function createTaskSteps(options: TaskStepsOptions): TaskSteps {
       if (!definition.poll) {
         throw new TaskOutputError(`${where} returned \`running\` but defines no \`poll\``);
       }
+      // A wait past the deadline would only delay the TaskTimeoutError; the workflow's check of
+      // timeouts against the execution timeout (assertTasksFitWorkflow) counts on this.
+      const untilDeadline =
+        deadline === undefined
+          ? wait
+          : Math.max(1, Math.ceil((Date.parse(deadline) - now().getTime()) / 1000));
       const state = await storePayload(
         store,
         (result.state ?? null) as JsonValue,
@@ -223,7 +248,7 @@ export function createTaskSteps(options: TaskStepsOptions): TaskSteps {
         status: "running",
         attempt: attemptNo,
         polls: pollsDone,
-        pollAfterSeconds: wait,
+        pollAfterSeconds: Math.min(wait, untilDeadline),
         state,
         ...(deadline ? { deadline } : {}),
       };
@@ -237,7 +262,7 @@ export function createTaskSteps(options: TaskStepsOptions): TaskSteps {
     const { task: rawTask } = parseEvent(createTaskEvent, event, STATE_NAMES.createTask);
     const task = parseEnvelope(rawTask);
     const definition = tasks.get(task.type);
-    const ledger = await beginAttempt(task);
+    const ledger = await classifying(() => beginAttempt(task));
     const deadline = deadlineOf(definition, ledger);
     try {
       assertBeforeDeadline(task, deadline);
@@ -272,17 +297,15 @@ export function createTaskSteps(options: TaskStepsOptions): TaskSteps {
       );
     }
     const definition = tasks.get(task.type);
-    try {
+    return classifying(async () => {
       assertBeforeDeadline(task, step.deadline);
       const state = await loadPayload(store, step.state);
       const ctx = contextFor(task, step.attempt, step.polls);
       // toOutcome checked at `start` that a running task has a poll.
       const poll = definition.poll as NonNullable<AnyTaskDefinition["poll"]>;
       const result = await poll(state, ctx);
-      return await toOutcome(definition, task, result, step.attempt, step.polls + 1, step.deadline);
-    } catch (error) {
-      throw classifyError(error);
-    }
+      return toOutcome(definition, task, result, step.attempt, step.polls + 1, step.deadline);
+    });
   }
 
   async function taskCompleted(event: unknown): Promise<CompletedSummary> {
@@ -304,11 +327,7 @@ export function createTaskSteps(options: TaskStepsOptions): TaskSteps {
       output: step.output,
     };
     const resultKey = s3Keys.result(task.id, task.generation);
-    try {
-      await writeJson(store, results(resultKey), record);
-    } catch (error) {
-      throw classifyError(error);
-    }
+    await classifying(() => writeJson(store, results(resultKey), record));
     return {
       id: task.id,
       generation: task.generation,
@@ -322,7 +341,7 @@ export function createTaskSteps(options: TaskStepsOptions): TaskSteps {
   async function markFailed(event: unknown): Promise<FailedSummary> {
     const parsedEvent = parseEvent(markFailedEvent, event, STATE_NAMES.markFailed);
     const task = parseEnvelope(parsedEvent.task);
-    try {
+    return classifying(async () => {
       const ledger = await readLedger(task);
       const error = truncateError(
         parsedEvent.error
@@ -348,12 +367,19 @@ export function createTaskSteps(options: TaskStepsOptions): TaskSteps {
         cause: error.message,
         failureKey,
       };
-    } catch (error) {
-      throw classifyError(error);
-    }
+    });
   }
 
   return { createTask, checkTaskStatus, taskCompleted, markFailed };
+}
+
+/** Runs `work`, rethrowing whatever it throws as the state machine must see it. */
+async function classifying<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw classifyError(error);
+  }
 }
 
 /**

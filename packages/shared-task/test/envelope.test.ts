@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   createEnvelope,
   EnvelopeError,
+  INLINE_INPUT_MAX_BYTES,
   parseEnvelope,
   type TaskEnvelopeInput,
 } from "../src/index.js";
@@ -41,6 +42,33 @@ describe("parseEnvelope", () => {
       bucket: "tasklane-dev-payloads",
       key: "inputs/x.json",
       bytes: 70_000,
+    });
+  });
+
+  describe("an inline input", () => {
+    // The JSON of a string of n ASCII characters is n + 2 bytes (the quotes).
+    const inlineOf = (value: string) => rawEnvelope({ input: { kind: "inline", value } });
+
+    it("is accepted up to INLINE_INPUT_MAX_BYTES of JSON", () => {
+      const envelope = parseEnvelope(inlineOf("x".repeat(INLINE_INPUT_MAX_BYTES - 2)));
+
+      expect(envelope.input.kind).toBe("inline");
+      expect(INLINE_INPUT_MAX_BYTES).toBe(131_072);
+    });
+
+    it("is rejected one byte over, with the size, the limit and the way out", () => {
+      const act = () => parseEnvelope(inlineOf("x".repeat(INLINE_INPUT_MAX_BYTES - 1)));
+
+      expect(act).toThrow(EnvelopeError);
+      expect(act).toThrow(
+        "`input`: an inline input is 131073 bytes of JSON; the limit is 131072, so a larger input must travel as an S3 reference",
+      );
+    });
+
+    it("is measured in UTF-8 bytes, as Step Functions counts, not in characters", () => {
+      const act = () => parseEnvelope(inlineOf("é".repeat(INLINE_INPUT_MAX_BYTES / 2)));
+
+      expect(act).toThrow("an inline input is 131074 bytes");
     });
   });
 

@@ -1,7 +1,25 @@
 import { describe, expect, it } from "vitest";
-import { type TaskContext, TaskPermanentError, TaskRetryableError } from "../src/index.js";
-import { countText, echo, fail, flaky, sleep } from "../src/tasks.js";
-import { manualClock } from "./helpers/factories.js";
+import { SLEEP_MAX_SECONDS, sleepContract } from "../src/contracts.js";
+import {
+  failureReserveSeconds,
+  MemoryBlobStore,
+  resolveWorkflowBounds,
+  type TaskContext,
+  TaskPermanentError,
+  TaskRegistry,
+  TaskRetryableError,
+} from "../src/index.js";
+import { createTaskSteps, type StepOutcome } from "../src/steps.js";
+import {
+  countText,
+  echo,
+  exampleTasks,
+  fail,
+  flaky,
+  SLEEP_MAX_POLL_SECONDS,
+  sleep,
+} from "../src/tasks.js";
+import { BUCKETS, envelopeFor, manualClock } from "./helpers/factories.js";
 
 function context(overrides: Partial<TaskContext> = {}): TaskContext {
   return {
@@ -48,19 +66,68 @@ describe("sleep", () => {
     expect(started).toMatchObject({ status: "running", pollAfterSeconds: 5 });
   });
 
-  it("keeps running until the time has passed, then succeeds", async () => {
+  it("keeps running until the time has passed, polling at most every 15 minutes, then succeeds", async () => {
     const clock = manualClock();
-    const started = await sleep.start({ seconds: 90 }, context({ now: clock.now }));
+    const seconds = 2 * SLEEP_MAX_POLL_SECONDS + 30;
+    const started = await sleep.start({ seconds }, context({ now: clock.now }));
     if (started.status !== "running") throw new Error("sleep should run");
-    expect(started.pollAfterSeconds).toBe(60);
+    expect(SLEEP_MAX_POLL_SECONDS).toBe(900);
+    expect(started.pollAfterSeconds).toBe(900);
 
-    clock.advance(60_000);
+    clock.advance(900_000);
     const early = await sleep.poll?.(started.state, context({ now: clock.now }));
-    expect(early).toMatchObject({ status: "running", pollAfterSeconds: 30 });
+    expect(early).toMatchObject({ status: "running", pollAfterSeconds: 900 });
+
+    clock.advance(900_000);
+    const later = await sleep.poll?.(started.state, context({ now: clock.now }));
+    expect(later).toMatchObject({ status: "running", pollAfterSeconds: 30 });
 
     clock.advance(30_000);
     const done = await sleep.poll?.(started.state, context({ now: clock.now }));
-    expect(done).toEqual({ status: "succeeded", output: { sleptSeconds: 90 } });
+    expect(done).toEqual({ status: "succeeded", output: { sleptSeconds: seconds } });
+  });
+
+  it("accepts at most SLEEP_MAX_SECONDS, which is under the default execution timeout", () => {
+    const { executionTimeoutSeconds } = resolveWorkflowBounds();
+
+    expect(sleepContract.input.safeParse({ seconds: SLEEP_MAX_SECONDS }).success).toBe(true);
+    expect(sleepContract.input.safeParse({ seconds: SLEEP_MAX_SECONDS + 1 }).success).toBe(false);
+    expect(SLEEP_MAX_SECONDS).toBeLessThan(executionTimeoutSeconds);
+  });
+
+  it("at its longest, finishes within the workflow's default maxPolls and execution timeout", async () => {
+    // The workflow's loop, step by step: IsTaskDone stops at maxPolls, each Wait lasts what
+    // the step asked, and every step is given a whole second to run.
+    const bounds = resolveWorkflowBounds();
+    const clock = manualClock();
+    const steps = createTaskSteps({
+      tasks: new TaskRegistry(exampleTasks),
+      store: new MemoryBlobStore(),
+      buckets: BUCKETS,
+      now: clock.now,
+    });
+    const task = envelopeFor("sleep", { seconds: SLEEP_MAX_SECONDS });
+    const startedAt = clock.now().getTime();
+
+    let step: StepOutcome = await steps.createTask({ task });
+    clock.advance(1_000);
+    while (step.status === "running") {
+      expect(step.polls).toBeLessThan(bounds.maxPolls);
+      expect(step.pollAfterSeconds).toBeLessThanOrEqual(SLEEP_MAX_POLL_SECONDS);
+      clock.advance(step.pollAfterSeconds * 1000);
+      step = await steps.checkTaskStatus({ task, step });
+      clock.advance(1_000);
+    }
+    const elapsedSeconds = (clock.now().getTime() - startedAt) / 1000;
+
+    expect(step).toMatchObject({
+      status: "succeeded",
+      output: { value: { sleptSeconds: SLEEP_MAX_SECONDS } },
+    });
+    // What is left (TaskCompleted, or MarkFailed and its retries) still fits before the timeout.
+    expect(elapsedSeconds + failureReserveSeconds(bounds)).toBeLessThanOrEqual(
+      bounds.executionTimeoutSeconds,
+    );
   });
 
   it("finishes at once for zero seconds", async () => {

@@ -29,6 +29,14 @@ describe("task ids", () => {
     expect(once[14]).toBe("5");
   });
 
+  it("with an Idempotency-Key are a known UUIDv5, so no change of namespace or encoding re-maps keys", () => {
+    // Computed apart from the uuid package (RFC 9562 §5.5): SHA-1 over TASK_ID_NAMESPACE's 16
+    // bytes and the UTF-8 of `["arn:aws:iam::123456789012:user/alice","order-42"]`, version 5.
+    expect(idempotentTaskId("order-42", "arn:aws:iam::123456789012:user/alice")).toBe(
+      "ef6ebf6e-5f0c-5af0-961d-f434c8fe1925",
+    );
+  });
+
   it("with an Idempotency-Key differ between callers and between keys", () => {
     const alice = idempotentTaskId("order-42", "alice");
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as z from "zod";
 import {
   type AnyTaskDefinition,
+  type BlobStore,
   defineTask,
   defineTaskContract,
   MemoryBlobStore,
@@ -9,11 +10,20 @@ import {
   TaskRegistry,
 } from "../src/index.js";
 import { caughtErrorInfo, createTaskSteps, type StepOutcome } from "../src/steps.js";
-import { exampleTasks } from "../src/tasks.js";
+import { exampleTasks, SLEEP_MAX_POLL_SECONDS } from "../src/tasks.js";
 import { BUCKETS, envelopeFor, manualClock } from "./helpers/factories.js";
+import {
+  accessDenied,
+  connectionReset,
+  FailingBlobStore,
+  slowDown,
+} from "./helpers/failingBlobStore.js";
 
-function stepsWith(tasks: readonly AnyTaskDefinition[] = exampleTasks, maxInlineBytes?: number) {
-  const store = new MemoryBlobStore();
+function stepsWith(
+  tasks: readonly AnyTaskDefinition[] = exampleTasks,
+  maxInlineBytes?: number,
+  store: BlobStore = new MemoryBlobStore(),
+) {
   const clock = manualClock();
   const steps = createTaskSteps({
     tasks: new TaskRegistry(tasks),
@@ -178,21 +188,26 @@ describe("what start and poll may return", () => {
 describe("CheckTaskStatus", () => {
   it("polls with the running state and counts the polls", async () => {
     const { steps, clock } = stepsWith();
-    const task = envelopeFor("sleep", { seconds: 90 });
+    const seconds = SLEEP_MAX_POLL_SECONDS + 100;
+    const task = envelopeFor("sleep", { seconds });
     const started = await steps.createTask({ task });
-    expect(started).toMatchObject({ status: "running", polls: 0, pollAfterSeconds: 60 });
+    expect(started).toMatchObject({
+      status: "running",
+      polls: 0,
+      pollAfterSeconds: SLEEP_MAX_POLL_SECONDS,
+    });
 
-    clock.advance(60_000);
+    clock.advance(SLEEP_MAX_POLL_SECONDS * 1000);
     const first = await steps.checkTaskStatus({ task, step: started });
-    clock.advance(30_000);
+    clock.advance(100_000);
     const second = await steps.checkTaskStatus({ task, step: first });
 
-    expect(first).toMatchObject({ status: "running", polls: 1, pollAfterSeconds: 30, attempt: 1 });
+    expect(first).toMatchObject({ status: "running", polls: 1, pollAfterSeconds: 100, attempt: 1 });
     expect(second).toEqual({
       status: "succeeded",
       attempt: 1,
       polls: 2,
-      output: { kind: "inline", value: { sleptSeconds: 90 } },
+      output: { kind: "inline", value: { sleptSeconds: seconds } },
     });
   });
 
@@ -218,6 +233,35 @@ describe("CheckTaskStatus", () => {
     clock.advance(11_000);
 
     await expect(steps.checkTaskStatus({ task, step: started })).rejects.toMatchObject({
+      name: "TaskTimeoutError",
+    });
+  });
+
+  it("shortens a wait that would end past the task's deadline, so the timeout is noticed on time", async () => {
+    const patient = defineTask(
+      defineTaskContract({
+        type: "patient",
+        description: "Asks to be polled an hour later.",
+        input: z.object({}),
+        output: z.object({}),
+        timeoutSeconds: 10,
+      }),
+      {
+        start: () => ({ status: "running", state: {}, pollAfterSeconds: 3_600 }),
+        poll: (state) => ({ status: "running", state, pollAfterSeconds: 3_600 }),
+      },
+    );
+    const { steps, clock } = stepsWith([patient]);
+    const task = envelopeFor("patient", {});
+
+    const started = await steps.createTask({ task });
+    clock.advance(8_500);
+    const polled = await steps.checkTaskStatus({ task, step: started });
+    clock.advance(1_500);
+
+    expect(started).toMatchObject({ status: "running", pollAfterSeconds: 10 });
+    expect(polled).toMatchObject({ status: "running", pollAfterSeconds: 2 });
+    await expect(steps.checkTaskStatus({ task, step: polled })).rejects.toMatchObject({
       name: "TaskTimeoutError",
     });
   });
@@ -320,6 +364,33 @@ describe("errors from AWS services", () => {
     await expect(outcome).rejects.toThrow("ThrottlingException: Rate exceeded");
   });
 
+  it("are retried when the network failed, also behind fetch's TypeError", async () => {
+    const refused = new TypeError("fetch failed", {
+      cause: Object.assign(new Error("connect ECONNREFUSED 10.0.0.1:443"), {
+        code: "ECONNREFUSED",
+      }),
+    });
+    const calls = defineTask(
+      defineTaskContract({
+        type: "calls-api",
+        description: "Calls an API that is down.",
+        input: z.object({}),
+        output: z.object({}),
+      }),
+      {
+        start: () => {
+          throw refused;
+        },
+      },
+    );
+    const { steps } = stepsWith([calls]);
+
+    const outcome = steps.createTask({ task: envelopeFor("calls-api", {}) });
+
+    await expect(outcome).rejects.toMatchObject({ name: "TaskRetryableError" });
+    await expect(outcome).rejects.toThrow("TypeError: fetch failed");
+  });
+
   it("are not retried when they are the caller's fault", async () => {
     const denied = Object.assign(new Error("Access Denied"), {
       name: "AccessDenied",
@@ -344,5 +415,148 @@ describe("errors from AWS services", () => {
     await expect(steps.createTask({ task: envelopeFor("calls-aws", {}) })).rejects.toMatchObject({
       name: "AccessDenied",
     });
+  });
+});
+
+describe("trouble with the store (S3) the steps keep their own records in", () => {
+  type Setup = (
+    steps: ReturnType<typeof createTaskSteps>,
+    clock: ReturnType<typeof manualClock>,
+  ) => Promise<() => Promise<unknown>>;
+  const ATTEMPTS = /attempts\.json$/;
+  const STATES = /^states\//;
+
+  // Each case does what the step needs first, then returns the call the fault is armed for.
+  const cases: Array<[string, "get" | "put", RegExp, Setup]> = [
+    [
+      "CreateTask reading the attempt ledger",
+      "get",
+      ATTEMPTS,
+      async (steps) => () => steps.createTask({ task: envelopeFor("echo", 1) }),
+    ],
+    [
+      "CreateTask writing the attempt ledger",
+      "put",
+      ATTEMPTS,
+      async (steps) => () => steps.createTask({ task: envelopeFor("echo", 1) }),
+    ],
+    [
+      "CheckTaskStatus reading the running state",
+      "get",
+      STATES,
+      async (steps, clock) => {
+        const task = envelopeFor("sleep", { seconds: 5 });
+        const step = await steps.createTask({ task });
+        clock.advance(1_000);
+        return () => steps.checkTaskStatus({ task, step });
+      },
+    ],
+    [
+      "CheckTaskStatus storing the next running state",
+      "put",
+      STATES,
+      async (steps, clock) => {
+        const task = envelopeFor("sleep", { seconds: 5 });
+        const step = await steps.createTask({ task });
+        clock.advance(1_000);
+        return () => steps.checkTaskStatus({ task, step });
+      },
+    ],
+    [
+      "TaskCompleted writing the result record",
+      "put",
+      /result\.json$/,
+      async (steps) => {
+        const task = envelopeFor("echo", 1);
+        const step = await steps.createTask({ task });
+        return () => steps.taskCompleted({ task, step });
+      },
+    ],
+    [
+      "MarkFailed reading the attempt ledger",
+      "get",
+      ATTEMPTS,
+      async (steps) => () =>
+        steps.markFailed({
+          task: envelopeFor("fail", {}),
+          error: { Error: "TaskPermanentError", Cause: "nope" },
+        }),
+    ],
+    [
+      "MarkFailed writing the failure record",
+      "put",
+      /failure\.json$/,
+      async (steps) => () =>
+        steps.markFailed({
+          task: envelopeFor("fail", {}),
+          error: { Error: "TaskPermanentError", Cause: "nope" },
+        }),
+    ],
+  ];
+  it.each(cases)(
+    "%s: a 503 SlowDown is a TaskRetryableError, and the retry goes through",
+    async (_case, operation, key, setup) => {
+      // Running states are tiny; a 0-byte inline limit sends them to S3 like large ones.
+      const store = new FailingBlobStore();
+      const { steps, clock } = stepsWith(exampleTasks, 0, store);
+      const act = await setup(steps, clock);
+      store.failNext(operation, key, slowDown);
+
+      const failed = act();
+
+      await expect(failed).rejects.toMatchObject({ name: "TaskRetryableError" });
+      await expect(failed).rejects.toThrow("SlowDown: Please reduce your request rate.");
+      expect(store.pendingFaults).toBe(0);
+      await expect(act()).resolves.toBeDefined();
+    },
+  );
+
+  it("does not count an attempt whose ledger could not be written", async () => {
+    const store = new FailingBlobStore();
+    const { steps } = stepsWith(exampleTasks, undefined, store);
+    const task = envelopeFor("flaky", { failures: 1 });
+    store.failNext("put", ATTEMPTS, slowDown);
+
+    await expect(steps.createTask({ task })).rejects.toThrow("SlowDown");
+    await expect(steps.createTask({ task })).rejects.toThrow("attempt 1");
+    const outcome = await steps.createTask({ task });
+
+    expect(outcome).toMatchObject({ status: "succeeded", attempt: 2 });
+  });
+
+  it("retries a connection the network dropped", async () => {
+    const store = new FailingBlobStore();
+    const { steps } = stepsWith(exampleTasks, undefined, store);
+    store.failNext("get", ATTEMPTS, connectionReset);
+
+    const outcome = steps.createTask({ task: envelopeFor("echo", 1) });
+
+    await expect(outcome).rejects.toMatchObject({ name: "TaskRetryableError" });
+    await expect(outcome).rejects.toThrow("socket hang up");
+  });
+
+  it("keeps an error retrying cannot fix, such as AccessDenied, under its own name", async () => {
+    const store = new FailingBlobStore();
+    const { steps } = stepsWith(exampleTasks, undefined, store);
+    store.failNext("put", ATTEMPTS, accessDenied);
+
+    await expect(steps.createTask({ task: envelopeFor("echo", 1) })).rejects.toMatchObject({
+      name: "AccessDenied",
+      message: "Access Denied",
+    });
+  });
+
+  it("fails with PayloadError naming the object when the attempt ledger is not one", async () => {
+    const { steps, store } = stepsWith();
+    const task = envelopeFor("echo", 1);
+    const key = s3Keys.attempts(task.id, 1);
+    await store.putText({ bucket: BUCKETS.results, key }, JSON.stringify({ attempts: "many" }));
+
+    const outcome = steps.createTask({ task });
+
+    await expect(outcome).rejects.toMatchObject({ name: "PayloadError" });
+    await expect(outcome).rejects.toThrow(
+      `s3://${BUCKETS.results}/${key} is not a valid attempt ledger`,
+    );
   });
 });

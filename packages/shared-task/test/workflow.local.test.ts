@@ -3,6 +3,7 @@ import * as z from "zod";
 import { defineTask, defineTaskContract, ERROR_NAMES, readJson, s3Keys } from "../src/index.js";
 import { exampleTasks } from "../src/tasks.js";
 import { BUCKETS } from "./helpers/factories.js";
+import { FailingBlobStore, slowDown } from "./helpers/failingBlobStore.js";
 import { retriesOf, runWorkflowLocally } from "./helpers/runWorkflowLocally.js";
 
 // The ASL the Pulumi program deploys, executed by aws-local-stepfunctions with its Lambda states
@@ -113,6 +114,43 @@ describe("the workflow, run locally", () => {
 
     expect(run.failed?.error).toBe(ERROR_NAMES.timeout);
     expect(retriesOf(run, "CheckTaskStatus")).toBe(0);
+  });
+
+  it("a task asking to wait past its timeoutSeconds is polled at its deadline and fails there", async () => {
+    const patient = defineTask(
+      defineTaskContract({
+        type: "patient",
+        description: "Asks to be polled an hour later.",
+        input: z.object({}),
+        output: z.object({}),
+        timeoutSeconds: 1,
+      }),
+      {
+        start: () => ({ status: "running", state: {}, pollAfterSeconds: 3_600 }),
+        poll: (state) => ({ status: "running", state, pollAfterSeconds: 3_600 }),
+      },
+    );
+
+    const run = await runWorkflowLocally({ type: "patient", input: {}, tasks: [patient] });
+
+    expect(run.path.slice(-4)).toEqual([
+      "WaitForTaskCompletion",
+      "CheckTaskStatus",
+      "MarkFailed",
+      "Failed",
+    ]);
+    expect(run.failed?.error).toBe(ERROR_NAMES.timeout);
+  });
+
+  it("a 503 from S3 while CreateTask counts the attempt is retried, not sent to MarkFailed", async () => {
+    const store = new FailingBlobStore().failNext("put", /attempts\.json$/, slowDown);
+
+    const run = await runWorkflowLocally({ type: "echo", input: { hello: "world" }, store });
+
+    expect(store.pendingFaults).toBe(0);
+    expect(retriesOf(run, "CreateTask")).toBe(1);
+    expect(run.path).not.toContain("MarkFailed");
+    expect(run.output).toMatchObject({ status: "succeeded", attempts: 1 });
   });
 
   it("a large output travels as an S3 key: the state machine never carries it", async () => {

@@ -5,6 +5,7 @@ import {
 } from "aws-local-stepfunctions";
 import {
   type AnyTaskDefinition,
+  type BlobStore,
   buildWorkflow,
   type JsonValue,
   MemoryBlobStore,
@@ -24,7 +25,7 @@ export interface LocalRun {
   events: EventLog[];
   /** State names in the order they were entered. */
   path: string[];
-  store: MemoryBlobStore;
+  store: BlobStore;
   taskId: string;
 }
 
@@ -39,8 +40,10 @@ export async function runWorkflowLocally(options: {
   tasks?: readonly AnyTaskDefinition[];
   settings?: Omit<WorkflowSettings, "functions">;
   overrides?: NonNullable<RunOptions["overrides"]>;
+  /** The store the steps keep records in; an empty one in memory by default. */
+  store?: BlobStore;
 }): Promise<LocalRun> {
-  const store = new MemoryBlobStore();
+  const store = options.store ?? new MemoryBlobStore();
   const steps = createTaskSteps({
     tasks: new TaskRegistry(options.tasks ?? exampleTasks),
     store,
