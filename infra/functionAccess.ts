@@ -36,18 +36,21 @@ function objects(
 }
 
 /**
- * `s3:ListBucket`, held only so S3 answers a missing object with 404 (`NoSuchKey`) rather than
- * 403, and for listing an index. Limited to the prefixes the function reads.
+ * `s3:ListBucket` on a bucket, limited by an `s3:prefix` condition to the prefixes the function
+ * lists or reads. A function holds it so that S3 answers a read of a missing object with 404
+ * (`NoSuchKey`) rather than 403: a missing attempt ledger, result or cancellation marker is
+ * normal, and the handlers treat `NoSuchKey` as "not there yet". For that not-found check S3
+ * evaluates `s3:ListBucket` with the requested key as `s3:prefix`, so `runs/*` covers a read of
+ * `runs/<id>/...`; only `status` lists keys (`created/`, the creation-time index).
  */
-/**
- * `s3:ListBucket` on a bucket, which makes S3 answer 404 rather than 403 for a missing object
- * the function reads (a missing attempt ledger, result or cancellation marker is normal).
- * `prefixes` records which keys the function looks up. The grant carries no `s3:prefix`
- * condition on purpose: GetObject's not-found check evaluates ListBucket without a prefix, so a
- * condition would turn every miss into 403. It lets the function list key names, not read them.
- */
-function list(Sid: string, bucketArn: pulumi.Input<string>, _prefixes: Prefix[]): PolicyStatement {
-  return { Sid, Effect: "Allow", Action: ["s3:ListBucket"], Resource: [bucketArn] };
+function list(Sid: string, bucketArn: pulumi.Input<string>, prefixes: Prefix[]): PolicyStatement {
+  return {
+    Sid,
+    Effect: "Allow",
+    Action: ["s3:ListBucket"],
+    Resource: [bucketArn],
+    Condition: { StringLike: { "s3:prefix": prefixes.map((prefix) => `${prefix}*`) } },
+  };
 }
 
 function required(

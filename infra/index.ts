@@ -8,6 +8,7 @@ import {
   type FunctionEnvKey,
   queueVisibilityTimeoutSeconds,
   type StackRef,
+  stackConfigWarnings,
   workflowStepTimeoutSeconds,
 } from "@tasklane/stack-config";
 import { TaskAlarms } from "./components/taskAlarms.js";
@@ -19,12 +20,16 @@ import { TaskWorkflow, type WorkflowSteps } from "./components/taskWorkflow.js";
 import { type AccessTargets, FUNCTION_ACCESS } from "./functionAccess.js";
 import { readRelease } from "./release.js";
 import { loadStackConfig } from "./stackConfig.js";
+import { assertWorkspaceBuilt } from "./workspaceBuild.js";
 
-// The stack's config, validated before anything is planned; then the artifacts to deploy.
+// The workspace packages this program runs, current with their source; the stack's config,
+// validated before anything is planned; then the artifacts to deploy.
+const repoRoot = fileURLToPath(new URL("../", import.meta.url));
+assertWorkspaceBuilt(repoRoot);
 const config = loadStackConfig();
 const ref: StackRef = { project: pulumi.getProject(), stack: pulumi.getStack() };
+for (const warning of stackConfigWarnings(config, ref)) pulumi.log.warn(warning);
 const region = new pulumi.Config("aws").require("region");
-const repoRoot = fileURLToPath(new URL("../", import.meta.url));
 const artifacts = readRelease(repoRoot, FUNCTIONS);
 
 // Every resource is created through this provider, so every taggable one carries these tags.
@@ -185,9 +190,11 @@ const alarms = new TaskAlarms(
     deadLetterQueueName: queue.deadLetterQueue.name,
     stateMachineArn: workflow.stateMachine.arn,
     functions: Object.fromEntries([...functions].map(([name, fn]) => [name, fn.function.name])),
+    workflowSteps: FUNCTIONS.filter((f) => f.role === "step").map((f) => f.name),
     apiId: api.api.id,
     oldestMessageAgeSeconds: config.alarms.oldestMessageAgeSeconds,
     ...(config.alarms.email ? { email: config.alarms.email } : {}),
+    ...(config.alarms.topicArn ? { topicArn: config.alarms.topicArn } : {}),
   },
   withProvider,
 );
@@ -210,7 +217,7 @@ export const resultsBucket = storage.results.bucket;
 export const functionNames = Object.fromEntries(
   [...functions].map(([name, fn]) => [name, fn.function.name]),
 );
-export const alarmTopicArn = alarms.topic.arn;
+export const alarmTopicArn = alarms.topicArn;
 export const dashboardName = alarms.dashboard.dashboardName;
 /** What this deployment runs: each bundle's sha256 (compare with `pnpm build`) and the commit. */
 export const release = {

@@ -25,6 +25,15 @@ export interface TaskAlarmsArgs {
    * @example { ingest: ingest.function.name }
    */
   functions: Record<string, pulumi.Input<string>>;
+  /**
+   * Short names (keys of `functions`) of the functions the state machine invokes. The workflow
+   * retries and catches their errors, and a retried `TaskRetryableError` is an `Errors` data
+   * point, so they get no `Errors` alarm: a task that fails for good raises `executions-failed`.
+   * They keep their `Throttles` alarm and their place on the dashboard.
+   * @default []
+   * @example ["create-task", "check-task-status", "task-completed", "mark-failed"]
+   */
+  workflowSteps?: string[];
   /** ID of the HTTP API, for the dashboard's request widgets. */
   apiId: pulumi.Input<string>;
   /**
@@ -35,11 +44,19 @@ export interface TaskAlarmsArgs {
    */
   oldestMessageAgeSeconds?: number;
   /**
-   * Subscribe this address to the alarm topic; the recipient must confirm the subscription.
+   * Subscribe this address to the alarm topic the component creates; the recipient must confirm
+   * the subscription. Not with `topicArn`.
    * @default undefined (no subscription)
    * @example "oncall@example.com"
    */
   email?: string;
+  /**
+   * Notify this existing SNS topic (standard, in `region`, whose policy lets CloudWatch publish)
+   * instead of creating one. Not with `email`.
+   * @default undefined (the component creates a topic)
+   * @example "arn:aws:sns:us-east-1:123456789012:oncall"
+   */
+  topicArn?: string;
 }
 
 interface AlarmSpec {
@@ -55,9 +72,10 @@ interface AlarmSpec {
 }
 
 /**
- * CloudWatch alarms on what needs a person, all notifying one SNS topic (and an email address
- * when given): a message reached the DLQ, the queue's oldest message is too old, executions
- * failed or timed out, a function errored or was throttled. And a dashboard with queue depth,
+ * CloudWatch alarms on what needs a person, all notifying one SNS topic: a topic of its own (with
+ * an email subscription when given) or an existing one. They fire when a message reached the
+ * DLQ, the queue's oldest message is too old, executions failed or timed out, a function outside
+ * the workflow errored, or any function was throttled. And a dashboard with queue depth,
  * executions, errors and API traffic.
  *
  * @example
@@ -67,7 +85,10 @@ interface AlarmSpec {
  * ```
  */
 export class TaskAlarms extends pulumi.ComponentResource {
-  readonly topic: aws.sns.Topic;
+  /** The topic the component created; absent when it notifies an existing `topicArn`. */
+  readonly topic?: aws.sns.Topic;
+  /** The topic every alarm notifies. */
+  readonly topicArn: pulumi.Output<string>;
   readonly alarms: aws.cloudwatch.MetricAlarm[];
   readonly dashboard: aws.cloudwatch.Dashboard;
 
@@ -76,19 +97,24 @@ export class TaskAlarms extends pulumi.ComponentResource {
     const settings = normalizeArgs(name, args);
     super("tasklane:infra:TaskAlarms", name, {}, opts);
 
-    // Not KMS-encrypted: CloudWatch cannot publish to a topic under the AWS-managed SNS key,
-    // and alarm notifications carry no task data.
-    this.topic = new aws.sns.Topic(
-      `${name}Topic`,
-      { name: resourceName(args.ref, name, NAME_LIMITS.snsTopic) },
-      { parent: this },
-    );
-    if (settings.email) {
-      new aws.sns.TopicSubscription(
-        `${name}EmailSubscription`,
-        { topic: this.topic.arn, protocol: "email", endpoint: settings.email },
+    if (settings.topicArn) {
+      this.topicArn = pulumi.output(settings.topicArn);
+    } else {
+      // Not KMS-encrypted: CloudWatch cannot publish to a topic under the AWS-managed SNS key,
+      // and alarm notifications carry no task data.
+      this.topic = new aws.sns.Topic(
+        `${name}Topic`,
+        { name: resourceName(args.ref, name, NAME_LIMITS.snsTopic) },
         { parent: this },
       );
+      this.topicArn = this.topic.arn;
+      if (settings.email) {
+        new aws.sns.TopicSubscription(
+          `${name}EmailSubscription`,
+          { topic: this.topic.arn, protocol: "email", endpoint: settings.email },
+          { parent: this },
+        );
+      }
     }
 
     this.alarms = alarmSpecs(settings).map(
@@ -108,8 +134,8 @@ export class TaskAlarms extends pulumi.ComponentResource {
             comparisonOperator: "GreaterThanThreshold",
             // No data means nothing happened (no messages, no executions, no invocations).
             treatMissingData: "notBreaching",
-            alarmActions: [this.topic.arn],
-            okActions: [this.topic.arn],
+            alarmActions: [this.topicArn],
+            okActions: [this.topicArn],
           },
           { parent: this },
         ),
@@ -124,14 +150,15 @@ export class TaskAlarms extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.registerOutputs({ topicArn: this.topic.arn, dashboardName: this.dashboard.dashboardName });
+    this.registerOutputs({ topicArn: this.topicArn, dashboardName: this.dashboard.dashboardName });
   }
 }
 
-type TaskAlarmsSettings = Required<Omit<TaskAlarmsArgs, "email">> & Pick<TaskAlarmsArgs, "email">;
+type TaskAlarmsSettings = Required<Omit<TaskAlarmsArgs, "email" | "topicArn">> &
+  Pick<TaskAlarmsArgs, "email" | "topicArn">;
 
 function normalizeArgs(name: string, args: TaskAlarmsArgs): TaskAlarmsSettings {
-  const settings: TaskAlarmsSettings = { oldestMessageAgeSeconds: 600, ...args };
+  const settings: TaskAlarmsSettings = { oldestMessageAgeSeconds: 600, workflowSteps: [], ...args };
   const fail = (field: string, problem: string) => {
     throw new ComponentArgsError("TaskAlarms", name, field, problem);
   };
@@ -141,7 +168,19 @@ function normalizeArgs(name: string, args: TaskAlarmsArgs): TaskAlarmsSettings {
   if (settings.email !== undefined && !/^[^\s@]+@[^\s@]+$/.test(settings.email)) {
     fail("email", "must be an email address");
   }
+  if (settings.topicArn !== undefined) {
+    if (settings.email !== undefined) fail("email", "cannot be given with topicArn");
+    const region = /^arn:aws[a-z-]*:sns:([a-z0-9-]+):\d{12}:[A-Za-z0-9_-]{1,256}$/.exec(
+      settings.topicArn,
+    )?.[1];
+    if (region === undefined) fail("topicArn", "must be the ARN of a standard SNS topic");
+    if (region !== settings.region) {
+      fail("topicArn", `must name a topic in ${settings.region}, the alarms' region`);
+    }
+  }
   if (Object.keys(settings.functions).length === 0) fail("functions", "must name a function");
+  const unknown = settings.workflowSteps.filter((step) => !(step in settings.functions));
+  if (unknown.length > 0) fail("workflowSteps", `names no watched function: ${unknown.join(", ")}`);
   return settings;
 }
 
@@ -183,7 +222,10 @@ function alarmSpecs(settings: TaskAlarmsSettings): AlarmSpec[] {
   );
   const functionAlarms: AlarmSpec[] = Object.entries(settings.functions).flatMap(
     ([short, functionName]) =>
-      (["Errors", "Throttles"] as const).map((metricName) => ({
+      (settings.workflowSteps.includes(short)
+        ? (["Throttles"] as const)
+        : (["Errors", "Throttles"] as const)
+      ).map((metricName) => ({
         id: `${short}-${metricName.toLowerCase()}`,
         description: `The ${short} function reported ${metricName.toLowerCase()} in the last ${ERROR_PERIOD_SECONDS / 60} minutes.`,
         namespace: "AWS/Lambda",

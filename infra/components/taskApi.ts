@@ -38,7 +38,8 @@ export interface TaskApiArgs {
    */
   auth?: "iam" | "jwt" | "none";
   /**
-   * Issuer and audiences of the JWT authorizer; required when `auth` is `jwt`.
+   * Issuer and audiences of the JWT authorizer; required when `auth` is `jwt`, and refused
+   * otherwise (it would be ignored).
    * @example { issuer: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_abc", audience: ["client-id"] }
    */
   jwt?: { issuer: string; audience: string[] };
@@ -297,6 +298,9 @@ function normalizeArgs(name: string, args: TaskApiArgs): TaskApiSettings {
     seen.add(route.routeKey);
   });
   if (settings.auth === "jwt" && !settings.jwt) fail("jwt", "is required when auth is jwt");
+  if (settings.auth !== "jwt" && settings.jwt) {
+    fail("jwt", `is only used when auth is jwt, not ${settings.auth}`);
+  }
   if (settings.throttle.burstLimit < 1 || settings.throttle.rateLimit <= 0) {
     fail("throttle", "must allow at least one request (burstLimit >= 1, rateLimit > 0)");
   }

@@ -72,8 +72,11 @@ export interface QueueSubscriptionArgs {
    */
   batchSize?: number;
   /**
-   * Seconds to gather a batch before invoking; 0 invokes as soon as a message arrives.
+   * Seconds to gather a batch before invoking; 0 invokes as soon as a message arrives. AWS
+   * supports no batching window on a FIFO queue: there it must be 0, and the mapping is created
+   * without one.
    * @default 0
+   * @example 1
    */
   batchingWindowSeconds?: number;
   /**
@@ -192,6 +195,14 @@ export class TaskQueue extends pulumi.ComponentResource {
     if (this.fifo && settings.batchSize > 10) {
       throw new ComponentArgsError("TaskQueue", where, "batchSize", "must be at most 10 for FIFO");
     }
+    if (this.fifo && settings.batchingWindowSeconds > 0) {
+      throw new ComponentArgsError(
+        "TaskQueue",
+        where,
+        "batchingWindowSeconds",
+        "must be 0 for FIFO (AWS supports no batching window on a FIFO event source)",
+      );
+    }
     if (settings.batchSize > 10 && settings.batchingWindowSeconds < 1) {
       throw new ComponentArgsError(
         "TaskQueue",
@@ -210,7 +221,8 @@ export class TaskQueue extends pulumi.ComponentResource {
         functionName: fn.arn,
         enabled: true,
         batchSize: settings.batchSize,
-        maximumBatchingWindowInSeconds: settings.batchingWindowSeconds,
+        // Left out for FIFO: CreateEventSourceMapping rejects the parameter on a FIFO queue.
+        ...(this.fifo ? {} : { maximumBatchingWindowInSeconds: settings.batchingWindowSeconds }),
         functionResponseTypes: ["ReportBatchItemFailures"],
         scalingConfig: { maximumConcurrency: settings.maximumConcurrency },
       },

@@ -14,8 +14,10 @@ export interface TaskStorageArgs {
   /** The stack the buckets belong to; their name prefixes derive from it. */
   ref: StackRef;
   /**
-   * Days before objects in the payloads bucket (large inputs and running states) expire.
-   * @default 7
+   * Days before objects in the payloads bucket (large inputs and running states) expire. An
+   * input must outlive every message that refers to it, DLQ and redrive included (the stack
+   * config checks this against the queue and workflow settings).
+   * @default 30
    * @example 30
    */
   payloadExpirationDays?: number;
@@ -172,7 +174,7 @@ type TaskStorageSettings = Required<TaskStorageArgs>;
 
 function normalizeArgs(name: string, args: TaskStorageArgs): TaskStorageSettings {
   const settings: TaskStorageSettings = {
-    payloadExpirationDays: 7,
+    payloadExpirationDays: 30,
     resultExpirationDays: 0,
     versioning: false,
     retain: false,

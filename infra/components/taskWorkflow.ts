@@ -162,8 +162,8 @@ export class TaskWorkflow extends pulumi.ComponentResource {
         Sid: "InvokeSteps",
         Effect: "Allow",
         Action: ["lambda:InvokeFunction"],
-        // The function and its versions or aliases (`<arn>:*`), and nothing else.
-        Resource: stepArns.flatMap((arn) => [arn, pulumi.interpolate`${arn}:*`]),
+        // Exactly the unqualified ARNs the definition's Task states name: no version or alias.
+        Resource: stepArns,
       },
     ];
     if (logging) {

@@ -50,7 +50,9 @@ const SUMMARIES: Record<string, Summarize> = {
   ],
   "aws:lambda/eventSourceMapping:EventSourceMapping": (i) => [
     `batch=${i.batchSize}`,
-    `window=${i.maximumBatchingWindowInSeconds}s`,
+    i.maximumBatchingWindowInSeconds !== undefined
+      ? `window=${i.maximumBatchingWindowInSeconds}s`
+      : "no window",
     `maxConcurrency=${obj(i.scalingConfig).maximumConcurrency}`,
     ...((i.functionResponseTypes as string[] | undefined) ?? []),
   ],

@@ -118,6 +118,59 @@ describe.each([
       }),
     message: "TaskAlarms `alarms`: `email` must be an email address",
   },
+  {
+    build: () =>
+      new TaskAlarms("alarms", {
+        ref,
+        region: "us-east-1",
+        queueName: "q",
+        deadLetterQueueName: "d",
+        stateMachineArn: "arn",
+        functions: { ingest: "f" },
+        apiId: "a",
+        email: "oncall@example.com",
+        topicArn: "arn:aws:sns:us-east-1:123456789012:oncall",
+      }),
+    message: "TaskAlarms `alarms`: `email` cannot be given with topicArn",
+  },
+  {
+    build: () =>
+      new TaskAlarms("alarms", {
+        ref,
+        region: "us-east-1",
+        queueName: "q",
+        deadLetterQueueName: "d",
+        stateMachineArn: "arn",
+        functions: { ingest: "f" },
+        apiId: "a",
+        topicArn: "arn:aws:sns:us-east-1:123456789012:oncall.fifo",
+      }),
+    message: "TaskAlarms `alarms`: `topicArn` must be the ARN of a standard SNS topic",
+  },
+  {
+    build: () =>
+      new TaskAlarms("alarms", {
+        ref,
+        region: "us-east-1",
+        queueName: "q",
+        deadLetterQueueName: "d",
+        stateMachineArn: "arn",
+        functions: { ingest: "f" },
+        workflowSteps: ["create-task"],
+        apiId: "a",
+      }),
+    message: "TaskAlarms `alarms`: `workflowSteps` names no watched function: create-task",
+  },
+  {
+    build: () =>
+      new TaskApi("api", {
+        ref,
+        routes: [{ routeKey: "GET /tasks", handler: "status", function: fn }],
+        auth: "iam",
+        jwt: { issuer: "https://auth.example.com/", audience: ["tasklane"] },
+      }),
+    message: "TaskApi `api`: `jwt` is only used when auth is jwt, not iam",
+  },
 ])("a component given a bad argument", ({ build, message }) => {
   it(`stops with: ${message}`, () => {
     expect(build).toThrow(ComponentArgsError);

@@ -40,24 +40,24 @@ function expectedAccess(kms: boolean): Record<FunctionName, string[]> {
       "s3:GetObject,s3:PutObject,s3:DeleteObject on results/tasks/*",
       "s3:PutObject on results/created/*",
       "s3:PutObject on payloads/inputs/*",
-      "s3:ListBucket on results",
+      "s3:ListBucket on results if s3:prefix like tasks/*",
       ...send,
     ],
     status: [
       "s3:GetObject on results/tasks/*, results/runs/*",
-      "s3:ListBucket on results",
+      "s3:ListBucket on results if s3:prefix like tasks/*, runs/*, created/*",
       "states:DescribeExecution on executions",
     ],
     cancel: [
       "s3:GetObject on results/tasks/*, results/runs/*",
       "s3:PutObject on results/runs/*",
-      "s3:ListBucket on results",
+      "s3:ListBucket on results if s3:prefix like tasks/*, runs/*",
       "states:DescribeExecution,states:StopExecution on executions",
     ],
     retry: [
       "s3:GetObject on results/tasks/*, results/runs/*",
       "s3:PutObject on results/tasks/*",
-      "s3:ListBucket on results",
+      "s3:ListBucket on results if s3:prefix like tasks/*, runs/*",
       "states:DescribeExecution on executions",
       ...send,
     ],
@@ -66,7 +66,7 @@ function expectedAccess(kms: boolean): Record<FunctionName, string[]> {
       "sqs:ReceiveMessage,sqs:DeleteMessage,sqs:GetQueueAttributes on queue",
       ...(kms ? ["kms:Decrypt on queue-key"] : []),
       "s3:GetObject on results/runs/*",
-      "s3:ListBucket on results",
+      "s3:ListBucket on results if s3:prefix like runs/*",
       "states:StartExecution on state-machine",
       "states:StopExecution on executions",
     ],
@@ -74,16 +74,19 @@ function expectedAccess(kms: boolean): Record<FunctionName, string[]> {
       "s3:GetObject,s3:PutObject on results/runs/*",
       "s3:GetObject on payloads/inputs/*",
       "s3:PutObject on payloads/states/*",
-      "s3:ListBucket on results",
-      "s3:ListBucket on payloads",
+      "s3:ListBucket on results if s3:prefix like runs/*",
+      "s3:ListBucket on payloads if s3:prefix like inputs/*",
     ],
     "check-task-status": [
       "s3:GetObject,s3:PutObject on payloads/states/*",
       "s3:PutObject on results/runs/*",
-      "s3:ListBucket on payloads",
+      "s3:ListBucket on payloads if s3:prefix like states/*",
     ],
     "task-completed": ["s3:PutObject on results/runs/*"],
-    "mark-failed": ["s3:GetObject,s3:PutObject on results/runs/*", "s3:ListBucket on results"],
+    "mark-failed": [
+      "s3:GetObject,s3:PutObject on results/runs/*",
+      "s3:ListBucket on results if s3:prefix like runs/*",
+    ],
   };
 }
 
@@ -212,7 +215,8 @@ describe.each(STACKS)("IAM in the %s stack", (stack) => {
       Sid: "InvokeSteps",
       Effect: "Allow",
       Action: ["lambda:InvokeFunction"],
-      Resource: stepArns.flatMap((arn) => [arn, `${arn}:*`]),
+      // The unqualified ARNs the definition names: no version or alias (`<arn>:*`).
+      Resource: stepArns,
     });
     expect(statements.map((s) => s.Sid).sort()).toEqual([
       "DeliverLogs",
@@ -220,6 +224,20 @@ describe.each(STACKS)("IAM in the %s stack", (stack) => {
       "WriteTraces",
     ]);
     expect(await promiseOf(run.program.stateMachineArn)).toContain(`tasklane-${stack}-workflow`);
+  });
+
+  it("lets a function list a bucket only under the prefixes it reads or lists", () => {
+    const unscoped = FUNCTIONS.flatMap((f) =>
+      statementsOf(`${componentName(f.name)}Policy`)
+        .filter((s) => s.Action.includes("s3:ListBucket"))
+        .filter((s) => {
+          const prefixes = [s.Condition?.StringLike?.["s3:prefix"] ?? []].flat();
+          return prefixes.length === 0 || prefixes.some((p) => !/^[a-z]+\/\*$/.test(p));
+        })
+        .map((s) => `${f.name} ${s.Sid}`),
+    );
+
+    expect(unscoped).toEqual([]);
   });
 
   it("lets no function role invoke a function", () => {

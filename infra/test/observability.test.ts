@@ -80,7 +80,7 @@ describe.each(STACKS)("logs, alarms and the dashboard of the %s stack", (stack) 
     }
   });
 
-  it.each(FUNCTIONS.map((f) => f.name))(
+  it.each(FUNCTIONS.filter((f) => f.role !== "step").map((f) => f.name))(
     "alarms on the %s function's errors and throttles",
     (name) => {
       for (const metricName of ["Errors", "Throttles"]) {
@@ -96,8 +96,32 @@ describe.each(STACKS)("logs, alarms and the dashboard of the %s stack", (stack) 
     },
   );
 
-  it("subscribes no address unless one is configured", () => {
-    expect(run.ofType("aws:sns/topicSubscription:TopicSubscription")).toEqual([]);
+  it.each(FUNCTIONS.filter((f) => f.role === "step").map((f) => f.name))(
+    "alarms on the %s step's throttles, not on its errors, which the workflow retries and catches",
+    (name) => {
+      expect(alarm(`${name}-throttles`)).toMatchObject({
+        namespace: "AWS/Lambda",
+        metricName: "Throttles",
+        dimensions: { FunctionName: `tasklane-${stack}-${name}` },
+        alarmActions: [topicArn],
+      });
+      expect(() => alarm(`${name}-errors`)).toThrow(`no resource named alarms-${name}-errors`);
+    },
+  );
+
+  it("notifies someone outside a dev stack, and subscribes exactly the configured address", () => {
+    const subscriptions = run
+      .ofType("aws:sns/topicSubscription:TopicSubscription")
+      .map((s) => s.inputs);
+
+    if (stack !== "dev") {
+      expect(config.alarms.email ?? config.alarms.topicArn).toBeDefined();
+    }
+    expect(subscriptions).toEqual(
+      config.alarms.email
+        ? [{ topic: topicArn, protocol: "email", endpoint: config.alarms.email }]
+        : [],
+    );
   });
 
   it("shows queue depth, executions and errors on the dashboard", () => {
@@ -114,10 +138,46 @@ describe.each(STACKS)("logs, alarms and the dashboard of the %s stack", (stack) 
   });
 });
 
-describe("an alarm email (tasklane:alarms.email)", () => {
-  it("is subscribed to the alarm topic", async () => {
+describe("who the alarms notify (tasklane:alarms)", () => {
+  const topicArn = "arn:aws:sns:us-east-1:123456789012:platform-oncall";
+
+  it("notifies an existing topic instead of creating one when alarms.topicArn is set", async () => {
     const run = await runProgram("prod", {
-      "tasklane:alarms": { email: "oncall@example.com", oldestMessageAgeSeconds: 300 },
+      "tasklane:alarms": { topicArn, oldestMessageAgeSeconds: 300 },
+    });
+    const alarms = run.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
+
+    expect(run.ofType("aws:sns/topic:Topic")).toEqual([]);
+    expect(run.ofType("aws:sns/topicSubscription:TopicSubscription")).toEqual([]);
+    expect(await promiseOf(run.program.alarmTopicArn)).toBe(topicArn);
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const alarm of alarms) {
+      expect(alarm.inputs, alarm.name).toMatchObject({
+        alarmActions: [topicArn],
+        okActions: [topicArn],
+      });
+    }
+  });
+
+  it("stops a stack other than dev that names no one, naming both keys and the stack", async () => {
+    await expect(
+      runProgram("prod", { "tasklane:alarms": { oldestMessageAgeSeconds: 300 } }),
+    ).rejects.toThrow(
+      "stack `prod`: config key `tasklane:alarms.email` or `tasklane:alarms.topicArn` is required outside a dev stack",
+    );
+  });
+
+  it("refuses a topic in another region than the stack's", async () => {
+    await expect(
+      runProgram("prod", {
+        "tasklane:alarms": { topicArn: "arn:aws:sns:eu-west-1:123456789012:platform-oncall" },
+      }),
+    ).rejects.toThrow("TaskAlarms `alarms`: `topicArn` must name a topic in us-east-1");
+  });
+
+  it("subscribes alarms.email to the stack's own topic", async () => {
+    const run = await runProgram("dev", {
+      "tasklane:alarms": { email: "oncall@example.com" },
     });
 
     expect(run.ofType("aws:sns/topicSubscription:TopicSubscription").map((s) => s.inputs)).toEqual([

@@ -102,11 +102,21 @@ describe.each(STACKS)("the queue of the %s stack", (stack) => {
   });
 });
 
-describe("a FIFO queue (tasklane:queue.fifo)", () => {
+/** A stack's own config with a FIFO queue: its `tasklane:queue`, plus `fifo`, and `consumer`. */
+function fifoOverrides(stack: string, consumer: Record<string, unknown> = {}) {
+  const file = stackConfigMap(stack);
+  const section = (key: string) => JSON.parse(file[key] ?? "{}") as Record<string, unknown>;
+  return {
+    "tasklane:queue": { ...section("tasklane:queue"), fifo: true },
+    "tasklane:consumer": { ...section("tasklane:consumer"), ...consumer },
+  };
+}
+
+describe.each(STACKS)("a FIFO queue (tasklane:queue.fifo) with the %s stack's config", (stack) => {
   let run: ProgramRun;
   beforeAll(async () => {
-    const queueConfig = JSON.parse(stackConfigMap("dev")["tasklane:queue"] as string) as object;
-    run = await runProgram("dev", { "tasklane:queue": { ...queueConfig, fifo: true } });
+    // AWS supports no batching window on a FIFO event source, so a FIFO stack sets none.
+    run = await runProgram(stack, fifoOverrides(stack, { batchingWindowSeconds: 0 }));
   });
 
   it("makes the queue and its DLQ FIFO, with ids from the envelope, not the content", () => {
@@ -118,8 +128,18 @@ describe("a FIFO queue (tasklane:queue.fifo)", () => {
         fifoThroughputLimit: "perMessageGroupId",
       });
     }
-    expect(run.named("tasksQueue").inputs.name).toBe("tasklane-dev-tasks.fifo");
-    expect(run.named("tasksDeadLetterQueue").inputs.name).toBe("tasklane-dev-tasks-dlq.fifo");
+    expect(run.named("tasksQueue").inputs.name).toBe(`tasklane-${stack}-tasks.fifo`);
+    expect(run.named("tasksDeadLetterQueue").inputs.name).toBe(`tasklane-${stack}-tasks-dlq.fifo`);
+  });
+
+  it("feeds the consumer without a batching window, which AWS rejects on a FIFO queue", () => {
+    const mapping = run.named("startExecutionsEventSourceMapping").inputs;
+
+    expect(mapping).not.toHaveProperty("maximumBatchingWindowInSeconds");
+    expect(mapping).toMatchObject({
+      batchSize: stackConfig(stack).consumer.batchSize,
+      functionResponseTypes: ["ReportBatchItemFailures"],
+    });
   });
 
   it("hands the senders the .fifo URL, which makes them send FIFO messages", () => {
@@ -129,5 +149,13 @@ describe("a FIFO queue (tasklane:queue.fifo)", () => {
       ).variables;
       expect(variables.TASKLANE_QUEUE_URL, name).toMatch(/\.fifo$/);
     }
+  });
+
+  it("stops the program when the consumer keeps a batching window, naming both keys", async () => {
+    await expect(
+      runProgram(stack, fifoOverrides(stack, { batchingWindowSeconds: 1 })),
+    ).rejects.toThrow(
+      `stack \`${stack}\`: config key \`tasklane:consumer.batchingWindowSeconds\`: must be 0 when queue.fifo is true`,
+    );
   });
 });

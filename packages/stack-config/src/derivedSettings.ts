@@ -22,3 +22,36 @@ export function queueVisibilityTimeoutSeconds(config: StackConfig): number {
 export function workflowStepTimeoutSeconds(config: StackConfig): number {
   return config.steps.timeoutSeconds + 5;
 }
+
+/**
+ * The largest `producer.maxBodyBytes`: 4 MiB. Lambda takes at most 6 MB (6,291,456 bytes) per
+ * synchronous invocation, and API Gateway may hand the body over base64-encoded (4/3 of its
+ * size: 5,592,408 bytes for 4 MiB), leaving some 680 KB for the headers, the request context and
+ * the event's JSON around the body.
+ */
+export const MAX_BODY_BYTES_LIMIT = 4_194_304;
+
+/** The settings that bound how late a queued message can still start its execution. */
+export interface MessageLifetimeSettings {
+  queue: { fifo: boolean; retentionSeconds: number; dlqRetentionSeconds: number };
+  workflow: { executionTimeoutSeconds: number };
+}
+
+/**
+ * How long, after a task is accepted, its large input (`inputs/<id>.json` in the payloads
+ * bucket) may still be read, so the bucket's lifecycle must keep it at least this long:
+ * - a standard queue keeps a message's enqueue time when it moves it to the DLQ, so the message
+ *   can be redriven until `dlqRetentionSeconds` after it was sent; a FIFO queue resets that time
+ *   on the move, adding the source queue's `retentionSeconds`;
+ * - a redriven message is a new message: it may wait out the queue's `retentionSeconds` again
+ *   behind a backlog before the consumer starts its execution;
+ * - the execution reads the input in CreateTask, retried within `executionTimeoutSeconds`.
+ * A second redrive, or `POST /tasks/{id}/retry` of a failed task, can come later still: see the
+ * README ("Stack configuration") for what happens then.
+ */
+export function payloadLifetimeNeededSeconds(config: MessageLifetimeSettings): number {
+  const beforeRedrive = config.queue.fifo
+    ? config.queue.retentionSeconds + config.queue.dlqRetentionSeconds
+    : config.queue.dlqRetentionSeconds;
+  return beforeRedrive + config.queue.retentionSeconds + config.workflow.executionTimeoutSeconds;
+}

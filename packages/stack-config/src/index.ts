@@ -1,5 +1,8 @@
+export type { MessageLifetimeSettings } from "./derivedSettings.js";
 export {
+  MAX_BODY_BYTES_LIMIT,
   MAX_VISIBILITY_TIMEOUT_SECONDS,
+  payloadLifetimeNeededSeconds,
   queueVisibilityTimeoutSeconds,
   workflowStepTimeoutSeconds,
 } from "./derivedSettings.js";
@@ -24,7 +27,9 @@ export {
   fromPulumiConfig,
   parseStackConfig,
   readStackConfigFile,
+  stackConfigWarnings,
 } from "./parseStackConfig.js";
 export { NAME_LIMITS, resourceName } from "./resourceName.js";
+export { runsFromBuild } from "./runsFromBuild.js";
 export type { StackConfig, StackConfigInput } from "./stackConfigSchema.js";
 export { LOG_RETENTION_DAYS, STACK_CONFIG_KEYS, stackConfigSchema } from "./stackConfigSchema.js";

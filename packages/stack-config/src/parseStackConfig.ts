@@ -8,7 +8,10 @@ export interface StackRef {
   stack: string;
 }
 
-/** Stacks that may open the API without auth or force-destroy non-empty buckets. */
+/**
+ * Stacks that may open the API without auth, force-destroy non-empty buckets and alarm to a topic
+ * nobody reads.
+ */
 export const DEV_STACKS: ReadonlySet<string> = new Set(["dev"]);
 
 function formatPath(path: readonly PropertyKey[]): string {
@@ -51,8 +54,31 @@ export function parseStackConfig(raw: Record<string, unknown>, ref: StackRef): S
         `${where}: config key \`${ref.project}:storage.forceDestroy\` may only be true in a dev stack`,
       );
     }
+    if (config.alarms.email === undefined && config.alarms.topicArn === undefined) {
+      throw new StackConfigError(
+        `${where}: config key \`${ref.project}:alarms.email\` or \`${ref.project}:alarms.topicArn\` is required outside a dev stack, or its alarms notify nobody (pulumi config set --path ${ref.project}:alarms.email <on-call address> -s ${ref.stack})`,
+      );
+    }
   }
   return config;
+}
+
+/** Domains reserved for documentation and testing (RFC 2606, RFC 6761): no mail reaches them. */
+const RESERVED_DOMAIN = /(^|\.)(example\.(com|net|org)|example|invalid|test|localhost)$/i;
+
+/**
+ * What is valid in a stack's config but still needs a person's attention, one message per
+ * finding naming the key and the stack. The Pulumi program prints them as warnings.
+ */
+export function stackConfigWarnings(config: StackConfig, ref: StackRef): string[] {
+  const warnings: string[] = [];
+  const domain = config.alarms.email?.split("@").at(-1);
+  if (domain !== undefined && RESERVED_DOMAIN.test(domain)) {
+    warnings.push(
+      `stack \`${ref.stack}\`: config key \`${ref.project}:alarms.email\` is at ${domain}, a reserved domain no mail reaches, so alarms notify nobody; set the on-call address or \`${ref.project}:alarms.topicArn\``,
+    );
+  }
+  return warnings;
 }
 
 /**

@@ -1,4 +1,8 @@
 import * as z from "zod";
+import { MAX_BODY_BYTES_LIMIT, payloadLifetimeNeededSeconds } from "./derivedSettings.js";
+
+/** A standard (not FIFO) SNS topic's ARN: CloudWatch alarms cannot notify a FIFO topic. */
+const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
 /** The retention periods CloudWatch Logs accepts, in days. */
 export const LOG_RETENTION_DAYS = [
@@ -33,7 +37,10 @@ const queue = z.strictObject({
 const consumer = z.strictObject({
   /** Messages per invocation; FIFO queues allow at most 10. */
   batchSize: z.int().min(1).max(10_000).default(10),
-  /** Seconds to gather a batch before invoking; 0 invokes as soon as there is a message. */
+  /**
+   * Seconds to gather a batch before invoking; 0 invokes as soon as there is a message. AWS
+   * supports no batching window on a FIFO queue, so it must be 0 there.
+   */
   batchingWindowSeconds: z.int().min(0).max(300).default(0),
   /** Most concurrent invocations: how fast executions start (peak shaving). AWS minimum is 2. */
   maximumConcurrency: z.int().min(2).max(1_000).default(5),
@@ -51,8 +58,17 @@ const steps = z.strictObject({
 const producer = z.strictObject({
   timeoutSeconds: z.int().min(3).max(29).default(10),
   memoryMb: z.int().min(128).max(10_240).default(256),
-  /** Largest request body accepted (API Gateway's own limit is 10 MB). */
-  maxBodyBytes: z.int().min(1_024).max(10_485_760).default(1_048_576),
+  /**
+   * Largest request body accepted. At most {@link MAX_BODY_BYTES_LIMIT}: the body must reach the
+   * handler inside Lambda's 6 MB invocation payload, base64-encoded, with the event around it.
+   */
+  maxBodyBytes: z
+    .int()
+    .min(1_024)
+    .max(MAX_BODY_BYTES_LIMIT, {
+      message: `must be at most ${MAX_BODY_BYTES_LIMIT} (4 MiB): a larger body, base64-encoded in the API Gateway event, would not fit Lambda's 6 MB invocation payload, and the caller would get a bare gateway error instead of a 413`,
+    })
+    .default(1_048_576),
   /** Inputs larger than this go to the payloads bucket and travel as a reference. */
   inlineInputMaxBytes: z.int().min(1_024).max(131_072).default(65_536),
 });
@@ -76,8 +92,13 @@ const workflow = z.strictObject({
 
 /** `tasklane:storage` — the payloads and results buckets. */
 const storage = z.strictObject({
-  /** Days before large inputs and running states expire from the payloads bucket. */
-  payloadExpirationDays: z.int().min(1).max(3_650).default(7),
+  /**
+   * Days before large inputs and running states expire from the payloads bucket. Must outlast
+   * every path a queued message can still take to its execution (see
+   * `payloadLifetimeNeededSeconds`); 30 days covers the default queue and workflow settings
+   * with a FIFO queue too.
+   */
+  payloadExpirationDays: z.int().min(1).max(3_650).default(30),
   /** Days before task records and results expire; 0 keeps them. */
   resultExpirationDays: z.int().min(0).max(3_650).default(0),
   versioning: z.boolean().default(false),
@@ -121,10 +142,23 @@ const logs = z.strictObject({
   level: z.enum(["DEBUG", "INFO", "WARN", "ERROR"]).default("INFO"),
 });
 
-/** `tasklane:alarms` — CloudWatch alarms to an SNS topic. */
+/** `tasklane:alarms` — CloudWatch alarms and who they notify. */
 const alarms = z.strictObject({
-  /** Subscribe this address to the alarm topic (it must confirm the subscription). */
+  /**
+   * Subscribe this address to the stack's alarm topic (it must confirm the subscription once).
+   * A stack other than dev needs this or `topicArn`.
+   */
   email: z.email().optional(),
+  /**
+   * Notify this existing SNS topic (standard, in the stack's region, whose policy lets CloudWatch
+   * publish; e.g. the one PagerDuty or Amazon Q Developer in chat reads) instead of creating one.
+   */
+  topicArn: z
+    .string()
+    .regex(SNS_TOPIC_ARN, {
+      message: "must be the ARN of a standard SNS topic (arn:aws:sns:<region>:<account>:<name>)",
+    })
+    .optional(),
   /** Alarm when the oldest queued message is older than this. */
   oldestMessageAgeSeconds: z.int().min(60).max(1_209_600).default(600),
 });
@@ -162,6 +196,14 @@ export const stackConfigSchema = z
           "must be longer than queue.retentionSeconds, or messages expire before anyone sees them",
       });
     }
+    if (c.queue.fifo && c.consumer.batchingWindowSeconds > 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["consumer", "batchingWindowSeconds"],
+        message:
+          "must be 0 when queue.fifo is true: AWS supports no batching window on a FIFO event source",
+      });
+    }
     if (c.queue.fifo && c.consumer.batchSize > 10) {
       ctx.addIssue({
         code: "custom",
@@ -195,6 +237,30 @@ export const stackConfigSchema = z
         code: "custom",
         path: ["api", "jwt"],
         message: "is required when api.auth is jwt",
+      });
+    }
+    if (c.api.auth !== "jwt" && c.api.jwt) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["api", "jwt"],
+        message: `is set but api.auth is ${c.api.auth}, so it would be ignored; set api.auth to jwt or remove api.jwt`,
+      });
+    }
+    if (c.alarms.email !== undefined && c.alarms.topicArn !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["alarms", "topicArn"],
+        message:
+          "cannot be set with alarms.email: set one (subscribe the address to that topic instead)",
+      });
+    }
+    const payloadSeconds = c.storage.payloadExpirationDays * 86_400;
+    const neededSeconds = payloadLifetimeNeededSeconds(c);
+    if (payloadSeconds < neededSeconds) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["storage", "payloadExpirationDays"],
+        message: `must be at least ${Math.ceil(neededSeconds / 86_400)} days: a large input must outlive its message, which may run as late as ${c.queue.fifo ? "2 × queue.retentionSeconds" : "queue.retentionSeconds"} + queue.dlqRetentionSeconds + workflow.executionTimeoutSeconds (${neededSeconds} s) after it was accepted (a message redriven from the DLQ on its last day, then waiting out the queue's retention)`,
       });
     }
     if (c.producer.inlineInputMaxBytes >= c.queue.maxMessageBytes) {

@@ -2,11 +2,15 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
   fromPulumiConfig,
+  MAX_BODY_BYTES_LIMIT,
   parseStackConfig,
+  payloadLifetimeNeededSeconds,
   queueVisibilityTimeoutSeconds,
   readStackConfigFile,
   resourceName,
+  runsFromBuild,
   StackConfigError,
+  stackConfigWarnings,
 } from "../src/index.js";
 
 const repoFile = (name: string) => fileURLToPath(new URL(`../../../${name}`, import.meta.url));
@@ -34,6 +38,37 @@ describe("the stack config files in this repository", () => {
     expect(d.storage.forceDestroy).toBe(true);
     expect(p.workflow.includeExecutionData).toBe(false);
     expect(p.queue.kms).toBe(true);
+    expect(p.alarms.email ?? p.alarms.topicArn).toBeDefined();
+  });
+
+  it.each([
+    ["Pulumi.dev.yaml", dev],
+    ["Pulumi.prod.yaml", prod],
+  ])(
+    "%s keeps large inputs as long as a message can take to run, with a FIFO queue too",
+    (file, ref) => {
+      const { config } = readStackConfigFile(repoFile(file), ref);
+      const kept = config.storage.payloadExpirationDays * 86_400;
+
+      expect(kept).toBeGreaterThanOrEqual(payloadLifetimeNeededSeconds(config));
+      expect(kept).toBeGreaterThanOrEqual(
+        payloadLifetimeNeededSeconds({ ...config, queue: { ...config.queue, fifo: true } }),
+      );
+    },
+  );
+
+  it("warns, naming the key and the stack, while prod's alarm address is a reserved one", () => {
+    const { config } = readStackConfigFile(repoFile("Pulumi.prod.yaml"), prod);
+
+    expect(stackConfigWarnings(config, prod)).toEqual(
+      config.alarms.email?.endsWith("@example.com")
+        ? [
+            expect.stringContaining(
+              "stack `prod`: config key `tasklane:alarms.email` is at example.com",
+            ),
+          ]
+        : [],
+    );
   });
 });
 
@@ -71,6 +106,46 @@ describe("parseStackConfig", () => {
     ],
     ["jwt auth without an issuer", { api: { auth: "jwt" } }, "`tasklane:api.jwt`: is required"],
     [
+      "a JWT authorizer config while auth is left at iam",
+      { api: { jwt: { issuer: "https://auth.example.com/", audience: ["tasklane"] } } },
+      "`tasklane:api.jwt`: is set but api.auth is iam, so it would be ignored",
+    ],
+    [
+      "a batching window on a FIFO queue",
+      { queue: { fifo: true }, consumer: { batchingWindowSeconds: 1 } },
+      "`tasklane:consumer.batchingWindowSeconds`: must be 0 when queue.fifo is true",
+    ],
+    [
+      "large inputs that expire before a redriven message runs",
+      { storage: { payloadExpirationDays: 7 } },
+      "`tasklane:storage.payloadExpirationDays`: must be at least 19 days",
+    ],
+    [
+      "large inputs that expire before a redriven FIFO message runs",
+      { queue: { fifo: true }, storage: { payloadExpirationDays: 22 } },
+      "`tasklane:storage.payloadExpirationDays`: must be at least 23 days",
+    ],
+    [
+      "a request body too large for a Lambda invocation",
+      { producer: { maxBodyBytes: MAX_BODY_BYTES_LIMIT + 1 } },
+      "`tasklane:producer.maxBodyBytes`: must be at most 4194304",
+    ],
+    [
+      "both an alarm address and an alarm topic",
+      {
+        alarms: {
+          email: "oncall@example.com",
+          topicArn: "arn:aws:sns:us-east-1:123456789012:oncall",
+        },
+      },
+      "`tasklane:alarms.topicArn`: cannot be set with alarms.email",
+    ],
+    [
+      "an alarm topic that is not an SNS topic ARN",
+      { alarms: { topicArn: "arn:aws:sqs:us-east-1:123456789012:oncall" } },
+      "`tasklane:alarms.topicArn`: must be the ARN of a standard SNS topic",
+    ],
+    [
       "a log retention CloudWatch does not offer",
       { logs: { retentionDays: 10 } },
       "`tasklane:logs.retentionDays`: must be one of",
@@ -100,15 +175,63 @@ describe("parseStackConfig", () => {
 
   it("lets only a dev stack open the API without auth", () => {
     expect(parseStackConfig({ owner: "me", api: { auth: "none" } }, dev).api.auth).toBe("none");
-    expect(() => parseStackConfig({ owner: "me", api: { auth: "none" } }, prod)).toThrow(
+    const alarms = { email: "oncall@tasklane.io" };
+    expect(() => parseStackConfig({ owner: "me", alarms, api: { auth: "none" } }, prod)).toThrow(
       "`tasklane:api.auth` is `none`, which only a dev stack may use",
     );
   });
 
-  it("lets only a dev stack force-destroy its buckets", () => {
-    expect(() => parseStackConfig({ owner: "me", storage: { forceDestroy: true } }, prod)).toThrow(
-      "`tasklane:storage.forceDestroy` may only be true in a dev stack",
+  it("accepts large inputs kept exactly as long as a message can take to run", () => {
+    const config = parseStackConfig(
+      {
+        owner: "me",
+        queue: { retentionSeconds: 86_400, dlqRetentionSeconds: 172_800 },
+        workflow: { executionTimeoutSeconds: 86_400 },
+        storage: { payloadExpirationDays: 4 },
+      },
+      dev,
     );
+
+    expect(payloadLifetimeNeededSeconds(config)).toBe(4 * 86_400);
+  });
+
+  it("lets only a dev stack alarm to nobody", () => {
+    expect(parseStackConfig({ owner: "me" }, dev).alarms.email).toBeUndefined();
+    expect(() => parseStackConfig({ owner: "me" }, prod)).toThrow(
+      "stack `prod`: config key `tasklane:alarms.email` or `tasklane:alarms.topicArn` is required outside a dev stack",
+    );
+    expect(
+      parseStackConfig(
+        { owner: "me", alarms: { topicArn: "arn:aws:sns:us-east-1:123456789012:oncall" } },
+        prod,
+      ).alarms.topicArn,
+    ).toBe("arn:aws:sns:us-east-1:123456789012:oncall");
+  });
+
+  it("lets only a dev stack force-destroy its buckets", () => {
+    const alarms = { email: "oncall@tasklane.io" };
+    expect(() =>
+      parseStackConfig({ owner: "me", alarms, storage: { forceDestroy: true } }, prod),
+    ).toThrow("`tasklane:storage.forceDestroy` may only be true in a dev stack");
+  });
+});
+
+describe("stackConfigWarnings", () => {
+  it.each([
+    ["oncall@example.com", 1],
+    ["oncall@team.example", 1],
+    ["oncall@alerts.invalid", 1],
+    ["oncall@tasklane.io", 0],
+  ])("warns about an alarm address at a reserved domain: %s", (email, count) => {
+    const config = parseStackConfig({ owner: "me", alarms: { email } }, prod);
+
+    expect(stackConfigWarnings(config, prod)).toHaveLength(count);
+  });
+});
+
+describe("runsFromBuild", () => {
+  it("is false when the package runs from its TypeScript source, as in these tests", () => {
+    expect(runsFromBuild()).toBe(false);
   });
 });
 

@@ -1,0 +1,95 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { buildDifferences } from "../workspaceBuild.js";
+
+const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+
+/** A small ESM workspace package, compiled the way the real ones are (`tsc -p tsconfig.build.json`). */
+function writePackage(root: string): void {
+  const dir = join(root, "packages/lib");
+  mkdirSync(join(dir, "src"), { recursive: true });
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
+  writeFileSync(
+    join(dir, "tsconfig.build.json"),
+    JSON.stringify({
+      compilerOptions: {
+        target: "ES2023",
+        module: "NodeNext",
+        moduleResolution: "NodeNext",
+        strict: true,
+        verbatimModuleSyntax: true,
+        isolatedModules: true,
+        declaration: true,
+        declarationMap: true,
+        sourceMap: true,
+        types: [],
+        rootDir: "src",
+        outDir: "dist",
+      },
+      include: ["src"],
+    }),
+  );
+  writeFileSync(
+    join(dir, "src/index.ts"),
+    'export type { Limit } from "./limits.js";\nexport { LIMIT } from "./limits.js";\n',
+  );
+  writeFileSync(
+    join(dir, "src/limits.ts"),
+    "export interface Limit { max: number }\nexport const LIMIT: Limit = { max: 10 };\n",
+  );
+}
+
+function build(root: string): void {
+  execFileSync(process.execPath, [tsc, "-p", join(root, "packages/lib/tsconfig.build.json")]);
+}
+
+describe("buildDifferences: is a workspace package's dist/ what its src/ compiles to", () => {
+  let root: string;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), "tasklane-build-"));
+    writePackage(root);
+  });
+  afterEach(() => {
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("finds nothing when the build is current", () => {
+    build(root);
+
+    expect(buildDifferences(root, ["packages/lib"])).toEqual([]);
+  });
+
+  it("finds nothing when a source is only touched, as a branch switch or a turbo cache hit leaves it", () => {
+    build(root);
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(join(root, "packages/lib/src/limits.ts"), later, later);
+
+    expect(buildDifferences(root, ["packages/lib"])).toEqual([]);
+  });
+
+  it("names a source edited since the build", () => {
+    build(root);
+    writeFileSync(join(root, "packages/lib/src/limits.ts"), "export const LIMIT = { max: 20 };\n");
+
+    expect(buildDifferences(root, ["packages/lib"])).toEqual([
+      "packages/lib/src/limits.ts changed since its build",
+    ]);
+  });
+
+  it("names a source added since the build", () => {
+    build(root);
+    writeFileSync(join(root, "packages/lib/src/added.ts"), "export const ADDED = true;\n");
+
+    expect(buildDifferences(root, ["packages/lib"])).toEqual([
+      "packages/lib/src/added.ts has no build",
+    ]);
+  });
+
+  it("names a package that was never built", () => {
+    expect(buildDifferences(root, ["packages/lib"])).toEqual(["packages/lib has no build (dist/)"]);
+  });
+});
