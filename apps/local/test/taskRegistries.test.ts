@@ -1,6 +1,11 @@
+import { fileURLToPath } from "node:url";
 import { taskDefinitions } from "@tasklane/consumer/task-definitions";
 import { taskContracts } from "@tasklane/producer/task-contracts";
+import { assertTasksFitWorkflow } from "@tasklane/shared-task";
+import { readStackConfigFile, workflowStepTimeoutSeconds } from "@tasklane/stack-config";
 import { describe, expect, it } from "vitest";
+
+const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
 describe("the producer's contracts and the consumer's tasks", () => {
   it("name the same task types, so nothing the API accepts is unknown to the consumer", () => {
@@ -14,4 +19,31 @@ describe("the producer's contracts and the consumer's tasks", () => {
       expect(taskDefinitions.get(type).input).toBe(taskContracts.get(type).input);
     },
   );
+});
+
+// A task's timeoutSeconds must leave the workflow time to record its TaskTimeoutError before the
+// execution itself times out (States.Timeout, which no Catch sees). Neither the Pulumi program
+// nor the local runtime loads task code, so this is where the two meet.
+describe.each(["dev", "prod"])("the %s stack's workflow", (stack) => {
+  const { config } = readStackConfigFile(`${repoRoot}Pulumi.${stack}.yaml`, {
+    project: "tasklane",
+    stack,
+  });
+  const bounds = {
+    taskRetry: config.workflow.taskRetry,
+    stepTimeoutSeconds: workflowStepTimeoutSeconds(config),
+    executionTimeoutSeconds: config.workflow.executionTimeoutSeconds,
+  };
+
+  it("leaves every task room to time out with a failure record", () => {
+    expect(() => assertTasksFitWorkflow(taskDefinitions.list(), bounds)).not.toThrow();
+  });
+
+  it("would refuse a task whose timeout outlasts the execution, naming it", () => {
+    const tooLong = { type: "nightly-report", timeoutSeconds: bounds.executionTimeoutSeconds };
+
+    expect(() => assertTasksFitWorkflow([...taskDefinitions.list(), tooLong], bounds)).toThrow(
+      /task `nightly-report`: `timeoutSeconds`/,
+    );
+  });
 });
