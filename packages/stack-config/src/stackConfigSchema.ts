@@ -1,3 +1,4 @@
+import { INLINE_INPUT_MAX_BYTES } from "@tasklane/shared-task";
 import * as z from "zod";
 import { MAX_BODY_BYTES_LIMIT, payloadLifetimeNeededSeconds } from "./derivedSettings.js";
 
@@ -69,8 +70,11 @@ const producer = z.strictObject({
       message: `must be at most ${MAX_BODY_BYTES_LIMIT} (4 MiB): a larger body, base64-encoded in the API Gateway event, would not fit Lambda's 6 MB invocation payload, and the caller would get a bare gateway error instead of a 413`,
     })
     .default(1_048_576),
-  /** Inputs larger than this go to the payloads bucket and travel as a reference. */
-  inlineInputMaxBytes: z.int().min(1_024).max(131_072).default(65_536),
+  /**
+   * Inputs larger than this go to the payloads bucket and travel as a reference. At most what an
+   * envelope may carry inline, which keeps the workflow's state under Step Functions' 256 KiB.
+   */
+  inlineInputMaxBytes: z.int().min(1_024).max(INLINE_INPUT_MAX_BYTES).default(65_536),
 });
 
 /** `tasklane:workflow` — the state machine. */
