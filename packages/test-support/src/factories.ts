@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import {
   createEnvelope,
   fingerprintSubmission,
@@ -6,7 +6,7 @@ import {
   newTaskId,
   type TaskEnvelope,
 } from "@tasklane/shared-task";
-import type { Context } from "aws-lambda";
+import type { Context, SQSRecord } from "aws-lambda";
 
 /** A valid envelope of a new task of `type`, its input inline; override any field. */
 export function taskEnvelope(
@@ -40,5 +40,43 @@ export function lambdaContext(functionName = "tasklane-test", remainingMs = 60_0
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
+  };
+}
+
+let sequence = 0;
+
+/**
+ * An SQS record as Lambda's event source mapping delivers it, for batches a queue emulator
+ * cannot produce: fauxqs returns one message per FIFO message group per receive, while SQS may
+ * return several of one group in order. With `groupId` it is a FIFO record.
+ */
+export function sqsRecord(
+  body: string,
+  options: { queueArn: string; region?: string; groupId?: string },
+): SQSRecord {
+  sequence += 1;
+  const now = String(Date.now());
+  return {
+    messageId: randomUUID(),
+    receiptHandle: randomUUID(),
+    body,
+    attributes: {
+      ApproximateReceiveCount: "1",
+      SentTimestamp: now,
+      SenderId: "AIDAIENQZJOLO23YVJ4VO",
+      ApproximateFirstReceiveTimestamp: now,
+      ...(options.groupId
+        ? {
+            MessageGroupId: options.groupId,
+            MessageDeduplicationId: randomUUID(),
+            SequenceNumber: `1800000000000${String(sequence).padStart(7, "0")}`,
+          }
+        : {}),
+    },
+    messageAttributes: {},
+    md5OfBody: createHash("md5").update(body, "utf8").digest("hex"),
+    eventSource: "aws:sqs",
+    eventSourceARN: options.queueArn,
+    awsRegion: options.region ?? "us-east-1",
   };
 }

@@ -1,6 +1,7 @@
 import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { type FauxqsServer, interceptLocalhostDns, startFauxqs } from "fauxqs";
+import { type StepFunctionsRecorder, startStepFunctionsRecorder } from "./stepFunctionsRecorder.js";
 
 export interface EmulatorOptions {
   /** Prefix of every queue and bucket name. */
@@ -19,7 +20,9 @@ export interface AwsEmulators {
   queueUrl: string;
   queueArn: string;
   dlqUrl: string;
-  /** Stops fauxqs and restores DNS and the environment. */
+  /** Step Functions for `@aws-sdk/client-sfn`: records executions, runs no workflow. */
+  stepFunctions: StepFunctionsRecorder;
+  /** Stops fauxqs and Step Functions and restores DNS and the environment. */
   stop(): Promise<void>;
 }
 
@@ -29,18 +32,21 @@ const ENV_KEYS = [
   "AWS_SECRET_ACCESS_KEY",
   "AWS_ENDPOINT_URL_S3",
   "AWS_ENDPOINT_URL_SQS",
+  "AWS_ENDPOINT_URL_SFN",
 ] as const;
 
 /**
- * Starts an in-process fauxqs with a tasks queue redriving to a DLQ and the two buckets, and
- * points the AWS SDK at it the way the local runtime does: through the SDK's standard
- * `AWS_ENDPOINT_URL_<SERVICE>` variables, with `*.localhost` resolved to 127.0.0.1 so S3 works
- * in virtual-hosted style. Handlers under test therefore build their clients exactly as on AWS.
+ * Starts an in-process fauxqs with a tasks queue redriving to a DLQ and the two buckets, and a
+ * Step Functions endpoint, and points the AWS SDK at them the way the local runtime does: through
+ * the SDK's standard `AWS_ENDPOINT_URL_<SERVICE>` variables, with `*.localhost` resolved to
+ * 127.0.0.1 so S3 works in virtual-hosted style. Handlers under test therefore build their
+ * clients exactly as on AWS, and none of them can reach a real AWS endpoint by mistake.
  */
 export async function startAwsEmulators(options: EmulatorOptions = {}): Promise<AwsEmulators> {
   const prefix = options.prefix ?? "tasklane-test";
   const region = "us-east-1";
   const fauxqs = await startFauxqs({ port: 0, logger: false, defaultRegion: region });
+  const stepFunctions = await startStepFunctionsRecorder();
   const restoreDns = interceptLocalhostDns();
   const savedEnv = Object.fromEntries(ENV_KEYS.map((key) => [key, process.env[key]]));
   Object.assign(process.env, {
@@ -49,6 +55,7 @@ export async function startAwsEmulators(options: EmulatorOptions = {}): Promise<
     AWS_SECRET_ACCESS_KEY: "test",
     AWS_ENDPOINT_URL_S3: `http://s3.localhost:${fauxqs.port}`,
     AWS_ENDPOINT_URL_SQS: `http://sqs.${region}.localhost:${fauxqs.port}`,
+    AWS_ENDPOINT_URL_SFN: stepFunctions.url,
   });
 
   const suffix = options.fifo ? ".fifo" : "";
@@ -81,10 +88,11 @@ export async function startAwsEmulators(options: EmulatorOptions = {}): Promise<
     queueUrl: queue.queueUrl,
     queueArn: queue.queueArn,
     dlqUrl: dlq.queueUrl,
+    stepFunctions,
     async stop() {
       s3.destroy();
       sqs.destroy();
-      await fauxqs.stop();
+      await Promise.all([fauxqs.stop(), stepFunctions.stop()]);
       restoreDns();
       for (const [key, value] of Object.entries(savedEnv)) {
         if (value === undefined) delete process.env[key];

@@ -1,0 +1,220 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export type RecordedExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "ABORTED";
+
+/** One execution as `DescribeExecution` shows it. */
+export interface RecordedExecution {
+  executionArn: string;
+  name: string;
+  /** The input as it was sent, JSON text. */
+  input: string;
+  status: RecordedExecutionStatus;
+  startDate: Date;
+  stopDate?: Date;
+  error?: string;
+  cause?: string;
+}
+
+/** What one `StartExecution` call was answered. */
+export interface StartCall {
+  name: string;
+  answer: "started" | "same-running-execution" | "ExecutionAlreadyExists" | "ThrottlingException";
+}
+
+export interface StepFunctionsRecorder {
+  /** What `AWS_ENDPOINT_URL_SFN` points at. */
+  readonly url: string;
+  /** The one state machine served; any other ARN is `StateMachineDoesNotExist`. */
+  readonly stateMachineArn: string;
+  /** Every execution, in the order they started. */
+  executions(): RecordedExecution[];
+  /** Every `StartExecution` call, in order, with its answer. */
+  startCalls(): StartCall[];
+  /** Ends a RUNNING execution, as its workflow finishing would. */
+  finish(name: string, status: "SUCCEEDED" | "FAILED"): void;
+  /**
+   * Accepts only the next `starts` new executions and throttles every `StartExecution` after
+   * them, as AWS does past an account's start rate; `undefined` lifts the limit.
+   */
+  limitStarts(starts: number | undefined): void;
+  /** Forgets every execution and call, and lifts the limit. */
+  reset(): void;
+  stop(): Promise<void>;
+}
+
+const TARGET_PREFIX = "AWSStepFunctions.";
+const CONTENT_TYPE = "application/x-amz-json-1.0";
+
+class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A Step Functions endpoint for tests of code that starts, describes and stops executions: it
+ * speaks the API's wire protocol (AWS JSON 1.0, errors as `__type`), so `@aws-sdk/client-sfn`
+ * talks to it unchanged, and it keeps AWS's rules for a STANDARD workflow's names (the same name
+ * and input while RUNNING returns that execution; any other reuse is `ExecutionAlreadyExists`).
+ * Its executions run nothing: each stays RUNNING until `finish` or `StopExecution`. Tests that
+ * need the workflow itself to run use the local runtime's endpoint in `@tasklane/local`.
+ */
+export async function startStepFunctionsRecorder(
+  options: { stateMachineArn?: string } = {},
+): Promise<StepFunctionsRecorder> {
+  const stateMachineArn =
+    options.stateMachineArn ?? "arn:aws:states:us-east-1:123456789012:stateMachine:tasklane-test";
+  const executionPrefix = stateMachineArn.replace(":stateMachine:", ":execution:");
+  const executions = new Map<string, RecordedExecution>();
+  let calls: StartCall[] = [];
+  let startsLeft: number | undefined;
+
+  const actions: Record<string, (body: Record<string, unknown>) => unknown> = {
+    StartExecution(body) {
+      if (body.stateMachineArn !== stateMachineArn) {
+        throw new ApiError(
+          "StateMachineDoesNotExist",
+          `State Machine Does Not Exist: '${String(body.stateMachineArn)}'`,
+        );
+      }
+      const name = typeof body.name === "string" ? body.name : randomUUID();
+      const input = typeof body.input === "string" ? body.input : "{}";
+      const executionArn = `${executionPrefix}:${name}`;
+      const existing = executions.get(executionArn);
+      if (existing?.status === "RUNNING" && existing.input === input) {
+        calls.push({ name, answer: "same-running-execution" });
+        return { executionArn, startDate: epochSeconds(existing.startDate) };
+      }
+      if (existing) {
+        calls.push({ name, answer: "ExecutionAlreadyExists" });
+        throw new ApiError("ExecutionAlreadyExists", `Execution Already Exists: '${executionArn}'`);
+      }
+      if (startsLeft !== undefined && startsLeft <= 0) {
+        calls.push({ name, answer: "ThrottlingException" });
+        throw new ApiError("ThrottlingException", "Rate exceeded");
+      }
+      if (startsLeft !== undefined) startsLeft -= 1;
+      const execution: RecordedExecution = {
+        executionArn,
+        name,
+        input,
+        status: "RUNNING",
+        startDate: new Date(),
+      };
+      executions.set(executionArn, execution);
+      calls.push({ name, answer: "started" });
+      return { executionArn, startDate: epochSeconds(execution.startDate) };
+    },
+    DescribeExecution(body) {
+      const { stopDate, startDate, ...rest } = find(body.executionArn);
+      return {
+        ...rest,
+        stateMachineArn,
+        startDate: epochSeconds(startDate),
+        ...(stopDate ? { stopDate: epochSeconds(stopDate) } : {}),
+      };
+    },
+    StopExecution(body) {
+      const execution = find(body.executionArn);
+      if (execution.status === "RUNNING") {
+        Object.assign(execution, {
+          status: "ABORTED",
+          stopDate: new Date(),
+          ...(typeof body.error === "string" ? { error: body.error } : {}),
+          ...(typeof body.cause === "string" ? { cause: body.cause } : {}),
+        });
+      }
+      return { stopDate: epochSeconds(execution.stopDate ?? new Date()) };
+    },
+  };
+
+  function find(executionArn: unknown): RecordedExecution {
+    const execution = typeof executionArn === "string" ? executions.get(executionArn) : undefined;
+    if (!execution) {
+      throw new ApiError(
+        "ExecutionDoesNotExist",
+        `Execution Does Not Exist: '${String(executionArn)}'`,
+      );
+    }
+    return execution;
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      send(response, 500, { __type: "InternalFailure", message: String(error) });
+    });
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const target = String(request.headers["x-amz-target"] ?? "");
+    const action = target.startsWith(TARGET_PREFIX)
+      ? actions[target.slice(TARGET_PREFIX.length)]
+      : undefined;
+    if (!action) {
+      sendError(response, new ApiError("UnknownOperationException", `${target} is not served`));
+      return;
+    }
+    try {
+      const text = Buffer.concat(chunks).toString("utf8");
+      send(response, 200, action(text ? (JSON.parse(text) as Record<string, unknown>) : {}));
+    } catch (error) {
+      if (error instanceof ApiError) sendError(response, error);
+      else throw error;
+    }
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stateMachineArn,
+    executions: () => [...executions.values()],
+    startCalls: () => [...calls],
+    finish(name, status) {
+      const execution = find(`${executionPrefix}:${name}`);
+      if (execution.status !== "RUNNING") throw new Error(`execution ${name} is not RUNNING`);
+      Object.assign(execution, { status, stopDate: new Date() });
+    },
+    limitStarts(starts) {
+      startsLeft = starts;
+    },
+    reset() {
+      executions.clear();
+      calls = [];
+      startsLeft = undefined;
+    },
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function epochSeconds(date: Date): number {
+  return date.getTime() / 1000;
+}
+
+function send(response: ServerResponse, status: number, body: unknown): void {
+  if (response.headersSent) return;
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    "content-type": CONTENT_TYPE,
+    "content-length": Buffer.byteLength(text),
+    "x-amzn-requestid": randomUUID(),
+  });
+  response.end(text);
+}
+
+function sendError(response: ServerResponse, error: ApiError): void {
+  response.setHeader("x-amzn-errortype", error.code);
+  send(response, 400, { __type: error.code, message: error.message });
+}
