@@ -40,24 +40,27 @@ export function createStepHandler<Result>(
   return async (event: unknown, context: Context): Promise<Result> => {
     logger.addContext(context);
     const task = ((event as { task?: TaskRef })?.task ?? {}) as TaskRef;
-    logger.appendKeys({
+    // The keys go with each line rather than through `appendKeys`, which keeps them on the one
+    // Logger every invocation of the module shares: where invocations overlap (the local runtime
+    // runs several at once), one task's keys would land on another's lines.
+    const keys = {
       correlation_id: task.id ?? "unknown",
       taskId: task.id,
       type: task.type,
       generation: task.generation,
-    });
+      request_id: task.correlationId,
+    };
     try {
       const result = await run(event);
-      logger.info("step done", { result: summarize(result) });
+      logger.info("step done", { ...keys, result: summarize(result) });
       measure(result, task, metrics);
       return result;
     } catch (error) {
       const retryable = (error as Error).name === ERROR_NAMES.retryable;
-      logger[retryable ? "warn" : "error"]("step failed", { error: error as Error });
+      logger[retryable ? "warn" : "error"]("step failed", { ...keys, error: error as Error });
       throw error;
     } finally {
       if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-      logger.removeKeys(["correlation_id", "taskId", "type", "generation"]);
     }
   };
 }

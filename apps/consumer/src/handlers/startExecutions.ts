@@ -20,16 +20,15 @@ const deps = {
   store: new TaskStore(new S3Client({}), { payloads: "", results: requireEnv("resultsBucket") }),
   stateMachineArn: requireEnv("stateMachineArn"),
 };
-const standardProcessor = new BatchProcessor(EventType.SQS);
-// FIFO: a failure holds back the rest of its message group only, so other groups keep flowing.
-const fifoProcessor = new SqsFifoPartialProcessorAsync();
 
 async function recordHandler(record: SQSRecord): Promise<void> {
   try {
     const result = await startTaskExecution(deps, record.body);
     const { id, type, generation } = result.envelope;
     logger.info(`execution ${result.outcome}`, {
-      correlation_id: result.envelope.correlationId,
+      // The task id, as the step functions log it; the submitting request has its own key.
+      correlation_id: id,
+      request_id: result.envelope.correlationId,
       taskId: id,
       type,
       generation,
@@ -51,17 +50,25 @@ async function recordHandler(record: SQSRecord): Promise<void> {
 /**
  * The SQS event source mapping's target: starts one execution per message and reports each
  * failed message (ReportBatchItemFailures), so only those are redelivered.
+ *
+ * A processor keeps the batch's records and failures in its own fields, and `prepare()` clears
+ * them, so each invocation gets its own: one shared processor would let a concurrent invocation
+ * (several pollers share one module instance in the local runtime) wipe another's failures, and
+ * those messages would be deleted unprocessed.
  */
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   logger.addContext(context);
   const fifo = event.Records[0]?.eventSourceARN.endsWith(".fifo") ?? false;
   try {
     return fifo
-      ? await processPartialResponse(event, recordHandler, fifoProcessor, {
+      ? // A failure holds back the rest of its message group only; other groups keep flowing.
+        await processPartialResponse(event, recordHandler, new SqsFifoPartialProcessorAsync(), {
           context,
           skipGroupOnError: true,
         })
-      : await processPartialResponse(event, recordHandler, standardProcessor, { context });
+      : await processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), {
+          context,
+        });
   } finally {
     if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   }

@@ -2,14 +2,16 @@ import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { FUNCTION_ENV } from "@tasklane/stack-config";
 import { type AwsEmulators, type EmulatorOptions, startAwsEmulators } from "@tasklane/test-support";
 
-/** fauxqs plus the environment the Pulumi program gives the consumer's functions. */
+/**
+ * fauxqs, Step Functions and the environment the Pulumi program gives the consumer's functions.
+ * Import handler modules only after this: they read the environment when loaded.
+ */
 export async function startConsumerEnvironment(options: EmulatorOptions = {}) {
   const aws = await startAwsEmulators(options);
   Object.assign(process.env, {
     [FUNCTION_ENV.resultsBucket]: aws.buckets.results,
     [FUNCTION_ENV.payloadsBucket]: aws.buckets.payloads,
-    [FUNCTION_ENV.stateMachineArn]:
-      "arn:aws:states:us-east-1:123456789012:stateMachine:tasklane-test",
+    [FUNCTION_ENV.stateMachineArn]: aws.stepFunctions.stateMachineArn,
     POWERTOOLS_LOG_LEVEL: "SILENT",
     POWERTOOLS_METRICS_DISABLED: "true",
   });
