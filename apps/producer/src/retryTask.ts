@@ -34,5 +34,12 @@ export async function retryTask(
     await deps.store.putRecord(record).catch(() => undefined);
     return { kind: "unavailable", detail: failure };
   }
+  if (next.idempotencyKey) {
+    // As after a first submission: a replay of the key then knows there is nothing to resend.
+    const enqueuedAt = deps.now().toISOString();
+    await deps.store
+      .putRecord({ ...next, enqueuedAt, updatedAt: enqueuedAt })
+      .catch(() => undefined);
+  }
   return { kind: "queued", id: next.id, type: next.type, generation: next.generation };
 }

@@ -15,6 +15,7 @@ import {
   type TaskRecord,
 } from "@tasklane/shared-task";
 import { ObjectExistsError, type TaskStore } from "@tasklane/task-store";
+import { isTransient } from "./awsErrors.js";
 import { mapConcurrently } from "./mapConcurrently.js";
 import type { ValidSubmission } from "./validateSubmission.js";
 
@@ -37,22 +38,33 @@ export type SubmitOutcome =
   | { kind: "conflict"; id: string; detail: string }
   | { kind: "unavailable"; detail: string };
 
-interface Pending {
-  index: number;
+interface Prepared {
   record: TaskRecord;
   envelope: TaskEnvelope;
   keyed: boolean;
+}
+
+interface Pending extends Prepared {
+  index: number;
 }
 
 /**
  * Accepts validated submissions: writes each task record, sends the envelopes to SQS in batches
  * of ten, and answers one outcome per submission, in order.
  *
+ * Nothing refused is left looking like a task. Without a key, a submission SQS or S3 refused
+ * has its record, index entry and stored input deleted (best effort). With a key, the record
+ * stays so that a replay of the key finds its id and sends it; it has no `enqueuedAt`, so the
+ * API does not show it until then (see task-store's `readTaskView`).
+ *
  * Idempotency: with a key, the id is derived from the key and the caller. A replay whose body
  * matches returns the same id and sends nothing once the first request's envelope is in SQS
  * (`enqueuedAt` on the record); a replay after a half-finished first request sends it again,
  * which the consumer absorbs (one execution per task generation). A different body is a conflict.
- * The record is created with `If-None-Match: *`, so of two racing first requests only one writes.
+ * On AWS the record is created with `If-None-Match: *`, so of two racing first requests only one
+ * writes it; emulators that ignore conditional writes let the second overwrite it. Either way
+ * each body's large input has an object of its own, so a request that loses can never replace
+ * the accepted task's input.
  */
 export async function submitTasks(
   deps: SubmitDeps,
@@ -62,12 +74,28 @@ export async function submitTasks(
 ): Promise<SubmitOutcome[]> {
   const outcomes: SubmitOutcome[] = new Array(submissions.length);
   const pending: Pending[] = [];
+  let bug: { error: unknown } | undefined;
 
   await mapConcurrently(submissions, S3_CONCURRENCY, async (submission, index) => {
-    const prepared = await prepare(deps, caller, correlationId, submission);
-    if ("outcome" in prepared) outcomes[index] = prepared.outcome;
-    else pending.push({ index, ...prepared });
+    try {
+      const prepared = await prepare(deps, caller, correlationId, submission);
+      if ("outcome" in prepared) outcomes[index] = prepared.outcome;
+      else pending.push({ index, ...prepared });
+    } catch (error) {
+      if (!isTransient(error)) bug ??= { error };
+      outcomes[index] = {
+        kind: "unavailable",
+        detail: `S3 is unavailable: ${(error as Error).message}`,
+      };
+    }
   });
+  if (bug) {
+    // Not a passing outage: fail the whole request, sending nothing and undoing what was written.
+    await mapConcurrently(pending, S3_CONCURRENCY, (item) =>
+      item.keyed ? Promise.resolve() : rollBack(deps.store, item.record),
+    );
+    throw bug.error;
+  }
 
   pending.sort((a, b) => a.index - b.index);
   const failures = await sendEnvelopes(deps, pending);
@@ -75,9 +103,7 @@ export async function submitTasks(
   await mapConcurrently(pending, S3_CONCURRENCY, async (item) => {
     const failure = failures.get(item.index);
     if (failure) {
-      // Not accepted: leave nothing behind that looks like a queued task. A keyed record may
-      // stay, since a replay of its key resends the envelope.
-      if (!item.keyed) await deps.store.deleteRecord(item.record.id).catch(() => undefined);
+      if (!item.keyed) await rollBack(deps.store, item.record);
       outcomes[item.index] = { kind: "unavailable", detail: failure };
       return;
     }
@@ -99,48 +125,71 @@ export async function submitTasks(
   return outcomes;
 }
 
+/**
+ * Writes what one submission needs before its envelope is sent: its large input (if any), then
+ * its record, then its index entry, so nothing written refers to something not yet written.
+ * When it throws, it has left nothing of a new task behind (best effort).
+ */
 async function prepare(
   deps: SubmitDeps,
   caller: string,
   correlationId: string,
   submission: ValidSubmission,
-): Promise<
-  { outcome: SubmitOutcome } | { record: TaskRecord; envelope: TaskEnvelope; keyed: boolean }
-> {
+): Promise<{ outcome: SubmitOutcome } | Prepared> {
   const fingerprint = fingerprintSubmission(submission);
   const key = submission.idempotencyKey;
-  const id = key ? idempotentTaskId(key, caller) : newTaskId();
-
-  for (let attempt = 0; attempt < 2; attempt++) {
-    if (key) {
-      const existing = await deps.store.getRecord(id);
-      if (existing) return replay(existing, fingerprint, key);
+  if (key === undefined) {
+    // A new id: no other request can race for this record.
+    const id = newTaskId();
+    const input = await storeInput(deps, id, fingerprint, submission);
+    const record = newRecord(deps, id, submission, fingerprint, caller, correlationId, input);
+    const writes = await Promise.allSettled([
+      deps.store.putRecord(record),
+      deps.store.indexCreated(record),
+    ]);
+    const failed = writes.find((write) => write.status === "rejected");
+    if (failed) {
+      await rollBack(deps.store, record);
+      throw failed.reason;
     }
-    const record = await newRecord(deps, id, submission, fingerprint, caller, correlationId);
-    try {
-      await Promise.all([
-        deps.store.putRecord(record, { create: key !== undefined }),
-        deps.store.indexCreated(record),
-      ]);
-      return { record, envelope: envelopeOf(record), keyed: key !== undefined };
-    } catch (error) {
-      // Another request with the same key created the record first: answer as its replay.
-      if (!(error instanceof ObjectExistsError)) throw error;
-    }
+    return { record, envelope: envelopeOf(record), keyed: false };
   }
-  return {
-    outcome: {
-      kind: "unavailable",
-      detail: "the task record changed while it was being created; retry",
-    },
-  };
+
+  const id = idempotentTaskId(key, caller);
+  const existing = await deps.store.getRecord(id);
+  if (existing) return replay(deps, existing, fingerprint, key);
+  const input = await storeInput(deps, id, fingerprint, submission);
+  const record = newRecord(deps, id, submission, fingerprint, caller, correlationId, input);
+  try {
+    await deps.store.putRecord(record, { create: true });
+  } catch (error) {
+    if (!(error instanceof ObjectExistsError)) throw error;
+    // Another request with the same key created the record first: answer as its replay. A
+    // different body stored its input under another key, which no record refers to now.
+    const winner = await deps.store.getRecord(id);
+    if (winner && winner.fingerprint !== fingerprint) {
+      await deps.store.deleteInput(input).catch(() => undefined);
+    }
+    if (!winner) {
+      return {
+        outcome: {
+          kind: "unavailable",
+          detail: "the task record changed while it was being created; retry",
+        },
+      };
+    }
+    return replay(deps, winner, fingerprint, key);
+  }
+  await deps.store.indexCreated(record);
+  return { record, envelope: envelopeOf(record), keyed: true };
 }
 
-function replay(
+async function replay(
+  deps: SubmitDeps,
   existing: TaskRecord,
   fingerprint: string,
   key: string,
-): { outcome: SubmitOutcome } | { record: TaskRecord; envelope: TaskEnvelope; keyed: boolean } {
+): Promise<{ outcome: SubmitOutcome } | Prepared> {
   if (existing.fingerprint !== fingerprint) {
     return {
       outcome: {
@@ -153,23 +202,35 @@ function replay(
   if (existing.enqueuedAt) {
     return { outcome: { kind: "accepted", id: existing.id, type: existing.type, replayed: true } };
   }
+  // The first request stopped before its envelope was in SQS: finish its work. Its input was
+  // stored before the record; its index entry may not have been.
+  await deps.store.indexCreated(existing);
   return { record: existing, envelope: envelopeOf(existing), keyed: true };
 }
 
-async function newRecord(
+/** The input as the envelope carries it: inline, or stored in the payloads bucket when large. */
+async function storeInput(
+  deps: SubmitDeps,
+  id: string,
+  fingerprint: string,
+  submission: ValidSubmission,
+): Promise<Payload> {
+  const bytes = jsonByteLength(submission.input);
+  return bytes > deps.inlineInputMaxBytes
+    ? deps.store.putInput(id, fingerprint, submission.input, bytes)
+    : { kind: "inline", value: submission.input };
+}
+
+function newRecord(
   deps: SubmitDeps,
   id: string,
   submission: ValidSubmission,
   fingerprint: string,
   caller: string,
   correlationId: string,
-): Promise<TaskRecord> {
+  input: Payload,
+): TaskRecord {
   const createdAt = deps.now().toISOString();
-  const bytes = jsonByteLength(submission.input);
-  const input: Payload =
-    bytes > deps.inlineInputMaxBytes
-      ? await deps.store.putInput(id, submission.input, bytes)
-      : { kind: "inline", value: submission.input };
   return {
     v: 1,
     id,
@@ -183,6 +244,19 @@ async function newRecord(
     caller,
     ...(submission.idempotencyKey ? { idempotencyKey: submission.idempotencyKey } : {}),
   };
+}
+
+/**
+ * Undoes a new task that was not accepted (best effort): the record first, so that if its
+ * deletion fails nothing it refers to is gone; then its index entry and its stored input.
+ */
+async function rollBack(store: TaskStore, record: TaskRecord): Promise<void> {
+  try {
+    await store.deleteRecord(record.id);
+  } catch {
+    return;
+  }
+  await Promise.allSettled([store.deleteCreatedIndex(record), store.deleteInput(record.input)]);
 }
 
 /** The envelope of a record's current generation. */

@@ -1,5 +1,6 @@
 import { GetObjectCommand } from "@aws-sdk/client-s3";
-import { parseEnvelope, taskRecordSchema } from "@tasklane/shared-task";
+import { GetQueueAttributesCommand, SetQueueAttributesCommand } from "@aws-sdk/client-sqs";
+import { idempotentTaskId, parseEnvelope, taskRecordSchema } from "@tasklane/shared-task";
 import type { AwsEmulators } from "@tasklane/test-support";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type ApiHandler, apiEvent, CALLER_ARN, call } from "./helpers/apiEvents.js";
@@ -12,13 +13,18 @@ import {
 
 let aws: AwsEmulators;
 let ingest: ApiHandler;
+let status: ApiHandler;
 
 beforeAll(async () => {
   aws = await startProducerEnvironment({ maxBodyBytes: 200_000, inlineInputMaxBytes: 1_024 });
   ingest = (await import("../src/handlers/ingest.js")).handler;
+  status = (await import("../src/handlers/status.js")).handler;
 });
 afterAll(() => aws.stop());
-beforeEach(() => aws.fauxqs.reset());
+beforeEach(() => {
+  aws.fauxqs.reset();
+  aws.stepFunctions.reset();
+});
 
 const submit = (body: unknown, headers: Record<string, string> = {}) =>
   call(ingest, apiEvent({ routeKey: "POST /tasks", path: "/tasks", body, headers }));
@@ -62,15 +68,14 @@ describe("POST /tasks", () => {
     expect(response.status).toBe(202);
     const [message] = await receiveAll(aws);
     const envelope = parseEnvelope(message?.body);
+    const key = `inputs/${response.body.id}/${envelope.fingerprint}.json`;
     expect(envelope.input).toEqual({
       kind: "s3",
       bucket: aws.buckets.payloads,
-      key: `inputs/${response.body.id}.json`,
+      key,
       bytes: expect.any(Number),
     });
-    expect(await readObject(aws.buckets.payloads, `inputs/${response.body.id}.json`)).toEqual({
-      text,
-    });
+    expect(await readObject(aws.buckets.payloads, key)).toEqual({ text });
   });
 
   interface BadRequestCase {
@@ -277,15 +282,6 @@ describe("POST /tasks/batch", () => {
     expect(await queueDepth(aws)).toBe(3);
   });
 
-  it("sends more than ten tasks in several SendMessageBatch calls", async () => {
-    const response = await batch(
-      Array.from({ length: 25 }, (_, i) => ({ type: "echo", input: { i } })),
-    );
-
-    expect(response.body).toMatchObject({ accepted: 25, rejected: 0 });
-    expect(await queueDepth(aws)).toBe(25);
-  });
-
   it.each([
     ["no tasks", [], "tasks"],
     [
@@ -302,11 +298,132 @@ describe("POST /tasks/batch", () => {
     expect(await queueDepth(aws)).toBe(0);
   });
 
-  it("answers 422 when every item is invalid", async () => {
+  it("answers a 422 problem document with each item's problem when every item is invalid", async () => {
     const response = await batch([{ type: "nope" }, { type: "echo", input: {}, extra: 1 }]);
 
     expect(response.status).toBe(422);
-    expect(response.body).toMatchObject({ accepted: 0, rejected: 2 });
+    expect(response.contentType).toBe("application/problem+json");
+    expect(response.body).toMatchObject({
+      type: "tag:tasklane.dev,2026:problem/batch-rejected",
+      title: expect.any(String),
+      status: 422,
+      detail: expect.stringContaining("none of the 2 tasks was accepted"),
+      accepted: 0,
+      rejected: 2,
+      results: [
+        { index: 0, error: { status: 422, errors: [{ path: "type" }] } },
+        { index: 1, error: { status: 422, detail: expect.stringContaining("extra") } },
+      ],
+    });
     expect(await queueDepth(aws)).toBe(0);
+    expect(await keysIn(aws, aws.buckets.results)).toEqual([]);
+  });
+
+  it("answers 409 when every item reuses a key with another body", async () => {
+    await batch([{ type: "echo", input: { n: 1 }, idempotencyKey: "batch-409" }]);
+
+    const response = await batch([{ type: "echo", input: { n: 2 }, idempotencyKey: "batch-409" }]);
+
+    expect(response.status).toBe(409);
+    expect(response.contentType).toBe("application/problem+json");
+    expect(response.body).toMatchObject({
+      type: "tag:tasklane.dev,2026:problem/batch-rejected",
+      accepted: 0,
+      rejected: 1,
+      results: [{ index: 0, error: { status: 409, detail: expect.stringContaining("batch-409") } }],
+    });
+  });
+});
+
+describe("when SQS refuses an entry of SendMessageBatch", () => {
+  // The smallest message size SQS allows; an inline input just under the producer's inline limit
+  // (1,024 bytes here) makes an envelope over it, which SQS refuses in that entry alone.
+  const SMALL_QUEUE_LIMIT = 1_024;
+  const tooLargeForTheQueue = { type: "word-count", input: { text: "x".repeat(900) } };
+
+  async function withMaximumMessageSize<T>(bytes: number, run: () => Promise<T>): Promise<T> {
+    const before = await aws.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: aws.queueUrl,
+        AttributeNames: ["MaximumMessageSize"],
+      }),
+    );
+    const restore = before.Attributes?.MaximumMessageSize ?? "262144";
+    const set = (value: string) =>
+      aws.sqs.send(
+        new SetQueueAttributesCommand({
+          QueueUrl: aws.queueUrl,
+          Attributes: { MaximumMessageSize: value },
+        }),
+      );
+    await set(String(bytes));
+    try {
+      return await run();
+    } finally {
+      await set(restore);
+    }
+  }
+
+  const getTask = (id: string) =>
+    call(
+      status,
+      apiEvent({ routeKey: "GET /tasks/{id}", path: `/tasks/${id}`, pathParameters: { id } }),
+    );
+  const listTasks = () => call(status, apiEvent({ routeKey: "GET /tasks", path: "/tasks" }));
+
+  it("accepts the other items and answers that one 503, leaving nothing of it in S3", async () => {
+    const response = await withMaximumMessageSize(SMALL_QUEUE_LIMIT, () =>
+      call(
+        ingest,
+        apiEvent({
+          routeKey: "POST /tasks/batch",
+          path: "/tasks/batch",
+          body: {
+            tasks: [
+              { type: "echo", input: { n: 0 } },
+              tooLargeForTheQueue,
+              { type: "echo", input: { n: 2 } },
+            ],
+          },
+        }),
+      ),
+    );
+
+    expect(response.status).toBe(202);
+    expect(response.body).toMatchObject({ accepted: 2, rejected: 1 });
+    expect(response.body.results[1]).toEqual({
+      index: 1,
+      error: expect.objectContaining({
+        status: 503,
+        detail: expect.stringContaining("SQS refused the message: InvalidParameterValue"),
+      }),
+    });
+    expect(await queueDepth(aws)).toBe(2);
+    const acceptedIds = [0, 2].map((i) => response.body.results[i].id as string);
+    const stored = await keysIn(aws, aws.buckets.results);
+    expect(stored).toHaveLength(4); // each accepted task's record and index entry
+    expect(stored.every((key) => acceptedIds.some((id) => key.includes(id)))).toBe(true);
+  });
+
+  it("keeps a refused keyed task out of GET and GET /tasks until a replay of its key sends it", async () => {
+    const headers = { "idempotency-key": "refused-once" };
+    const id = idempotentTaskId("refused-once", CALLER_ARN.replace("/session-1", ""));
+
+    const refused = await withMaximumMessageSize(SMALL_QUEUE_LIMIT, () =>
+      submit(tooLargeForTheQueue, headers),
+    );
+
+    expect(refused.status).toBe(503);
+    expect(refused.headers["retry-after"]).toBe("1");
+    expect((await getTask(id)).status).toBe(404);
+    expect((await listTasks()).body.tasks).toEqual([]);
+
+    const replayed = await submit(tooLargeForTheQueue, headers);
+
+    expect(replayed.status).toBe(202);
+    expect(replayed.body.id).toBe(id);
+    expect((await getTask(id)).body).toMatchObject({ id, status: "queued" });
+    expect((await listTasks()).body.tasks.map((t: { id: string }) => t.id)).toEqual([id]);
+    expect(await queueDepth(aws)).toBe(1);
   });
 });

@@ -5,7 +5,9 @@ import {
   type CancellationRecord,
   cancellationRecordSchema,
   type FailureRecord,
+  FINGERPRINT_PATTERN,
   failureRecordSchema,
+  isTaskId,
   type JsonValue,
   loadPayload,
   type Payload,
@@ -14,6 +16,7 @@ import {
   resultRecordSchema,
   S3_PREFIXES,
   s3Keys,
+  TasklaneError,
   type TaskRecord,
   taskRecordSchema,
 } from "@tasklane/shared-task";
@@ -82,6 +85,10 @@ export class TaskStore {
     await this.blobs.putText(this.results(s3Keys.createdIndex(record.createdAt, record.id)), "");
   }
 
+  async deleteCreatedIndex(record: Pick<TaskRecord, "id" | "createdAt">): Promise<void> {
+    await this.blobs.delete(this.results(s3Keys.createdIndex(record.createdAt, record.id)));
+  }
+
   getLedger(taskId: string, generation: number): Promise<AttemptLedger | undefined> {
     return this.read(s3Keys.attempts(taskId, generation), attemptLedgerSchema);
   }
@@ -105,11 +112,33 @@ export class TaskStore {
     );
   }
 
-  /** Stores an input too large to travel inline and returns the reference to send instead. */
-  async putInput(taskId: string, value: JsonValue, bytes: number): Promise<Payload> {
-    const key = s3Keys.input(taskId);
+  /**
+   * Stores an input too large to travel inline and returns the reference to send instead. The
+   * key holds the submission's fingerprint as well as the task id: two requests racing for one
+   * `Idempotency-Key` with different bodies then write different objects, so the one that loses
+   * can never overwrite the input of the one that was accepted, and two with the same body write
+   * the same bytes.
+   */
+  async putInput(
+    taskId: string,
+    fingerprint: string,
+    value: JsonValue,
+    bytes: number,
+  ): Promise<Payload> {
+    const key = inputKey(taskId, fingerprint);
     await this.blobs.putText({ bucket: this.buckets.payloads, key }, JSON.stringify(value));
     return { kind: "s3", bucket: this.buckets.payloads, key, bytes };
+  }
+
+  /** Deletes an input `putInput` stored; an inline one has nothing to delete. */
+  async deleteInput(input: Payload): Promise<void> {
+    if (input.kind !== "s3") return;
+    if (input.bucket !== this.buckets.payloads || !input.key.startsWith(S3_PREFIXES.inputs)) {
+      throw new TasklaneError(
+        `s3://${input.bucket}/${input.key} is not a task input; not deleting it`,
+      );
+    }
+    await this.blobs.delete({ bucket: input.bucket, key: input.key });
   }
 
   /** The value of a payload, fetched from S3 when it is a reference. */
@@ -140,4 +169,17 @@ export class TaskStore {
     const last = out.Contents?.at(-1)?.Key;
     return out.IsTruncated && last ? { entries, cursor: last } : { entries };
   }
+}
+
+/**
+ * `payloads/inputs/{id}/{fingerprint}.json`: a task's large input. Until shared-task's `s3Keys`
+ * has a key per submission, it is built here from its prefix; readers never build it, they
+ * follow the reference in the task envelope.
+ */
+export function inputKey(taskId: string, fingerprint: string): string {
+  if (!isTaskId(taskId)) throw new TasklaneError(`not a task id: ${JSON.stringify(taskId)}`);
+  if (!FINGERPRINT_PATTERN.test(fingerprint)) {
+    throw new TasklaneError(`not a submission fingerprint: ${JSON.stringify(fingerprint)}`);
+  }
+  return `${S3_PREFIXES.inputs}${taskId}/${fingerprint}.json`;
 }

@@ -1,18 +1,45 @@
-import { PutObjectCommand } from "@aws-sdk/client-s3";
-import { newTaskId, s3Keys, type TaskRecord } from "@tasklane/shared-task";
+import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
+import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import {
+  executionName,
+  fingerprintSubmission,
+  newTaskId,
+  s3Keys,
+  type TaskRecord,
+} from "@tasklane/shared-task";
 import { type AwsEmulators, startAwsEmulators } from "@tasklane/test-support";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CorruptRecordError, executionArnFor, S3BlobStore, TaskStore } from "../src/index.js";
+import {
+  CorruptRecordError,
+  executionArnFor,
+  inputKey,
+  readTaskView,
+  S3BlobStore,
+  TaskStore,
+} from "../src/index.js";
 
 let aws: AwsEmulators;
 let store: TaskStore;
+let sfn: SFNClient;
 
 beforeAll(async () => {
   aws = await startAwsEmulators();
   store = new TaskStore(aws.s3, aws.buckets);
+  sfn = new SFNClient({});
 });
-afterAll(() => aws.stop());
-beforeEach(() => aws.fauxqs.reset());
+afterAll(async () => {
+  sfn.destroy();
+  await aws.stop();
+});
+beforeEach(() => {
+  aws.fauxqs.reset();
+  aws.stepFunctions.reset();
+});
+
+async function keysIn(bucket: string): Promise<string[]> {
+  const out = await aws.s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+  return (out.Contents ?? []).map((o) => o.Key ?? "");
+}
 
 function record(createdAt: string, overrides: Partial<TaskRecord> = {}): TaskRecord {
   return {
@@ -75,16 +102,71 @@ describe("TaskStore", () => {
 
   it("keeps a large input in the payloads bucket and loads it back through its reference", async () => {
     const id = newTaskId();
+    const fingerprint = fingerprintSubmission({ type: "echo", input: { text: "hello" } });
 
-    const payload = await store.putInput(id, { text: "hello" }, 16);
+    const payload = await store.putInput(id, fingerprint, { text: "hello" }, 16);
 
     expect(payload).toEqual({
       kind: "s3",
       bucket: aws.buckets.payloads,
-      key: s3Keys.input(id),
+      key: `inputs/${id}/${fingerprint}.json`,
       bytes: 16,
     });
     expect(await store.loadPayload(payload)).toEqual({ text: "hello" });
+  });
+
+  it("keeps the inputs of two bodies sent for one task id apart", async () => {
+    const id = newTaskId();
+    const [first, second] = [{ text: "first" }, { text: "second" }];
+
+    const a = await store.putInput(
+      id,
+      fingerprintSubmission({ type: "echo", input: first }),
+      first,
+      16,
+    );
+    const b = await store.putInput(
+      id,
+      fingerprintSubmission({ type: "echo", input: second }),
+      second,
+      17,
+    );
+
+    expect(await store.loadPayload(a)).toEqual(first);
+    expect(await store.loadPayload(b)).toEqual(second);
+  });
+
+  it("deletes an input it stored, and refuses to delete anything that is not one", async () => {
+    const id = newTaskId();
+    const payload = await store.putInput(id, "f".repeat(64), { big: true }, 12);
+
+    await store.deleteInput(payload);
+    await store.deleteInput({ kind: "inline", value: 1 });
+
+    expect(await keysIn(aws.buckets.payloads)).toEqual([]);
+    await expect(
+      store.deleteInput({
+        kind: "s3",
+        bucket: aws.buckets.results,
+        key: s3Keys.taskRecord(id),
+        bytes: 1,
+      }),
+    ).rejects.toThrow(`s3://${aws.buckets.results}/${s3Keys.taskRecord(id)} is not a task input`);
+  });
+
+  it("names what is wrong with an input key it cannot build", () => {
+    expect(() => inputKey("not-an-id", "f".repeat(64))).toThrow('not a task id: "not-an-id"');
+    expect(() => inputKey(newTaskId(), "abc")).toThrow('not a submission fingerprint: "abc"');
+  });
+
+  it("removes a task from the creation-time index", async () => {
+    const saved = record("2026-11-25T10:00:00.000Z");
+    await store.indexCreated(saved);
+
+    await store.deleteCreatedIndex(saved);
+
+    const page = await store.listCreatedSince(new Date("2026-11-25T00:00:00.000Z"), { limit: 10 });
+    expect(page.entries).toEqual([]);
   });
 
   it("lists tasks created since a time, oldest first, page by page, whatever their id", async () => {
@@ -119,6 +201,51 @@ describe("TaskStore", () => {
 
     expect(await store.getCancellation(id, 2)).toMatchObject({ generation: 2 });
     expect(await store.getCancellation(id, 1)).toBeUndefined();
+  });
+});
+
+describe("readTaskView", () => {
+  const deps = () => ({ store, sfn, stateMachineArn: aws.stepFunctions.stateMachineArn });
+
+  it("shows a task whose record has no key as queued until it runs", async () => {
+    const saved = record(new Date().toISOString());
+    await store.putRecord(saved);
+
+    expect(await readTaskView(deps(), saved.id)).toMatchObject({ id: saved.id, status: "queued" });
+  });
+
+  it("does not show a keyed submission whose envelope never reached SQS (it was answered 503)", async () => {
+    const unsent = record(new Date().toISOString(), { idempotencyKey: "order-1" });
+    await store.putRecord(unsent);
+
+    expect(await readTaskView(deps(), unsent.id)).toBeUndefined();
+  });
+
+  it("shows a keyed submission once its envelope is in SQS", async () => {
+    const sent = record(new Date().toISOString(), {
+      idempotencyKey: "order-2",
+      enqueuedAt: new Date().toISOString(),
+    });
+    await store.putRecord(sent);
+
+    expect(await readTaskView(deps(), sent.id)).toMatchObject({ id: sent.id, status: "queued" });
+  });
+
+  it("shows a keyed submission whose `enqueuedAt` write failed, once its execution started", async () => {
+    const started = record(new Date().toISOString(), { idempotencyKey: "order-3" });
+    await store.putRecord(started);
+    await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: aws.stepFunctions.stateMachineArn,
+        name: executionName(started.id, 1),
+        input: "{}",
+      }),
+    );
+
+    expect(await readTaskView(deps(), started.id)).toMatchObject({
+      id: started.id,
+      status: "running",
+    });
   });
 });
 

@@ -4,8 +4,9 @@ import { FUNCTION_ENV } from "@tasklane/stack-config";
 import { type AwsEmulators, type EmulatorOptions, startAwsEmulators } from "@tasklane/test-support";
 
 /**
- * fauxqs with the queue and buckets, and the environment the Pulumi program gives the producer's
- * functions. Import handler modules only after this: they read the environment when loaded.
+ * fauxqs with the queue and buckets, Step Functions, and the environment the Pulumi program
+ * gives the producer's functions. Import handler modules only after this: they read the
+ * environment when loaded.
  */
 export async function startProducerEnvironment(
   options: EmulatorOptions & { maxBodyBytes?: number; inlineInputMaxBytes?: number } = {},
@@ -15,8 +16,7 @@ export async function startProducerEnvironment(
     [FUNCTION_ENV.resultsBucket]: aws.buckets.results,
     [FUNCTION_ENV.payloadsBucket]: aws.buckets.payloads,
     [FUNCTION_ENV.queueUrl]: aws.queueUrl,
-    [FUNCTION_ENV.stateMachineArn]:
-      "arn:aws:states:us-east-1:123456789012:stateMachine:tasklane-test",
+    [FUNCTION_ENV.stateMachineArn]: aws.stepFunctions.stateMachineArn,
     [FUNCTION_ENV.maxBodyBytes]: String(options.maxBodyBytes ?? 1_048_576),
     [FUNCTION_ENV.inlineInputMaxBytes]: String(options.inlineInputMaxBytes ?? 65_536),
     POWERTOOLS_LOG_LEVEL: "SILENT",
