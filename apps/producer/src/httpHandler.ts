@@ -5,13 +5,15 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from "aws-lambda";
+import { isTransient } from "./awsErrors.js";
 import { header } from "./httpRequest.js";
 import { HttpProblem, problemResponse, problems } from "./problem.js";
+import { type RequestLogger, requestLogger } from "./requestLogger.js";
 import { allowedMethods } from "./routes.js";
 
 export type RouteHandler = (
   event: APIGatewayProxyEventV2,
-  request: { requestId: string; correlationId: string; logger: Logger; metrics: Metrics },
+  request: { requestId: string; correlationId: string; logger: RequestLogger; metrics: Metrics },
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
 const CORRELATION_ID = /^[\w.:-]{1,128}$/;
@@ -23,18 +25,21 @@ const CORRELATION_ID = /^[\w.:-]{1,128}$/;
  * else as a 500 that shows no internals.
  */
 export function createHttpHandler(service: string, routes: Record<string, RouteHandler>) {
-  const logger = new Logger({ serviceName: service });
+  const baseLogger = new Logger({ serviceName: service });
   const metrics = new Metrics({ namespace: "Tasklane", serviceName: service });
 
   return async (
     event: APIGatewayProxyEventV2,
     context: Context,
   ): Promise<APIGatewayProxyStructuredResultV2> => {
-    logger.addContext(context);
+    baseLogger.addContext(context);
     const requestId = event.requestContext?.requestId ?? context.awsRequestId;
     const offered = header(event, "x-correlation-id");
     const correlationId = offered && CORRELATION_ID.test(offered) ? offered : requestId;
-    logger.appendKeys({ correlation_id: correlationId, route: event.routeKey });
+    const logger = requestLogger(baseLogger, {
+      correlation_id: correlationId,
+      route: event.routeKey,
+    });
     try {
       const route = routes[event.routeKey];
       if (!route) return notRouted(event);
@@ -60,7 +65,6 @@ export function createHttpHandler(service: string, routes: Record<string, RouteH
       return problemResponse(problems.internal(requestId), { "x-correlation-id": correlationId });
     } finally {
       if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-      logger.removeKeys(["correlation_id", "route", "taskId"]);
     }
   };
 }
@@ -76,14 +80,4 @@ export function notRouted(event: APIGatewayProxyEventV2): APIGatewayProxyStructu
     });
   }
   return problemResponse(problems.notFound(`there is no route ${method} ${path}`));
-}
-
-function isTransient(error: unknown): boolean {
-  const sdk = error as {
-    $retryable?: unknown;
-    $fault?: unknown;
-    $metadata?: { httpStatusCode?: number };
-  };
-  const status = sdk.$metadata?.httpStatusCode ?? 0;
-  return sdk.$retryable !== undefined || sdk.$fault === "server" || status === 429 || status >= 500;
 }

@@ -22,6 +22,7 @@ export const PROBLEM_TYPES = {
   notFound: `${TYPE_PREFIX}not-found`,
   methodNotAllowed: `${TYPE_PREFIX}method-not-allowed`,
   conflict: `${TYPE_PREFIX}conflict`,
+  batchRejected: `${TYPE_PREFIX}batch-rejected`,
   badRequest: `${TYPE_PREFIX}bad-request`,
   unavailable: `${TYPE_PREFIX}service-unavailable`,
   internal: `${TYPE_PREFIX}internal-error`,
@@ -97,6 +98,23 @@ export const problems = {
     detail,
     ...extensions,
   }),
+  /**
+   * No task of a batch was accepted. `results` holds each item's own problem; the status is 503
+   * when any item may pass if sent again, else 422 when any failed validation, else 409.
+   */
+  batchRejected: (results: { index: number; error: Problem }[]): Problem => {
+    const statuses = new Set(results.map((r) => r.error.status));
+    const status = statuses.has(503) ? 503 : statuses.has(422) ? 422 : 409;
+    return {
+      type: PROBLEM_TYPES.batchRejected,
+      title: "No task of the batch was accepted",
+      status,
+      detail: `none of the ${results.length} tasks was accepted; \`results\` has each one's problem`,
+      accepted: 0,
+      rejected: results.length,
+      results,
+    };
+  },
   unavailable: (detail: string): Problem => ({
     type: PROBLEM_TYPES.unavailable,
     title: "Service unavailable",

@@ -5,7 +5,7 @@ import { TaskStore } from "@tasklane/task-store";
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { createHttpHandler } from "../httpHandler.js";
 import { callerIdentity, header, jsonResponse, readJsonBody } from "../httpRequest.js";
-import { HttpProblem, problemResponse, problems } from "../problem.js";
+import { HttpProblem, type Problem, problemResponse, problems } from "../problem.js";
 import { requireEnv, requirePositiveInt } from "../settings.js";
 import { type SubmitOutcome, submitTasks } from "../submitTasks.js";
 import { taskContracts } from "../taskContracts.js";
@@ -80,7 +80,8 @@ export const handler = createHttpHandler("tasklane-ingest", {
     const batch = batchItems(body, BATCH_MAX_TASKS);
     if ("errors" in batch) throw new HttpProblem(problems.validation(batch.errors));
 
-    const results: Record<string, unknown>[] = new Array(batch.items.length);
+    type ItemResult = { index: number } & (ReturnType<typeof accepted> | { error: Problem });
+    const results: ItemResult[] = new Array(batch.items.length);
     const valid: { index: number; submission: ValidSubmission }[] = [];
     batch.items.forEach((item, index) => {
       const check = validateSubmission(item, taskContracts, { batchItem: true });
@@ -109,11 +110,13 @@ export const handler = createHttpHandler("tasklane-ingest", {
       accepted: results.length - rejected,
       rejected,
     });
-    // 202 when anything was accepted; when nothing was, the status of the (first) refusal.
-    const status =
-      rejected < results.length
-        ? 202
-        : (((results[0]?.error as { status?: number } | undefined)?.status ?? 422) as number);
-    return jsonResponse(status, { accepted: results.length - rejected, rejected, results });
+    if (rejected === results.length) {
+      // Nothing accepted is an error response, so a problem document, with each item's problem.
+      const problem = problems.batchRejected(
+        results.filter((r): r is { index: number; error: Problem } => "error" in r),
+      );
+      return problemResponse(problem, problem.status === 503 ? { "retry-after": "1" } : {});
+    }
+    return jsonResponse(202, { accepted: results.length - rejected, rejected, results });
   },
 });
