@@ -57,7 +57,7 @@ describe("CreateTask, as Step Functions invokes it on AWS", () => {
 
   it("loads an input the producer stored in the payloads bucket", async () => {
     const base = envelope("word-count", null);
-    const key = s3Keys.input(base.id);
+    const key = s3Keys.input(base.id, "f".repeat(64));
     await writeJsonObject(aws, aws.buckets.payloads, key, { text: "one two three" });
     const task = {
       ...base,

@@ -1,4 +1,5 @@
 import { TasklaneError } from "./errors.js";
+import { FINGERPRINT_PATTERN } from "./fingerprint.js";
 import { isTaskId } from "./taskIds.js";
 
 /**
@@ -37,8 +38,18 @@ function runFolder(taskId: string, generation: number): string {
 export const s3Keys = {
   /** results: the task record the producer writes (type, input, generation, cancellation). */
   taskRecord: (taskId: string) => `${S3_PREFIXES.taskRecords}${checkedId(taskId)}.json`,
-  /** payloads: an input too large to travel inline. */
-  input: (taskId: string) => `${S3_PREFIXES.inputs}${checkedId(taskId)}.json`,
+  /**
+   * payloads: an input too large to travel inline. The submission's fingerprint is part of the
+   * key: two requests racing for one `Idempotency-Key` with different bodies write different
+   * objects, so the one that loses never overwrites the input of the one that was accepted.
+   * Readers never build it: they follow the reference in the task envelope.
+   */
+  input: (taskId: string, fingerprint: string) => {
+    if (!FINGERPRINT_PATTERN.test(fingerprint)) {
+      throw new TasklaneError(`not a submission fingerprint: ${JSON.stringify(fingerprint)}`);
+    }
+    return `${S3_PREFIXES.inputs}${checkedId(taskId)}/${fingerprint}.json`;
+  },
   /** payloads: a running state too large to travel inline, one per poll. */
   runningState: (taskId: string, generation: number, polls: number) =>
     `${S3_PREFIXES.states}${checkedId(taskId)}/g${checkedGeneration(generation)}/${polls}.json`,

@@ -123,7 +123,7 @@ describe("s3Keys", () => {
 
   it("keeps each task's objects under its id", () => {
     expect(s3Keys.taskRecord(id)).toBe(`tasks/${id}.json`);
-    expect(s3Keys.input(id)).toBe(`inputs/${id}.json`);
+    expect(s3Keys.input(id, "a".repeat(64))).toBe(`inputs/${id}/${"a".repeat(64)}.json`);
     expect(s3Keys.runningState(id, 2, 7)).toBe(`states/${id}/g2/7.json`);
     expect(s3Keys.attempts(id, 2)).toBe(`runs/${id}/g2/attempts.json`);
     expect(s3Keys.output(id, 2)).toBe(`runs/${id}/g2/output.json`);

@@ -89,7 +89,7 @@ describe("CreateTask", () => {
     const { steps, store } = stepsWith(exampleTasks, 1024);
     const text = "word ".repeat(1000);
     const base = envelopeFor("echo", null);
-    const inputKey = s3Keys.input(base.id);
+    const inputKey = s3Keys.input(base.id, "f".repeat(64));
     await store.putText({ bucket: BUCKETS.payloads, key: inputKey }, JSON.stringify({ text }));
     const task = {
       ...base,

@@ -7,4 +7,4 @@ export {
 } from "./executions.js";
 export { readTaskView, type TaskViewDeps } from "./readTaskView.js";
 export { ObjectExistsError, S3BlobStore } from "./s3BlobStore.js";
-export { type Buckets, CorruptRecordError, inputKey, TaskStore } from "./taskStore.js";
+export { type Buckets, CorruptRecordError, TaskStore } from "./taskStore.js";

@@ -5,9 +5,7 @@ import {
   type CancellationRecord,
   cancellationRecordSchema,
   type FailureRecord,
-  FINGERPRINT_PATTERN,
   failureRecordSchema,
-  isTaskId,
   type JsonValue,
   loadPayload,
   type Payload,
@@ -125,7 +123,7 @@ export class TaskStore {
     value: JsonValue,
     bytes: number,
   ): Promise<Payload> {
-    const key = inputKey(taskId, fingerprint);
+    const key = s3Keys.input(taskId, fingerprint);
     await this.blobs.putText({ bucket: this.buckets.payloads, key }, JSON.stringify(value));
     return { kind: "s3", bucket: this.buckets.payloads, key, bytes };
   }
@@ -169,17 +167,4 @@ export class TaskStore {
     const last = out.Contents?.at(-1)?.Key;
     return out.IsTruncated && last ? { entries, cursor: last } : { entries };
   }
-}
-
-/**
- * `payloads/inputs/{id}/{fingerprint}.json`: a task's large input. Until shared-task's `s3Keys`
- * has a key per submission, it is built here from its prefix; readers never build it, they
- * follow the reference in the task envelope.
- */
-export function inputKey(taskId: string, fingerprint: string): string {
-  if (!isTaskId(taskId)) throw new TasklaneError(`not a task id: ${JSON.stringify(taskId)}`);
-  if (!FINGERPRINT_PATTERN.test(fingerprint)) {
-    throw new TasklaneError(`not a submission fingerprint: ${JSON.stringify(fingerprint)}`);
-  }
-  return `${S3_PREFIXES.inputs}${taskId}/${fingerprint}.json`;
 }

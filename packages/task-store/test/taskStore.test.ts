@@ -12,7 +12,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   CorruptRecordError,
   executionArnFor,
-  inputKey,
   readTaskView,
   S3BlobStore,
   TaskStore,
@@ -155,8 +154,8 @@ describe("TaskStore", () => {
   });
 
   it("names what is wrong with an input key it cannot build", () => {
-    expect(() => inputKey("not-an-id", "f".repeat(64))).toThrow('not a task id: "not-an-id"');
-    expect(() => inputKey(newTaskId(), "abc")).toThrow('not a submission fingerprint: "abc"');
+    expect(() => s3Keys.input("not-an-id", "f".repeat(64))).toThrow('not a task id: "not-an-id"');
+    expect(() => s3Keys.input(newTaskId(), "abc")).toThrow('not a submission fingerprint: "abc"');
   });
 
   it("removes a task from the creation-time index", async () => {
