@@ -87,15 +87,18 @@ const { taskRecords, createdIndex, inputs, states, runs } = S3_PREFIXES;
  */
 export const FUNCTION_ACCESS: Record<FunctionName, (t: AccessTargets) => PolicyStatement[]> = {
   ingest: (t) => [
-    // DeleteObject rolls back a new record whose envelope could not be queued.
+    // DeleteObject rolls back what a submission wrote (record, index entry, large input) when
+    // its envelope could not be queued: nothing refused is left behind.
     objects(
       "ReadWriteTaskRecords",
       ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
       t.resultsBucketArn,
       [taskRecords],
     ),
-    objects("IndexCreatedTasks", ["s3:PutObject"], t.resultsBucketArn, [createdIndex]),
-    objects("StoreLargeInputs", ["s3:PutObject"], t.payloadsBucketArn, [inputs]),
+    objects("IndexCreatedTasks", ["s3:PutObject", "s3:DeleteObject"], t.resultsBucketArn, [
+      createdIndex,
+    ]),
+    objects("StoreLargeInputs", ["s3:PutObject", "s3:DeleteObject"], t.payloadsBucketArn, [inputs]),
     list("FindTaskRecords", t.resultsBucketArn, [taskRecords]),
     ...sendTasks(t),
   ],

@@ -38,8 +38,8 @@ function expectedAccess(kms: boolean): Record<FunctionName, string[]> {
   return {
     ingest: [
       "s3:GetObject,s3:PutObject,s3:DeleteObject on results/tasks/*",
-      "s3:PutObject on results/created/*",
-      "s3:PutObject on payloads/inputs/*",
+      "s3:PutObject,s3:DeleteObject on results/created/*",
+      "s3:PutObject,s3:DeleteObject on payloads/inputs/*",
       "s3:ListBucket on results if s3:prefix like tasks/*",
       ...send,
     ],
