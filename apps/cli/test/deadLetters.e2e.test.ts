@@ -5,9 +5,9 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import type { TaskResource } from "@tasklane/api-client";
+import { waitFor } from "@tasklane/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalTarget, startLocalTarget } from "./helpers/localTarget.js";
-import { waitFor } from "./helpers/waitFor.js";
 
 // The one shortcut: a 1 s visibility timeout instead of 180 s, so the DLQ after
 // maxReceiveCount (5) receives takes seconds. Every count and rule is the real one.

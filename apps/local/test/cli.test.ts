@@ -3,10 +3,10 @@ import { once } from "node:events";
 import { createServer, type Server } from "node:net";
 import { fileURLToPath } from "node:url";
 import { findRepoRoot } from "@tasklane/lambda-bundler";
+import { waitFor } from "@tasklane/test-support";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../src/cli.js";
 import { readDiscoveryFile } from "../src/index.js";
-import { waitFor } from "./helpers/waitFor.js";
 
 const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
 

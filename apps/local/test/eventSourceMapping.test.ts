@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { waitFor } from "@tasklane/test-support";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { type FauxqsServer, interceptLocalhostDns, startFauxqs } from "fauxqs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -11,7 +12,6 @@ import {
 } from "../src/index.js";
 import { REGION, sqsClient } from "./helpers/awsClients.js";
 import { testFunction } from "./helpers/localFunctions.js";
-import { waitFor } from "./helpers/waitFor.js";
 
 const MAX_RECEIVE_COUNT = 3;
 

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findRepoRoot } from "@tasklane/lambda-bundler";
 import { FUNCTION_ENV, FUNCTIONS, readStackConfigFile } from "@tasklane/stack-config";
+import { waitFor } from "@tasklane/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   BundlesMissingError,
@@ -12,7 +13,6 @@ import {
   RuntimeLog,
   startLocalRuntime,
 } from "../src/index.js";
-import { waitFor } from "./helpers/waitFor.js";
 
 const REPO_ROOT = findRepoRoot(process.cwd());
 

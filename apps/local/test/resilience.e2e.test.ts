@@ -1,9 +1,9 @@
 import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { executionName } from "@tasklane/shared-task";
+import { waitFor } from "@tasklane/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalRuntime, startLocalRuntime } from "../src/index.js";
 import { pipelineProbe } from "./helpers/pipeline.js";
-import { waitFor } from "./helpers/waitFor.js";
 
 // The one shortcut: a 1 s visibility timeout instead of 180 s, so that redeliveries, and the
 // DLQ after maxReceiveCount (5) receives, take seconds. Every count and rule is the real one.

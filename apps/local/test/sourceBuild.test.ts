@@ -2,11 +2,11 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FunctionSpec } from "@tasklane/stack-config";
+import { waitFor } from "@tasklane/test-support";
 import type { Context } from "aws-lambda";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildFromSource, type SourceBuild } from "../src/sourceBuild.js";
 import { testFunction } from "./helpers/localFunctions.js";
-import { waitFor } from "./helpers/waitFor.js";
 
 const SPEC: FunctionSpec = {
   name: "greet",

@@ -5,6 +5,7 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
 } from "@aws-sdk/client-sfn";
+import { waitFor } from "@tasklane/test-support";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   type ExecutionTransition,
@@ -15,7 +16,6 @@ import {
 } from "../src/index.js";
 import { sfnClient } from "./helpers/awsClients.js";
 import { deferred, testFunction } from "./helpers/localFunctions.js";
-import { waitFor } from "./helpers/waitFor.js";
 
 const MACHINE_ARN = "arn:aws:states:us-east-1:000000000000:stateMachine:tasklane-test-workflow";
 const OTHER_MACHINE_ARN = "arn:aws:states:us-east-1:000000000000:stateMachine:another";

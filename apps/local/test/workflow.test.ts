@@ -16,7 +16,7 @@ import {
 import { createTaskSteps, workflowStateHandlers } from "@tasklane/shared-task/steps";
 import { exampleTasks } from "@tasklane/shared-task/tasks";
 import { S3BlobStore } from "@tasklane/task-store";
-import { taskEnvelope } from "@tasklane/test-support";
+import { taskEnvelope, waitFor } from "@tasklane/test-support";
 import { type FauxqsServer, startFauxqs } from "fauxqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -28,7 +28,6 @@ import {
 } from "../src/index.js";
 import { s3Client, sfnClient } from "./helpers/awsClients.js";
 import { testFunction } from "./helpers/localFunctions.js";
-import { waitFor } from "./helpers/waitFor.js";
 
 const BUCKETS = { payloads: "tasklane-test-payloads", results: "tasklane-test-results" };
 const MACHINE_ARN = "arn:aws:states:us-east-1:000000000000:stateMachine:tasklane-test-workflow";

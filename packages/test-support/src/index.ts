@@ -13,3 +13,4 @@ export {
   type StepFunctionsRecorder,
   startStepFunctionsRecorder,
 } from "./stepFunctionsRecorder.js";
+export { waitFor } from "./waitFor.js";

@@ -3,9 +3,9 @@ import { paginateListExecutions } from "@aws-sdk/client-sfn";
 import { GetQueueAttributesCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { createTasklaneClient, type TaskResource } from "@tasklane/api-client";
 import { createEnvelope, s3Keys, taskRecordSchema } from "@tasklane/shared-task";
+import { waitFor } from "@tasklane/test-support";
 import type { LocalRuntime } from "../../src/index.js";
 import { s3Client, sfnClient, sqsClient } from "./awsClients.js";
-import { waitFor } from "./waitFor.js";
 
 /** The API client, the AWS clients and a few questions about one running local runtime. */
 export function pipelineProbe(runtime: LocalRuntime) {
