@@ -214,7 +214,15 @@ export async function runUnderMocks<Program>(
     return register(req, callback);
   };
 
-  const program = await load();
+  let program: Program;
+  try {
+    program = await load();
+  } catch (error) {
+    // A program stopped part-way (a bad config value) still has registrations in flight: let
+    // them finish against this run's mocks, or they land on the next run's and fail there.
+    await waitForRegistrations().catch(() => undefined);
+    throw error;
+  }
   await waitForRegistrations();
   return { program, resources };
 }
