@@ -11,7 +11,7 @@ import {
 } from "../src/index.js";
 import { caughtErrorInfo, createTaskSteps, type StepOutcome } from "../src/steps.js";
 import { exampleTasks, SLEEP_MAX_POLL_SECONDS } from "../src/tasks.js";
-import { BUCKETS, envelopeFor, manualClock } from "./helpers/factories.js";
+import { BUCKETS, envelopeFor, manualClock, neverFinishing } from "./helpers/factories.js";
 import {
   accessDenied,
   connectionReset,
@@ -212,19 +212,12 @@ describe("CheckTaskStatus", () => {
   });
 
   it("stops a task that passes its own timeoutSeconds with TaskTimeoutError", async () => {
-    const slow = defineTask(
-      defineTaskContract({
-        type: "slow",
-        description: "Never finishes.",
-        input: z.object({}),
-        output: z.object({}),
-        timeoutSeconds: 10,
-      }),
-      {
-        start: () => ({ status: "running", state: {}, pollAfterSeconds: 5 }),
-        poll: (state) => ({ status: "running", state, pollAfterSeconds: 5 }),
-      },
-    );
+    const slow = neverFinishing({
+      type: "slow",
+      description: "Never finishes.",
+      timeoutSeconds: 10,
+      pollAfterSeconds: 5,
+    });
     const { steps, clock } = stepsWith([slow]);
     const task = envelopeFor("slow", {});
     const started = (await steps.createTask({ task })) as StepOutcome;
@@ -238,19 +231,12 @@ describe("CheckTaskStatus", () => {
   });
 
   it("shortens a wait that would end past the task's deadline, so the timeout is noticed on time", async () => {
-    const patient = defineTask(
-      defineTaskContract({
-        type: "patient",
-        description: "Asks to be polled an hour later.",
-        input: z.object({}),
-        output: z.object({}),
-        timeoutSeconds: 10,
-      }),
-      {
-        start: () => ({ status: "running", state: {}, pollAfterSeconds: 3_600 }),
-        poll: (state) => ({ status: "running", state, pollAfterSeconds: 3_600 }),
-      },
-    );
+    const patient = neverFinishing({
+      type: "patient",
+      description: "Asks to be polled an hour later.",
+      timeoutSeconds: 10,
+      pollAfterSeconds: 3_600,
+    });
     const { steps, clock } = stepsWith([patient]);
     const task = envelopeFor("patient", {});
 
@@ -336,6 +322,17 @@ describe("TaskCompleted and MarkFailed", () => {
 });
 
 describe("errors from AWS services", () => {
+  /** A task whose `start` throws `error`, as a task calling a failing service would. */
+  const taskThrowing = (type: string, description: string, error: Error) =>
+    defineTask(
+      defineTaskContract({ type, description, input: z.object({}), output: z.object({}) }),
+      {
+        start: () => {
+          throw error;
+        },
+      },
+    );
+
   it("are retried when the SDK marks them transient, and keep their name in the message", async () => {
     const throttled = Object.assign(new Error("Rate exceeded"), {
       name: "ThrottlingException",
@@ -343,20 +340,7 @@ describe("errors from AWS services", () => {
       $retryable: { throttling: true },
       $metadata: { httpStatusCode: 400 },
     });
-    const calls = defineTask(
-      defineTaskContract({
-        type: "calls-aws",
-        description: "Calls a throttled API.",
-        input: z.object({}),
-        output: z.object({}),
-      }),
-      {
-        start: () => {
-          throw throttled;
-        },
-      },
-    );
-    const { steps } = stepsWith([calls]);
+    const { steps } = stepsWith([taskThrowing("calls-aws", "Calls a throttled API.", throttled)]);
 
     const outcome = steps.createTask({ task: envelopeFor("calls-aws", {}) });
 
@@ -370,20 +354,7 @@ describe("errors from AWS services", () => {
         code: "ECONNREFUSED",
       }),
     });
-    const calls = defineTask(
-      defineTaskContract({
-        type: "calls-api",
-        description: "Calls an API that is down.",
-        input: z.object({}),
-        output: z.object({}),
-      }),
-      {
-        start: () => {
-          throw refused;
-        },
-      },
-    );
-    const { steps } = stepsWith([calls]);
+    const { steps } = stepsWith([taskThrowing("calls-api", "Calls an API that is down.", refused)]);
 
     const outcome = steps.createTask({ task: envelopeFor("calls-api", {}) });
 
@@ -397,20 +368,7 @@ describe("errors from AWS services", () => {
       $fault: "client",
       $metadata: { httpStatusCode: 403 },
     });
-    const calls = defineTask(
-      defineTaskContract({
-        type: "calls-aws",
-        description: "Calls a forbidden API.",
-        input: z.object({}),
-        output: z.object({}),
-      }),
-      {
-        start: () => {
-          throw denied;
-        },
-      },
-    );
-    const { steps } = stepsWith([calls]);
+    const { steps } = stepsWith([taskThrowing("calls-aws", "Calls a forbidden API.", denied)]);
 
     await expect(steps.createTask({ task: envelopeFor("calls-aws", {}) })).rejects.toMatchObject({
       name: "AccessDenied",

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
-import { defineTask, defineTaskContract, ERROR_NAMES, readJson, s3Keys } from "../src/index.js";
+import { ERROR_NAMES, readJson, s3Keys } from "../src/index.js";
 import { exampleTasks } from "../src/tasks.js";
-import { BUCKETS } from "./helpers/factories.js";
+import { BUCKETS, neverFinishing } from "./helpers/factories.js";
 import { FailingBlobStore, slowDown } from "./helpers/failingBlobStore.js";
 import { retriesOf, runWorkflowLocally } from "./helpers/runWorkflowLocally.js";
 
@@ -96,19 +96,12 @@ describe("the workflow, run locally", () => {
   });
 
   it("a task whose poll outlives its timeoutSeconds fails with TaskTimeoutError, not retried", async () => {
-    const stuck = defineTask(
-      defineTaskContract({
-        type: "stuck",
-        description: "Polls forever.",
-        input: z.object({}),
-        output: z.object({}),
-        timeoutSeconds: 1,
-      }),
-      {
-        start: () => ({ status: "running", state: {}, pollAfterSeconds: 1 }),
-        poll: (state) => ({ status: "running", state, pollAfterSeconds: 1 }),
-      },
-    );
+    const stuck = neverFinishing({
+      type: "stuck",
+      description: "Polls forever.",
+      timeoutSeconds: 1,
+      pollAfterSeconds: 1,
+    });
 
     const run = await runWorkflowLocally({ type: "stuck", input: {}, tasks: [stuck] });
 
@@ -117,19 +110,12 @@ describe("the workflow, run locally", () => {
   });
 
   it("a task asking to wait past its timeoutSeconds is polled at its deadline and fails there", async () => {
-    const patient = defineTask(
-      defineTaskContract({
-        type: "patient",
-        description: "Asks to be polled an hour later.",
-        input: z.object({}),
-        output: z.object({}),
-        timeoutSeconds: 1,
-      }),
-      {
-        start: () => ({ status: "running", state: {}, pollAfterSeconds: 3_600 }),
-        poll: (state) => ({ status: "running", state, pollAfterSeconds: 3_600 }),
-      },
-    );
+    const patient = neverFinishing({
+      type: "patient",
+      description: "Asks to be polled an hour later.",
+      timeoutSeconds: 1,
+      pollAfterSeconds: 3_600,
+    });
 
     const run = await runWorkflowLocally({ type: "patient", input: {}, tasks: [patient] });
 

@@ -1,6 +1,9 @@
+import * as z from "zod";
 import {
   type AnyTaskDefinition,
   createEnvelope,
+  defineTask,
+  defineTaskContract,
   fingerprintSubmission,
   type JsonValue,
   newTaskId,
@@ -60,3 +63,29 @@ export function manualClock(start = new Date("2026-11-25T10:00:00.000Z")) {
 }
 
 export type { AnyTaskDefinition };
+
+/**
+ * A task that never finishes: `start` and every `poll` answer `running` and ask to be polled
+ * again after `pollAfterSeconds`, so only its `timeoutSeconds` (or the workflow's bounds) ends it.
+ */
+export function neverFinishing(options: {
+  type: string;
+  description: string;
+  timeoutSeconds: number;
+  pollAfterSeconds: number;
+}) {
+  const { type, description, timeoutSeconds, pollAfterSeconds } = options;
+  return defineTask(
+    defineTaskContract({
+      type,
+      description,
+      input: z.object({}),
+      output: z.object({}),
+      timeoutSeconds,
+    }),
+    {
+      start: () => ({ status: "running", state: {}, pollAfterSeconds }),
+      poll: (state) => ({ status: "running", state, pollAfterSeconds }),
+    },
+  );
+}
