@@ -2,21 +2,12 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { bundlePaths, type FunctionSpec } from "@tasklane/stack-config";
-
-/**
- * The commit being deployed, when `git rev-parse HEAD` cannot say it (a checkout without `.git`)
- * or must not (promotion pins the commit its gates checked). It names the commit only: whether
- * the tree is dirty is still asked of git.
- */
-export const RELEASE_COMMIT_ENV = "TASKLANE_RELEASE_COMMIT";
-
-/**
- * A JSON object of function name to sha256 (hex): the bytes this run must deploy. `pnpm promote`
- * sets it to the release it verified for the target's preview and `up`, so a zip that changed
- * after its gates stops the program before anything is deployed.
- */
-export const EXPECTED_BUNDLES_ENV = "TASKLANE_EXPECTED_BUNDLES";
+import {
+  bundlePaths,
+  EXPECTED_BUNDLES_ENV,
+  type FunctionSpec,
+  RELEASE_COMMIT_ENV,
+} from "@tasklane/stack-config";
 
 /** One function's deployable artifact. */
 export interface FunctionBundle {
@@ -153,20 +144,12 @@ export function readCommit(
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"],
     }).trim();
-  let status: string;
   try {
-    status = git("status", "--porcelain");
+    const dirty = git("status", "--porcelain").length > 0;
+    return { commit: override || git("rev-parse", "HEAD"), dirty };
   } catch (error) {
+    // No git here: the variable alone names the commit, and nothing can say the tree is dirty.
     if (override) return { commit: override, dirty: false };
-    throw new ReleaseError(
-      `cannot read the git commit of ${repoRoot} (${firstLine(error)}); deploy from a git checkout or set ${RELEASE_COMMIT_ENV}`,
-    );
-  }
-  const dirty = status.length > 0;
-  if (override) return { commit: override, dirty };
-  try {
-    return { commit: git("rev-parse", "HEAD"), dirty };
-  } catch (error) {
     throw new ReleaseError(
       `cannot read the git commit of ${repoRoot} (${firstLine(error)}); deploy from a git checkout or set ${RELEASE_COMMIT_ENV}`,
     );

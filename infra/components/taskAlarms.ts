@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { NAME_LIMITS, resourceName, type StackRef } from "@tasklane/stack-config";
+import { NAME_LIMITS, resourceName, SNS_TOPIC_ARN, type StackRef } from "@tasklane/stack-config";
 import { ComponentArgsError } from "./errors.js";
 
 /** CloudWatch's limit on an alarm's name. */
@@ -170,9 +170,7 @@ function normalizeArgs(name: string, args: TaskAlarmsArgs): TaskAlarmsSettings {
   }
   if (settings.topicArn !== undefined) {
     if (settings.email !== undefined) fail("email", "cannot be given with topicArn");
-    const region = /^arn:aws[a-z-]*:sns:([a-z0-9-]+):\d{12}:[A-Za-z0-9_-]{1,256}$/.exec(
-      settings.topicArn,
-    )?.[1];
+    const region = SNS_TOPIC_ARN.exec(settings.topicArn)?.[1];
     if (region === undefined) fail("topicArn", "must be the ARN of a standard SNS topic");
     if (region !== settings.region) {
       fail("topicArn", `must name a topic in ${settings.region}, the alarms' region`);

@@ -10,6 +10,15 @@ import { TaskWorkflow, type WorkflowSteps } from "../components/taskWorkflow.js"
 
 const ref = { project: "tasklane", stack: "test" };
 const fn = {} as aws.lambda.Function;
+const alarmsArgs = {
+  ref,
+  region: "us-east-1",
+  queueName: "q",
+  deadLetterQueueName: "d",
+  stateMachineArn: "arn",
+  functions: { ingest: "f" },
+  apiId: "a",
+};
 
 // Arguments are validated before anything is registered, so no mocks are needed here.
 describe.each([
@@ -105,29 +114,13 @@ describe.each([
     message: "TaskApi `api`: `jwt` is required when auth is jwt",
   },
   {
-    build: () =>
-      new TaskAlarms("alarms", {
-        ref,
-        region: "us-east-1",
-        queueName: "q",
-        deadLetterQueueName: "d",
-        stateMachineArn: "arn",
-        functions: { ingest: "f" },
-        apiId: "a",
-        email: "not an address",
-      }),
+    build: () => new TaskAlarms("alarms", { ...alarmsArgs, email: "not an address" }),
     message: "TaskAlarms `alarms`: `email` must be an email address",
   },
   {
     build: () =>
       new TaskAlarms("alarms", {
-        ref,
-        region: "us-east-1",
-        queueName: "q",
-        deadLetterQueueName: "d",
-        stateMachineArn: "arn",
-        functions: { ingest: "f" },
-        apiId: "a",
+        ...alarmsArgs,
         email: "oncall@example.com",
         topicArn: "arn:aws:sns:us-east-1:123456789012:oncall",
       }),
@@ -136,29 +129,13 @@ describe.each([
   {
     build: () =>
       new TaskAlarms("alarms", {
-        ref,
-        region: "us-east-1",
-        queueName: "q",
-        deadLetterQueueName: "d",
-        stateMachineArn: "arn",
-        functions: { ingest: "f" },
-        apiId: "a",
+        ...alarmsArgs,
         topicArn: "arn:aws:sns:us-east-1:123456789012:oncall.fifo",
       }),
     message: "TaskAlarms `alarms`: `topicArn` must be the ARN of a standard SNS topic",
   },
   {
-    build: () =>
-      new TaskAlarms("alarms", {
-        ref,
-        region: "us-east-1",
-        queueName: "q",
-        deadLetterQueueName: "d",
-        stateMachineArn: "arn",
-        functions: { ingest: "f" },
-        workflowSteps: ["create-task"],
-        apiId: "a",
-      }),
+    build: () => new TaskAlarms("alarms", { ...alarmsArgs, workflowSteps: ["create-task"] }),
     message: "TaskAlarms `alarms`: `workflowSteps` names no watched function: create-task",
   },
   {

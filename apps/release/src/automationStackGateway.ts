@@ -8,7 +8,7 @@ import {
   type Stack,
   type UpdateSummary,
 } from "@pulumi/pulumi/automation/index.js";
-import { EXPECTED_BUNDLES_ENV, RELEASE_COMMIT_ENV } from "./constants.js";
+import { EXPECTED_BUNDLES_ENV, RELEASE_COMMIT_ENV } from "@tasklane/stack-config";
 import { StackNotFoundError } from "./errors.js";
 import {
   isChangeOp,

@@ -53,15 +53,6 @@ export const STACK_OUTPUTS = {
   apiUrl: "apiUrl",
 } as const;
 
-/** The Pulumi program records this commit instead of `git rev-parse HEAD` when it is set. */
-export const RELEASE_COMMIT_ENV = "TASKLANE_RELEASE_COMMIT";
-
-/**
- * A JSON object of function name to sha256: the Pulumi program refuses to deploy bundles that
- * differ from it (infra/release.ts). Set for the target's preview and `up`.
- */
-export const EXPECTED_BUNDLES_ENV = "TASKLANE_EXPECTED_BUNDLES";
-
 /**
  * The line of an update's message that records the promoted release, so that a later rollback
  * finds the sha256s that were verified when that release was promoted (stack outputs of past

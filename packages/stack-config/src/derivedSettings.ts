@@ -38,7 +38,7 @@ export interface MessageLifetimeSettings {
 }
 
 /**
- * How long, after a task is accepted, its large input (`inputs/<id>.json` in the payloads
+ * How long, after a task is accepted, its large input (under `inputs/` in the payloads
  * bucket) may still be read, so the bucket's lifecycle must keep it at least this long:
  * - a standard queue keeps a message's enqueue time when it moves it to the DLQ, so the message
  *   can be redriven until `dlqRetentionSeconds` after it was sent; a FIFO queue resets that time

@@ -163,5 +163,14 @@ export function bundlePaths(spec: Pick<FunctionSpec, "app" | "name">) {
   };
 }
 
+/**
+ * The environment `pnpm promote` gives the Pulumi program (infra/release.ts reads it):
+ * `TASKLANE_RELEASE_COMMIT`, the commit to record instead of `git rev-parse HEAD` (CI may deploy
+ * a checkout without `.git`); `TASKLANE_EXPECTED_BUNDLES`, a JSON object of function name to
+ * sha256 that the bundles must match, or nothing is deployed.
+ */
+export const RELEASE_COMMIT_ENV = "TASKLANE_RELEASE_COMMIT";
+export const EXPECTED_BUNDLES_ENV = "TASKLANE_EXPECTED_BUNDLES";
+
 /** The Lambda handler setting of every bundle. */
 export const LAMBDA_HANDLER = "index.handler";

@@ -15,11 +15,13 @@ export type {
 } from "./functionCatalog.js";
 export {
   bundlePaths,
+  EXPECTED_BUNDLES_ENV,
   FUNCTION_ENV,
   FUNCTIONS,
   functionNamed,
   functionsOf,
   LAMBDA_HANDLER,
+  RELEASE_COMMIT_ENV,
 } from "./functionCatalog.js";
 export type { StackConfigFile, StackRef } from "./parseStackConfig.js";
 export {
@@ -32,4 +34,9 @@ export {
 export { NAME_LIMITS, resourceName } from "./resourceName.js";
 export { runsFromBuild } from "./runsFromBuild.js";
 export type { StackConfig, StackConfigInput } from "./stackConfigSchema.js";
-export { LOG_RETENTION_DAYS, STACK_CONFIG_KEYS, stackConfigSchema } from "./stackConfigSchema.js";
+export {
+  LOG_RETENTION_DAYS,
+  SNS_TOPIC_ARN,
+  STACK_CONFIG_KEYS,
+  stackConfigSchema,
+} from "./stackConfigSchema.js";

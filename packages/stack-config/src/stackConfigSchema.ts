@@ -2,8 +2,11 @@ import { INLINE_INPUT_MAX_BYTES } from "@tasklane/shared-task";
 import * as z from "zod";
 import { MAX_BODY_BYTES_LIMIT, payloadLifetimeNeededSeconds } from "./derivedSettings.js";
 
-/** A standard (not FIFO) SNS topic's ARN: CloudWatch alarms cannot notify a FIFO topic. */
-const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+/**
+ * A standard (not FIFO) SNS topic's ARN, its region captured: CloudWatch alarms cannot notify a
+ * FIFO topic, nor one in another region.
+ */
+export const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:([a-z0-9-]+):\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
 /** The retention periods CloudWatch Logs accepts, in days. */
 export const LOG_RETENTION_DAYS = [
