@@ -1,11 +1,6 @@
 import { type ProblemDetails, TasklaneApiError } from "@tasklane/api-client";
-import {
-  InterruptedError,
-  RefusedError,
-  TargetError,
-  TasklaneCliError,
-  UsageError,
-} from "./errors.js";
+import { NETWORK_ERROR_CODES } from "@tasklane/shared-task";
+import { InterruptedError, RefusedError, TargetError, TasklaneCliError } from "./errors.js";
 import type { Target } from "./resolveTarget.js";
 
 const CREDENTIALS_FIX =
@@ -28,20 +23,6 @@ const QUEUE_MISSING = new Set([
   "QueueDoesNotExist",
   "AWS.SimpleQueueService.NonExistentQueue",
   "NonExistentQueue",
-]);
-
-/** Network failures: the other side was not reached, or went away. */
-const NETWORK_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EPIPE",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CONNECT_TIMEOUT",
 ]);
 
 /**
@@ -91,9 +72,6 @@ export function explainError(error: unknown, target?: Target): unknown {
       fix: "check --dlq-url / --queue-url (or the stack outputs file): the queue is named after the project and stack, e.g. tasklane-dev-tasks-dlq",
       cause: error,
     });
-  }
-  if (/cannot tell the region/.test(message)) {
-    return new UsageError(message, { fix: "give the region with --region or AWS_REGION" });
   }
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   if (status !== undefined) {
@@ -175,7 +153,7 @@ function unreachableFix(target: Target | undefined, sqs: boolean): string {
 export function networkCode(error: unknown): string | undefined {
   for (let e = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && NETWORK_CODES.has(code)) return code;
+    if (typeof code === "string" && NETWORK_ERROR_CODES.has(code)) return code;
   }
   if (error instanceof TypeError && error.message === "fetch failed") {
     return (error.cause as Error | undefined)?.message || "fetch failed";

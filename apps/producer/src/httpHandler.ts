@@ -1,11 +1,11 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
+import { isTransientError } from "@tasklane/shared-task";
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
   Context,
 } from "aws-lambda";
-import { isTransient } from "./awsErrors.js";
 import { header } from "./httpRequest.js";
 import { HttpProblem, problemResponse, problems } from "./problem.js";
 import { type RequestLogger, requestLogger } from "./requestLogger.js";
@@ -52,7 +52,7 @@ export function createHttpHandler(service: string, routes: Record<string, RouteH
           "x-correlation-id": correlationId,
         });
       }
-      if (isTransient(error)) {
+      if (isTransientError(error)) {
         logger.warn("an AWS service refused the request; answering 503", { error: error as Error });
         return problemResponse(
           problems.unavailable(

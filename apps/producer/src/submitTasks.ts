@@ -8,6 +8,7 @@ import {
   executionName,
   fingerprintSubmission,
   idempotentTaskId,
+  isTransientError,
   jsonByteLength,
   newTaskId,
   type Payload,
@@ -15,7 +16,6 @@ import {
   type TaskRecord,
 } from "@tasklane/shared-task";
 import { ObjectExistsError, type TaskStore } from "@tasklane/task-store";
-import { isTransient } from "./awsErrors.js";
 import { mapConcurrently } from "./mapConcurrently.js";
 import type { ValidSubmission } from "./validateSubmission.js";
 
@@ -82,7 +82,7 @@ export async function submitTasks(
       if ("outcome" in prepared) outcomes[index] = prepared.outcome;
       else pending.push({ index, ...prepared });
     } catch (error) {
-      if (!isTransient(error)) bug ??= { error };
+      if (!isTransientError(error)) bug ??= { error };
       outcomes[index] = {
         kind: "unavailable",
         detail: `S3 is unavailable: ${(error as Error).message}`,

@@ -15,10 +15,11 @@ interface SdkErrorShape {
 /**
  * Errors that say nothing about the request, only that it did not get through: the names and
  * Node error codes the AWS SDK's own retry strategy treats as transient (`@smithy/service-error-
- * classification`). The SDK gives up after its own attempts and rethrows them unmarked.
+ * classification`), and undici's for `fetch`. The SDK gives up after its own attempts and
+ * rethrows them unmarked.
  */
 const TRANSIENT_NAMES = new Set(["TimeoutError", "RequestTimeout", "RequestTimeoutException"]);
-const NETWORK_CODES = new Set([
+export const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
   "ECONNRESET",
   "ECONNREFUSED",
   "EPIPE",
@@ -27,6 +28,8 @@ const NETWORK_CODES = new Set([
   "ENETUNREACH",
   "ENOTFOUND",
   "EAI_AGAIN",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
 ]);
 
 /**
@@ -43,7 +46,7 @@ const NETWORK_CODES = new Set([
 export function classifyError(error: unknown): Error {
   if (error instanceof TasklaneError) return error;
   if (error instanceof Error) {
-    if (isTransient(error as SdkErrorShape)) {
+    if (isTransientError(error)) {
       return new TaskRetryableError(`${error.name}: ${error.message}`, { cause: error });
     }
     return error;
@@ -51,7 +54,14 @@ export function classifyError(error: unknown): Error {
   return new TaskPermanentError(`non-Error value thrown: ${safeDescribe(error)}`);
 }
 
-function isTransient(error: SdkErrorShape): boolean {
+/**
+ * Whether a request may pass if made again: the AWS SDK marked the error retryable, or it is a
+ * server fault (5xx, S3's `SlowDown`), throttling (429) or a network failure (also as a `fetch`
+ * error's cause). Anything else is a bug, a policy or a bad request.
+ */
+export function isTransientError(thrown: unknown): boolean {
+  if (typeof thrown !== "object" || thrown === null) return false;
+  const error = thrown as SdkErrorShape;
   const status = Number(error.$metadata?.httpStatusCode);
   const cause = (error.cause ?? {}) as SdkErrorShape;
   return (
@@ -60,8 +70,8 @@ function isTransient(error: SdkErrorShape): boolean {
     status === 429 ||
     (Number.isFinite(status) && status >= 500) ||
     TRANSIENT_NAMES.has(String(error.name)) ||
-    NETWORK_CODES.has(String(error.code)) ||
-    NETWORK_CODES.has(String(cause.code))
+    NETWORK_ERROR_CODES.has(String(error.code)) ||
+    NETWORK_ERROR_CODES.has(String(cause.code))
   );
 }
 

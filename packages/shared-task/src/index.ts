@@ -22,7 +22,12 @@ export {
   workflowBoundsSchema,
   workflowSettingsSchema,
 } from "./buildWorkflow.js";
-export { classifyError, describeError } from "./classifyError.js";
+export {
+  classifyError,
+  describeError,
+  isTransientError,
+  NETWORK_ERROR_CODES,
+} from "./classifyError.js";
 export type { ErrorName } from "./constants.js";
 export {
   DEFAULT_EXECUTION_TIMEOUT_SECONDS,
