@@ -1,6 +1,6 @@
 import type { TaskView } from "@tasklane/shared-task";
 import { readTaskView, type TaskViewDeps } from "@tasklane/task-store";
-import { envelopeOf, type SubmitDeps, sendEnvelopes } from "./submitTasks.js";
+import { envelopeOf, recordEnqueued, type SubmitDeps, sendEnvelopes } from "./submitTasks.js";
 
 export type RetryOutcome =
   | { kind: "queued"; id: string; type: string; generation: number }
@@ -34,12 +34,6 @@ export async function retryTask(
     await deps.store.putRecord(record).catch(() => undefined);
     return { kind: "unavailable", detail: failure };
   }
-  if (next.idempotencyKey) {
-    // As after a first submission: a replay of the key then knows there is nothing to resend.
-    const enqueuedAt = deps.now().toISOString();
-    await deps.store
-      .putRecord({ ...next, enqueuedAt, updatedAt: enqueuedAt })
-      .catch(() => undefined);
-  }
+  if (next.idempotencyKey) await recordEnqueued(deps, next);
   return { kind: "queued", id: next.id, type: next.type, generation: next.generation };
 }

@@ -107,14 +107,7 @@ export async function submitTasks(
       outcomes[item.index] = { kind: "unavailable", detail: failure };
       return;
     }
-    if (item.keyed) {
-      const enqueuedAt = deps.now().toISOString();
-      // Best effort: if this write fails the task is still accepted (its envelope is in SQS);
-      // a replay would send it once more and the consumer would absorb the duplicate.
-      await deps.store
-        .putRecord({ ...item.record, enqueuedAt, updatedAt: enqueuedAt })
-        .catch(() => undefined);
-    }
+    if (item.keyed) await recordEnqueued(deps, item.record);
     outcomes[item.index] = {
       kind: "accepted",
       id: item.record.id,
@@ -257,6 +250,21 @@ async function rollBack(store: TaskStore, record: TaskRecord): Promise<void> {
     return;
   }
   await Promise.allSettled([store.deleteCreatedIndex(record), store.deleteInput(record.input)]);
+}
+
+/**
+ * Stamps `enqueuedAt` on a keyed task's record once its envelope is in SQS, so that a replay of
+ * its key answers without sending it again. Best effort: if this write fails the task is still
+ * accepted, and a replay would send it once more, a duplicate the consumer absorbs.
+ */
+export async function recordEnqueued(
+  deps: Pick<SubmitDeps, "store" | "now">,
+  record: TaskRecord,
+): Promise<void> {
+  const enqueuedAt = deps.now().toISOString();
+  await deps.store
+    .putRecord({ ...record, enqueuedAt, updatedAt: enqueuedAt })
+    .catch(() => undefined);
 }
 
 /** The envelope of a record's current generation. */
