@@ -3,12 +3,11 @@ import type { CommandRunner } from "./commandRunner.js";
 import { EXIT_CODES } from "./constants.js";
 import { queueName } from "./deadLetterQueue.js";
 import { deadLetterSelection } from "./deadLetterSelection.js";
-import { printSweepSummary, sweepLine } from "./dlqReport.js";
+import { printSweepSummary, runSweep } from "./dlqReport.js";
 import { UsageError } from "./errors.js";
 import { collectIds } from "./optionParsers.js";
 import { purgeDeadLetters } from "./purgeDeadLetters.js";
 import { requireDlqUrl } from "./resolveTarget.js";
-import type { MessageReport } from "./sweepDeadLetters.js";
 
 interface DlqPurgeOptions {
   id?: string[];
@@ -51,32 +50,22 @@ Exits 0 when every selected message was deleted, 1 when some were not or an --id
         const { output } = ctx;
 
         output.line(`Deleting from ${queueName(dlqUrl)}:`);
-        const reports: MessageReport[] = [];
-        let failure: unknown;
-        let interrupted = false;
-        try {
-          ({ interrupted } = await purgeDeadLetters({
+        const run = await runSweep(ctx, async (onReport) =>
+          purgeDeadLetters({
             sqs,
             dlqUrl,
             select: (letter) => selection.select(letter),
             waitTimeSeconds: await ctx.receiveWaitSeconds(),
             ...(ctx.io.signal ? { signal: ctx.io.signal } : {}),
-            onReport: (report) => {
-              reports.push(report);
-              output.line(sweepLine(report));
-            },
-          }));
-        } catch (error) {
-          failure = error;
-        }
-        const deleted = reports.filter((r) => r.outcome === "deleted").length;
-        const failed = reports.filter((r) => r.outcome === "failed").length;
+            onReport,
+          }),
+        );
+        const deleted = run.reports.filter((r) => r.outcome === "deleted").length;
+        const failed = run.reports.filter((r) => r.outcome === "failed").length;
         return printSweepSummary(ctx, {
+          ...run,
           document: { dlq: dlqUrl, deleted, failed },
-          reports,
           notFound: selection.notFound(),
-          interrupted,
-          failure,
           summary: `${deleted} deleted, ${failed} failed.`,
           nothingSelected: "Nothing to delete: the DLQ has no message that matches.",
           exitCode: failed > 0 ? EXIT_CODES.failed : EXIT_CODES.ok,

@@ -3,11 +3,10 @@ import type { CommandRunner } from "./commandRunner.js";
 import { EXIT_CODES } from "./constants.js";
 import { queueName } from "./deadLetterQueue.js";
 import { deadLetterSelection } from "./deadLetterSelection.js";
-import { printSweepSummary, sweepLine } from "./dlqReport.js";
+import { printSweepSummary, runSweep } from "./dlqReport.js";
 import { collectIds, ratePerSecond } from "./optionParsers.js";
 import { redriveDeadLetters } from "./redriveDeadLetters.js";
 import { requireDlqUrl, requireQueueUrl } from "./resolveTarget.js";
-import type { MessageReport } from "./sweepDeadLetters.js";
 
 interface DlqRedriveOptions {
   id?: string[];
@@ -52,11 +51,8 @@ type, outcome, newMessageId?, error? }] }.`,
         output.line(
           `${options.dryRun ? "Would redrive" : "Redriving"} from ${queueName(dlqUrl)} to ${queueName(queueUrl)}${options.rate ? `, at most ${options.rate}/s` : ""}:`,
         );
-        const reports: MessageReport[] = [];
-        let failure: unknown;
-        let interrupted = false;
-        try {
-          ({ interrupted } = await redriveDeadLetters({
+        const run = await runSweep(ctx, async (onReport) =>
+          redriveDeadLetters({
             sqs,
             dlqUrl,
             queueUrl,
@@ -65,20 +61,16 @@ type, outcome, newMessageId?, error? }] }.`,
             dryRun: options.dryRun === true,
             ...(options.rate ? { ratePerSecond: options.rate } : {}),
             ...(ctx.io.signal ? { signal: ctx.io.signal } : {}),
-            onReport: (report) => {
-              reports.push(report);
-              output.line(sweepLine(report));
-            },
-          }));
-        } catch (error) {
-          failure = error;
-        }
+            onReport,
+          }),
+        );
 
-        const moved = reports.filter((r) => r.outcome === "redriven").length;
-        const failed = reports.filter(
+        const moved = run.reports.filter((r) => r.outcome === "redriven").length;
+        const failed = run.reports.filter(
           (r) => r.outcome === "failed" || r.outcome === "redriven-not-deleted",
         ).length;
         return printSweepSummary(ctx, {
+          ...run,
           document: {
             dlq: dlqUrl,
             queue: queueUrl,
@@ -86,12 +78,9 @@ type, outcome, newMessageId?, error? }] }.`,
             redriven: options.dryRun ? 0 : moved,
             failed,
           },
-          reports,
           notFound: selection.notFound(),
-          interrupted,
-          failure,
           summary: options.dryRun
-            ? `Dry run: ${reports.length} message${reports.length === 1 ? "" : "s"} would be redriven; nothing was sent or deleted.`
+            ? `Dry run: ${run.reports.length} message${run.reports.length === 1 ? "" : "s"} would be redriven; nothing was sent or deleted.`
             : `${moved} redriven, ${failed} failed.${moved > 0 ? " They run again now: follow them with `tasklane status <id>`." : ""}`,
           nothingSelected: "No message to redrive: the DLQ has none that match.",
           exitCode: failed > 0 ? EXIT_CODES.failed : EXIT_CODES.ok,

@@ -18,14 +18,38 @@ export function sweepLine(report: MessageReport): string {
   return `  ${report.outcome.padEnd(13)} ${id}  ${type.padEnd(12)} ${after}${note}`.trimEnd();
 }
 
-export interface SweepSummary {
-  /** The command's fields of the `--json` document. */
-  document: Record<string, unknown>;
+/** What a sweep of the DLQ did: each message's report, and whether and why it stopped early. */
+export interface SweepRun {
   reports: MessageReport[];
-  notFound: string[];
   interrupted: boolean;
   /** What stopped the sweep, if anything did. */
   failure: unknown;
+}
+
+/**
+ * Runs `sweep` (a redrive or a purge), printing each message's line as it is reported. An error
+ * is kept, not thrown, so the summary still reports every message handled before it.
+ */
+export async function runSweep(
+  ctx: CommandContext,
+  sweep: (onReport: (report: MessageReport) => void) => Promise<{ interrupted: boolean }>,
+): Promise<SweepRun> {
+  const reports: MessageReport[] = [];
+  try {
+    const { interrupted } = await sweep((report) => {
+      reports.push(report);
+      ctx.output.line(sweepLine(report));
+    });
+    return { reports, interrupted, failure: undefined };
+  } catch (failure) {
+    return { reports, interrupted: false, failure };
+  }
+}
+
+export interface SweepSummary extends SweepRun {
+  /** The command's fields of the `--json` document. */
+  document: Record<string, unknown>;
+  notFound: string[];
   summary: string;
   nothingSelected: string;
   /** The exit code when nothing else went wrong. */

@@ -1,10 +1,8 @@
 import { Command } from "commander";
 import type { CommandRunner } from "./commandRunner.js";
 import { EXIT_CODES } from "./constants.js";
-import { followTask } from "./followTask.js";
-import { progressLine } from "./formatTask.js";
 import { durationMs } from "./optionParsers.js";
-import { exitCodeOf, printOutcome } from "./taskOutcome.js";
+import { followToEnd } from "./taskOutcome.js";
 
 interface RetryOptions {
   wait?: boolean;
@@ -34,15 +32,7 @@ export function retryCommand(run: CommandRunner): Command {
           ctx.output.document(queued);
           return EXIT_CODES.ok;
         }
-        const task = await followTask(api, queued.id, {
-          ...(options.timeout !== undefined ? { timeoutMs: options.timeout } : {}),
-          ...(ctx.io.signal ? { signal: ctx.io.signal } : {}),
-          onChange: (change) => ctx.output.line(progressLine(change)),
-        });
-        ctx.output.document(task);
-        ctx.output.line();
-        printOutcome(ctx.output, task);
-        return exitCodeOf(task);
+        return followToEnd(ctx, api, queued.id, { timeoutMs: options.timeout });
       }),
     );
 }

@@ -1,11 +1,9 @@
 import { Command, Option } from "commander";
 import type { CommandRunner } from "./commandRunner.js";
 import { EXIT_CODES } from "./constants.js";
-import { followTask } from "./followTask.js";
-import { progressLine } from "./formatTask.js";
 import { durationMs } from "./optionParsers.js";
 import { readJsonInput } from "./readJsonInput.js";
-import { exitCodeOf, printOutcome } from "./taskOutcome.js";
+import { followToEnd } from "./taskOutcome.js";
 
 interface SubmitOptions {
   input?: string;
@@ -57,15 +55,7 @@ export function submitCommand(run: CommandRunner): Command {
           output.line(`Follow it with: tasklane watch ${accepted.id}`);
           return EXIT_CODES.ok;
         }
-        const task = await followTask(api, accepted.id, {
-          ...(options.timeout !== undefined ? { timeoutMs: options.timeout } : {}),
-          ...(ctx.io.signal ? { signal: ctx.io.signal } : {}),
-          onChange: (change) => output.line(progressLine(change)),
-        });
-        output.document(task);
-        output.line();
-        printOutcome(output, task);
-        return exitCodeOf(task);
+        return followToEnd(ctx, api, accepted.id, { timeoutMs: options.timeout });
       }),
     );
 }

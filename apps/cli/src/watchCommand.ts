@@ -1,9 +1,7 @@
 import { Command } from "commander";
 import type { CommandRunner } from "./commandRunner.js";
-import { followTask } from "./followTask.js";
-import { progressLine } from "./formatTask.js";
 import { durationMs } from "./optionParsers.js";
-import { exitCodeOf, printOutcome } from "./taskOutcome.js";
+import { followToEnd } from "./taskOutcome.js";
 
 interface WatchOptions {
   timeout?: number;
@@ -26,18 +24,10 @@ export function watchCommand(run: CommandRunner): Command {
     )
     .action(
       run<WatchOptions>(async (ctx, [id], options) => {
-        const api = await ctx.api();
-        const task = await followTask(api, id as string, {
-          ...(options.timeout !== undefined ? { timeoutMs: options.timeout } : {}),
-          ...(ctx.io.signal ? { signal: ctx.io.signal } : {}),
-          onChange: (change) => {
-            ctx.output.jsonLine(change);
-            ctx.output.line(progressLine(change));
-          },
+        return followToEnd(ctx, await ctx.api(), id as string, {
+          timeoutMs: options.timeout,
+          jsonLines: true,
         });
-        ctx.output.line();
-        printOutcome(ctx.output, task);
-        return exitCodeOf(task);
       }),
     );
 }
