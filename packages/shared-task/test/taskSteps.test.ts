@@ -384,6 +384,13 @@ describe("trouble with the store (S3) the steps keep their own records in", () =
   const ATTEMPTS = /attempts\.json$/;
   const STATES = /^states\//;
 
+  const aSleepPolledAfterASecond: Setup = async (steps, clock) => {
+    const task = envelopeFor("sleep", { seconds: 5 });
+    const step = await steps.createTask({ task });
+    clock.advance(1_000);
+    return () => steps.checkTaskStatus({ task, step });
+  };
+
   // Each case does what the step needs first, then returns the call the fault is armed for.
   const cases: Array<[string, "get" | "put", RegExp, Setup]> = [
     [
@@ -398,28 +405,8 @@ describe("trouble with the store (S3) the steps keep their own records in", () =
       ATTEMPTS,
       async (steps) => () => steps.createTask({ task: envelopeFor("echo", 1) }),
     ],
-    [
-      "CheckTaskStatus reading the running state",
-      "get",
-      STATES,
-      async (steps, clock) => {
-        const task = envelopeFor("sleep", { seconds: 5 });
-        const step = await steps.createTask({ task });
-        clock.advance(1_000);
-        return () => steps.checkTaskStatus({ task, step });
-      },
-    ],
-    [
-      "CheckTaskStatus storing the next running state",
-      "put",
-      STATES,
-      async (steps, clock) => {
-        const task = envelopeFor("sleep", { seconds: 5 });
-        const step = await steps.createTask({ task });
-        clock.advance(1_000);
-        return () => steps.checkTaskStatus({ task, step });
-      },
-    ],
+    ["CheckTaskStatus reading the running state", "get", STATES, aSleepPolledAfterASecond],
+    ["CheckTaskStatus storing the next running state", "put", STATES, aSleepPolledAfterASecond],
     [
       "TaskCompleted writing the result record",
       "put",
