@@ -2,6 +2,7 @@ import * as z from "zod";
 import { FINGERPRINT_PATTERN } from "./fingerprint.js";
 import { payloadSchema } from "./payload.js";
 import { isTaskId } from "./taskIds.js";
+import { TASK_STATUSES } from "./taskStatus.js";
 
 const taskId = z.string().refine(isTaskId, "must be a task id (UUID)");
 const timestamp = z.iso.datetime({ offset: true });
@@ -11,14 +12,50 @@ export const taskErrorSchema = z.object({ name: z.string(), message: z.string() 
 export type TaskErrorInfo = z.infer<typeof taskErrorSchema>;
 
 /**
- * `results/tasks/{id}.json`: what the producer knows about a task. Only submission and retry
- * write it; cancellation and everything the workflow learns live in objects of their own, so no
- * two writers ever share an object.
+ * What happened to a task, in order: the timeline the console draws on the workflow's graph.
+ * Each event is appended by the conditional write that made it happen, so it costs no write of
+ * its own and reads the same on Standard and Express (which has no execution history API).
+ */
+export const TIMELINE_EVENTS = [
+  /** The generation was accepted and its envelope is on its way to SQS. */
+  "queued",
+  /** The SQS send was refused: the generation never ran and the task is as it was. */
+  "not-enqueued",
+  /** `CreateTask` claimed an attempt and called `start`. */
+  "attempt-started",
+  /** An attempt threw; `retryable` says whether the state machine tries again. */
+  "attempt-failed",
+  "succeeded",
+  "failed",
+  "cancelled",
+] as const;
+export type TimelineEventKind = (typeof TIMELINE_EVENTS)[number];
+
+export const timelineEventSchema = z.object({
+  at: timestamp,
+  generation: z.int().min(1),
+  event: z.enum(TIMELINE_EVENTS),
+  attempt: z.int().min(1).optional(),
+  /** How many times `poll` ran before the generation ended. */
+  polls: z.int().min(0).optional(),
+  error: taskErrorSchema.optional(),
+  retryable: z.boolean().optional(),
+  by: z.string().optional(),
+});
+export type TimelineEvent = z.infer<typeof timelineEventSchema>;
+
+/**
+ * A task's one record, an item of the stack's tasks table: everything about it that changes.
+ * Every change is a single conditional write of task-store's `TaskRecords`; nothing else writes
+ * it. Large inputs and outputs live in S3 and the record holds their references.
  */
 export const taskRecordSchema = z.object({
-  v: z.literal(1),
   id: taskId,
   type: z.string(),
+  /** The caller that submitted it: only it (and operators) may see, cancel or retry it. */
+  owner: z.string().min(1),
+  status: z.enum(TASK_STATUSES),
+  /** Bumped by each retry; a generation runs at most once, under its own execution name. */
   generation: z.int().min(1),
   createdAt: timestamp,
   updatedAt: timestamp,
@@ -26,66 +63,37 @@ export const taskRecordSchema = z.object({
   fingerprint: z.string().regex(FINGERPRINT_PATTERN),
   correlationId: z.string(),
   groupId: z.string().optional(),
-  /** Set when a client sent an `Idempotency-Key`; the id is derived from it and the caller. */
+  /** Set when a client sent an `Idempotency-Key`; the id is derived from it and the owner. */
   idempotencyKey: z.string().optional(),
-  caller: z.string().optional(),
   /**
-   * Set once the current generation's envelope is in SQS, for submissions with an
-   * `Idempotency-Key`: a replay of the key then knows whether it must send the envelope again.
+   * Set when the current generation's envelope is about to be sent, removed once SQS took it.
+   * A record that keeps it past the resend lease lost its sender between two calls: the resend
+   * sweep sends it again (a duplicate the consumer absorbs), so no task waits for a message that
+   * will never come.
    */
-  enqueuedAt: timestamp.optional(),
-  messageId: z.string().optional(),
-});
-export type TaskRecord = z.infer<typeof taskRecordSchema>;
-
-/**
- * `results/runs/{id}/g{n}/attempts.json`: how many times `start` ran. The step increments it
- * before calling `start`; Step Functions runs one attempt at a time per execution, and a task
- * has one live generation at a time, so a read-then-write never races.
- */
-export const attemptLedgerSchema = z.object({
-  /** Calls of `start` over the task's whole life: a retried task continues from its last count. */
+  unsentSince: timestamp.optional(),
+  /** When SQS took the current generation's envelope. */
+  sentAt: timestamp.optional(),
+  /**
+   * The execution that claimed the current generation (its start id). Only it may count
+   * attempts and write the end: a duplicate execution (Express has no name dedupe) finds the
+   * claim taken and runs nothing.
+   */
+  runId: z.string().optional(),
+  /** Calls of `start` over the task's whole life. */
   attempts: z.int().min(0),
   /** Calls of `start` in this generation: what the state machine's retries count. */
   generationAttempts: z.int().min(0),
   /** When this generation's first attempt began; its deadline counts from here. */
-  firstStartedAt: timestamp,
-  lastStartedAt: timestamp,
+  startedAt: timestamp.optional(),
+  lastStartedAt: timestamp.optional(),
+  /** The latest attempt's error, kept while a retry runs so the API can say why. */
   lastError: taskErrorSchema.optional(),
-});
-export type AttemptLedger = z.infer<typeof attemptLedgerSchema>;
-
-/** `results/runs/{id}/g{n}/result.json`, written by `TaskCompleted`. */
-export const resultRecordSchema = z.object({
-  id: taskId,
-  type: z.string(),
-  generation: z.int().min(1),
-  attempts: z.int().min(1),
-  polls: z.int().min(0),
-  completedAt: timestamp,
-  output: payloadSchema,
-});
-export type ResultRecord = z.infer<typeof resultRecordSchema>;
-
-/** `results/runs/{id}/g{n}/failure.json`, written by `MarkFailed`. */
-export const failureRecordSchema = z.object({
-  id: taskId,
-  type: z.string(),
-  generation: z.int().min(1),
-  attempts: z.int().min(0),
-  failedAt: timestamp,
-  error: taskErrorSchema,
-});
-export type FailureRecord = z.infer<typeof failureRecordSchema>;
-
-/**
- * `results/runs/{id}/g{n}/cancel.json`, written by `DELETE /tasks/{id}`. The consumer skips a
- * generation that has one; its presence is the whole signal.
- */
-export const cancellationRecordSchema = z.object({
-  id: taskId,
-  generation: z.int().min(1),
-  cancelledAt: timestamp,
+  finishedAt: timestamp.optional(),
+  polls: z.int().min(0).optional(),
+  output: payloadSchema.optional(),
+  error: taskErrorSchema.optional(),
   cancelledBy: z.string().optional(),
+  timeline: z.array(timelineEventSchema),
 });
-export type CancellationRecord = z.infer<typeof cancellationRecordSchema>;
+export type TaskRecord = z.infer<typeof taskRecordSchema>;

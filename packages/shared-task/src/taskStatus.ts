@@ -1,12 +1,5 @@
 import type { Payload } from "./payload.js";
-import type {
-  AttemptLedger,
-  CancellationRecord,
-  FailureRecord,
-  ResultRecord,
-  TaskErrorInfo,
-  TaskRecord,
-} from "./records.js";
+import type { TaskErrorInfo, TaskRecord, TimelineEvent } from "./records.js";
 
 export const TASK_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
@@ -21,23 +14,11 @@ export function isTerminalStatus(status: TaskStatus): boolean {
   return TERMINAL_STATUSES.has(status);
 }
 
-/** Step Functions' execution statuses (DescribeExecution). */
-export type ExecutionStatus =
-  | "RUNNING"
-  | "SUCCEEDED"
-  | "FAILED"
-  | "TIMED_OUT"
-  | "ABORTED"
-  | "PENDING_REDRIVE";
+/** The statuses a retry starts from: the generation ended without succeeding. */
+export const RETRYABLE_STATUSES = ["failed", "cancelled"] as const satisfies readonly TaskStatus[];
 
-/** The parts of DescribeExecution the status model reads. */
-export interface ExecutionSummary {
-  status: ExecutionStatus;
-  startDate: Date;
-  stopDate?: Date | undefined;
-  error?: string | undefined;
-  cause?: string | undefined;
-}
+/** The statuses a cancellation ends: the generation has not ended yet. */
+export const CANCELLABLE_STATUSES = ["queued", "running"] as const satisfies readonly TaskStatus[];
 
 /** A task as the API shows it. `output` is the value, or a reference when it is large. */
 export interface TaskView {
@@ -52,110 +33,27 @@ export interface TaskView {
   finishedAt?: string;
   output?: Payload;
   error?: TaskErrorInfo;
-}
-
-export interface TaskFacts {
-  record: TaskRecord;
-  execution?: ExecutionSummary | undefined;
-  ledger?: AttemptLedger | undefined;
-  result?: ResultRecord | undefined;
-  failure?: FailureRecord | undefined;
-  cancellation?: CancellationRecord | undefined;
+  timeline: TimelineEvent[];
 }
 
 /**
- * The status of a task's current generation, from what the producer recorded, what Step
- * Functions says about the execution, and the records the workflow wrote.
- *
- * The workflow's own records win (they are written just before the execution ends); then the
- * execution; a task with no execution yet is `queued`, or `cancelled` once a cancellation
- * marker exists for its generation.
+ * The view of a task: its record says everything, so reading a task is one `GetItem` and never
+ * asks Step Functions. While a retry of a failed attempt runs, `error` is the attempt's error.
  */
-export function deriveTaskView(facts: TaskFacts): TaskView {
-  const { record, execution, ledger, result, failure, cancellation } = facts;
-  const base = {
+export function taskViewOf(record: TaskRecord): TaskView {
+  const error = record.error ?? (record.status === "running" ? record.lastError : undefined);
+  return {
     id: record.id,
     type: record.type,
+    status: record.status,
     generation: record.generation,
+    attempts: record.attempts,
     createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    ...(record.startedAt ? { startedAt: record.startedAt } : {}),
+    ...(record.finishedAt ? { finishedAt: record.finishedAt } : {}),
+    ...(record.output ? { output: record.output } : {}),
+    ...(error ? { error } : {}),
+    timeline: record.timeline,
   };
-  const attempts = result?.attempts ?? failure?.attempts ?? ledger?.attempts ?? 0;
-  const startedAt = execution?.startDate.toISOString() ?? ledger?.firstStartedAt;
-  const withStart = startedAt ? { startedAt } : {};
-  const latest = (...times: (string | undefined)[]) =>
-    times
-      .filter((t): t is string => t !== undefined)
-      .sort()
-      .at(-1) ?? record.updatedAt;
-
-  if (result) {
-    return {
-      ...base,
-      ...withStart,
-      status: "succeeded",
-      attempts,
-      output: result.output,
-      finishedAt: result.completedAt,
-      updatedAt: latest(record.updatedAt, result.completedAt),
-    };
-  }
-  if (failure) {
-    return {
-      ...base,
-      ...withStart,
-      status: "failed",
-      attempts,
-      error: failure.error,
-      finishedAt: failure.failedAt,
-      updatedAt: latest(record.updatedAt, failure.failedAt),
-    };
-  }
-  if (execution) {
-    const stoppedAt = execution.stopDate?.toISOString();
-    const finished = stoppedAt ? { finishedAt: stoppedAt } : {};
-    const updatedAt = latest(record.updatedAt, startedAt, ledger?.lastStartedAt, stoppedAt);
-    switch (execution.status) {
-      case "RUNNING":
-      case "PENDING_REDRIVE":
-        return {
-          ...base,
-          ...withStart,
-          status: "running",
-          attempts,
-          updatedAt,
-          ...(ledger?.lastError ? { error: ledger.lastError } : {}),
-        };
-      case "ABORTED":
-        return { ...base, ...withStart, ...finished, status: "cancelled", attempts, updatedAt };
-      case "SUCCEEDED":
-        // The workflow writes the result before it succeeds; reaching here means it was removed.
-        return { ...base, ...withStart, ...finished, status: "succeeded", attempts, updatedAt };
-      case "FAILED":
-      case "TIMED_OUT":
-        return {
-          ...base,
-          ...withStart,
-          ...finished,
-          status: "failed",
-          attempts,
-          updatedAt,
-          error: {
-            name:
-              execution.error ??
-              (execution.status === "TIMED_OUT" ? "States.Timeout" : "ExecutionFailed"),
-            message: execution.cause ?? `the execution ended ${execution.status}`,
-          },
-        };
-    }
-  }
-  if (cancellation) {
-    return {
-      ...base,
-      status: "cancelled",
-      attempts,
-      finishedAt: cancellation.cancelledAt,
-      updatedAt: latest(record.updatedAt, cancellation.cancelledAt),
-    };
-  }
-  return { ...base, status: "queued", attempts, updatedAt: record.updatedAt };
 }

@@ -8,7 +8,13 @@ import { STATE_NAMES } from "@tasklane/shared-task";
 
 /** Environment variables the handlers read; the Pulumi program and the local runtime set them. */
 export const FUNCTION_ENV = {
-  /** Name of the results bucket (task records, attempt ledgers, results, failures). */
+  /** Name of the tasks table: every task's record (status, generation, attempts, owner). */
+  tableName: "TASKLANE_TABLE_NAME",
+  /** Days a finished task's record is kept (the table's TTL); 0 keeps it. */
+  resultExpirationDays: "TASKLANE_RESULT_EXPIRATION_DAYS",
+  /** JSON `{ principals: string[], jwtScope?: string }`: who sees every caller's tasks. */
+  operators: "TASKLANE_OPERATORS",
+  /** Name of the results bucket (large outputs). */
   resultsBucket: "TASKLANE_RESULTS_BUCKET",
   /** Name of the payloads bucket (large inputs and running states). */
   payloadsBucket: "TASKLANE_PAYLOADS_BUCKET",
@@ -24,8 +30,17 @@ export const FUNCTION_ENV = {
 
 export type FunctionEnvKey = keyof typeof FUNCTION_ENV;
 
-/** Which stack config section sizes a function (memory, timeout). */
-export type FunctionRole = "api" | "queue" | "step";
+/**
+ * What triggers a function, and so which stack config section sizes it: `api` (HTTP routes) and
+ * `schedule` (a fixed rate) by `producer`, `queue` by `consumer`, `step` by `steps`.
+ */
+export type FunctionRole = "api" | "queue" | "step" | "schedule";
+
+/**
+ * The DynamoDB calls a handler makes on the tasks table, so its role is granted those and no
+ * others; `Query` names the indexes it reads.
+ */
+export type TableAccess = "GetItem" | "PutItem" | "UpdateItem" | "DeleteItem" | "Query";
 
 export interface FunctionSpec {
   /** Short name: the bundle folder, and the last part of the physical name. */
@@ -41,6 +56,12 @@ export interface FunctionSpec {
   readonly state?: string;
   /** Environment variables it needs. */
   readonly env: readonly FunctionEnvKey[];
+  /** The tasks-table actions its handler calls. */
+  readonly table: readonly TableAccess[];
+  /** With `Query`: the indexes it reads (names of shared-task's `TASK_TABLE.indexes`). */
+  readonly indexes?: readonly ("byOwner" | "byTime" | "unsent")[];
+  /** With role `schedule`: how often it runs, in minutes. */
+  readonly everyMinutes?: number;
 }
 
 export const FUNCTIONS = [
@@ -51,7 +72,8 @@ export const FUNCTIONS = [
     description: "Validates submitted tasks, stores large inputs and sends envelopes to SQS.",
     role: "api",
     routes: ["POST /tasks", "POST /tasks/batch"],
-    env: ["resultsBucket", "payloadsBucket", "queueUrl", "maxBodyBytes", "inlineInputMaxBytes"],
+    env: ["tableName", "payloadsBucket", "queueUrl", "maxBodyBytes", "inlineInputMaxBytes"],
+    table: ["PutItem", "GetItem", "UpdateItem", "DeleteItem"],
   },
   {
     name: "status",
@@ -60,7 +82,9 @@ export const FUNCTIONS = [
     description: "Answers a task's status and output, and lists recent tasks.",
     role: "api",
     routes: ["GET /tasks", "GET /tasks/{id}"],
-    env: ["resultsBucket", "stateMachineArn"],
+    env: ["tableName", "resultsBucket", "operators"],
+    table: ["GetItem", "Query"],
+    indexes: ["byOwner", "byTime"],
   },
   {
     name: "cancel",
@@ -69,7 +93,8 @@ export const FUNCTIONS = [
     description: "Cancels a queued task, or stops a running one.",
     role: "api",
     routes: ["DELETE /tasks/{id}"],
-    env: ["resultsBucket", "stateMachineArn"],
+    env: ["tableName", "stateMachineArn", "operators", "resultExpirationDays"],
+    table: ["UpdateItem", "GetItem"],
   },
   {
     name: "retry",
@@ -78,7 +103,20 @@ export const FUNCTIONS = [
     description: "Runs a failed or cancelled task again as a new generation.",
     role: "api",
     routes: ["POST /tasks/{id}/retry"],
-    env: ["resultsBucket", "queueUrl", "stateMachineArn"],
+    env: ["tableName", "queueUrl", "operators"],
+    table: ["UpdateItem", "GetItem"],
+  },
+  {
+    name: "resend-unsent",
+    app: "producer",
+    entry: "src/handlers/resendUnsent.ts",
+    description:
+      "Every minute: sends again the envelope of any task whose sender stopped between writing its record and hearing from SQS.",
+    role: "schedule",
+    everyMinutes: 1,
+    env: ["tableName", "queueUrl"],
+    table: ["Query", "GetItem", "UpdateItem"],
+    indexes: ["unsent"],
   },
   {
     name: "catalog",
@@ -89,6 +127,7 @@ export const FUNCTIONS = [
     role: "api",
     routes: ["GET /task-types", "$default"],
     env: [],
+    table: [],
   },
   {
     name: "start-executions",
@@ -96,7 +135,8 @@ export const FUNCTIONS = [
     entry: "src/handlers/startExecutions.ts",
     description: "Reads task envelopes from SQS and starts one execution per task generation.",
     role: "queue",
-    env: ["resultsBucket", "stateMachineArn"],
+    env: ["tableName", "stateMachineArn"],
+    table: ["GetItem"],
   },
   {
     name: "create-task",
@@ -105,7 +145,8 @@ export const FUNCTIONS = [
     description: "Workflow step CreateTask: counts the attempt and calls the task's start.",
     role: "step",
     state: STATE_NAMES.createTask,
-    env: ["resultsBucket", "payloadsBucket"],
+    env: ["tableName", "resultsBucket", "payloadsBucket"],
+    table: ["UpdateItem", "GetItem"],
   },
   {
     name: "check-task-status",
@@ -114,7 +155,8 @@ export const FUNCTIONS = [
     description: "Workflow step CheckTaskStatus: calls the task's poll.",
     role: "step",
     state: STATE_NAMES.checkTaskStatus,
-    env: ["resultsBucket", "payloadsBucket"],
+    env: ["tableName", "resultsBucket", "payloadsBucket"],
+    table: ["GetItem"],
   },
   {
     name: "task-completed",
@@ -123,7 +165,8 @@ export const FUNCTIONS = [
     description: "Workflow step TaskCompleted: writes the result record.",
     role: "step",
     state: STATE_NAMES.taskCompleted,
-    env: ["resultsBucket", "payloadsBucket"],
+    env: ["tableName", "resultsBucket", "payloadsBucket", "resultExpirationDays"],
+    table: ["UpdateItem", "GetItem"],
   },
   {
     name: "mark-failed",
@@ -132,7 +175,8 @@ export const FUNCTIONS = [
     description: "Workflow step MarkFailed: writes the failure record.",
     role: "step",
     state: STATE_NAMES.markFailed,
-    env: ["resultsBucket", "payloadsBucket"],
+    env: ["tableName", "resultExpirationDays"],
+    table: ["UpdateItem", "GetItem"],
   },
 ] as const satisfies readonly FunctionSpec[];
 

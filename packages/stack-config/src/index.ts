@@ -12,6 +12,7 @@ export type {
   FunctionName,
   FunctionRole,
   FunctionSpec,
+  TableAccess,
 } from "./functionCatalog.js";
 export {
   bundlePaths,

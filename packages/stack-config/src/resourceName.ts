@@ -10,6 +10,7 @@ export const NAME_LIMITS = {
   s3Bucket: 63,
   logGroup: 512,
   snsTopic: 256,
+  dynamoTable: 255,
 } as const;
 
 /**

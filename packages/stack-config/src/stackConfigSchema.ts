@@ -136,6 +136,32 @@ const api = z.strictObject({
       allowOrigins: z.array(z.string().min(1)).default([]),
     })
     .default({ allowOrigins: [] }),
+  /**
+   * Who sees, cancels and retries every caller's tasks (everyone else sees only their own):
+   * IAM principal ARNs (users, or roles as `arn:aws:iam::<account>:role/<name>`, matching any of
+   * the role's sessions), and a JWT scope that grants it.
+   */
+  operators: z
+    .strictObject({
+      principals: z
+        .array(
+          z
+            .string()
+            .regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:\S+$/, "must be an IAM principal ARN"),
+        )
+        .default([]),
+      jwtScope: z.string().min(1).max(128).optional(),
+    })
+    .default({ principals: [] }),
+});
+
+const table = z.strictObject({
+  /** Encrypt with a customer-managed KMS key (rotated yearly) instead of the AWS-owned one. */
+  kms: z.boolean().default(false),
+  /** Point-in-time recovery (35 days of restores). */
+  pointInTimeRecovery: z.boolean().default(false),
+  /** Refuse `DeleteTable` until this is turned off. */
+  deletionProtection: z.boolean().default(false),
 });
 
 /** `tasklane:logs` — every function's and the API's log groups. */
@@ -189,6 +215,7 @@ export const stackConfigSchema = z
     producer: producer.default(producer.parse({})),
     workflow: workflow.default(workflow.parse({})),
     storage: storage.default(storage.parse({})),
+    table: table.default(table.parse({})),
     api: api.default(api.parse({})),
     logs: logs.default(logs.parse({})),
     alarms: alarms.default(alarms.parse({})),
