@@ -3,17 +3,32 @@ import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { S3Client } from "@aws-sdk/client-s3";
 import { ERROR_NAMES } from "@tasklane/shared-task";
 import { createTaskSteps, type TaskSteps } from "@tasklane/shared-task/steps";
-import { S3BlobStore } from "@tasklane/task-store";
+import { optionalEnv, readResultExpirationDays, requireEnv } from "@tasklane/stack-config";
+import { S3BlobStore, TaskRecords, tableClient } from "@tasklane/task-store";
 import type { Context } from "aws-lambda";
-import { requireEnv } from "./settings.js";
 import { taskDefinitions } from "./taskDefinitions.js";
 
-/** The step cores over S3, as every step function builds them at cold start. */
+/**
+ * The step cores over the tasks table and S3, as every step function builds them at cold
+ * start. The S3 client is made on first use: only steps with large payloads ever need it.
+ */
 export function stepsFromEnvironment(): TaskSteps {
+  let s3: S3BlobStore | undefined;
+  const blobs = () => {
+    s3 ??= new S3BlobStore(new S3Client({}));
+    return s3;
+  };
   return createTaskSteps({
     tasks: taskDefinitions,
-    store: new S3BlobStore(new S3Client({})),
-    buckets: { payloads: requireEnv("payloadsBucket"), results: requireEnv("resultsBucket") },
+    records: new TaskRecords(tableClient(), {
+      tableName: requireEnv("tableName"),
+      resultExpirationDays: readResultExpirationDays(),
+    }),
+    store: {
+      getText: (location) => blobs().getText(location),
+      putText: (location, body) => blobs().putText(location, body),
+    },
+    buckets: { payloads: optionalEnv("payloadsBucket"), results: optionalEnv("resultsBucket") },
   });
 }
 

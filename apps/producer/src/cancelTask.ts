@@ -1,52 +1,44 @@
-import { executionName, type TaskView } from "@tasklane/shared-task";
-import {
-  describeExecution,
-  executionArnFor,
-  readTaskView,
-  stopExecution,
-  type TaskViewDeps,
-} from "@tasklane/task-store";
+import { executionName, type TaskRecord } from "@tasklane/shared-task";
+import { type Actor, executionArnFor, stopExecution, type TaskRecords } from "@tasklane/task-store";
+import type { SFNClient } from "@aws-sdk/client-sfn";
+
+export interface CancelDeps {
+  records: TaskRecords;
+  sfn: SFNClient;
+  stateMachineArn: string;
+}
 
 export type CancelOutcome =
-  | { kind: "cancelled"; view: TaskView }
+  | { kind: "cancelled"; record: TaskRecord; alreadyCancelled: boolean }
   | { kind: "not-found" }
-  | { kind: "finished"; view: TaskView };
+  | { kind: "finished"; record: TaskRecord };
 
 export const CANCEL_ERROR = "TaskCancelled";
 
 /**
- * Cancels a task's current generation. A queued task gets a cancellation marker, which the
- * consumer checks before starting it; a running one is also stopped. Cancelling a cancelled task
- * changes nothing; a finished one cannot be cancelled.
- *
- * The marker is written before the execution is checked, and the consumer checks the marker
- * after starting: whichever of the two moves second sees the other, so a task cancelled while the
- * consumer is starting it is still stopped.
+ * Cancels a task's current generation: one conditional write, which wins or loses against the
+ * generation's end. Then, if the task may have an execution, stops it (Standard); an execution
+ * that was only starting finds the record cancelled at its first step and runs nothing, and a
+ * redelivery of its message stops it. Cancelling a cancelled task changes nothing; a finished
+ * one cannot be cancelled.
  */
 export async function cancelTask(
-  deps: TaskViewDeps & { now(): Date },
+  deps: CancelDeps,
   taskId: string,
-  caller: string,
+  actor: Actor,
 ): Promise<CancelOutcome> {
-  const view = await readTaskView(deps, taskId);
-  if (!view) return { kind: "not-found" };
-  if (view.status === "cancelled") return { kind: "cancelled", view };
-  if (view.status === "succeeded" || view.status === "failed") return { kind: "finished", view };
-
-  await deps.store.putCancellation({
-    id: view.id,
-    generation: view.generation,
-    cancelledAt: deps.now().toISOString(),
-    cancelledBy: caller,
-  });
-  const arn = executionArnFor(deps.stateMachineArn, executionName(view.id, view.generation));
-  const execution = await describeExecution(deps.sfn, arn);
-  if (execution?.status === "RUNNING") {
-    await stopExecution(deps.sfn, arn, { error: CANCEL_ERROR, cause: `cancelled by ${caller}` });
+  const outcome = await deps.records.cancel(taskId, actor);
+  if (!outcome.ok && outcome.reason === "not-found") return { kind: "not-found" };
+  const record = outcome.ok ? outcome.record : outcome.record;
+  if (record.status !== "cancelled") return { kind: "finished", record };
+  // A cancel answered with an error after its write applied is repeated by the client: it finds
+  // the task cancelled and stops the execution again, which the first attempt may not have.
+  if (record.runId !== undefined || record.sentAt !== undefined) {
+    const name = executionName(taskId, record.generation);
+    await stopExecution(deps.sfn, executionArnFor(deps.stateMachineArn, name), {
+      error: CANCEL_ERROR,
+      cause: `cancelled by ${actor.caller}`,
+    });
   }
-  const after = (await readTaskView(deps, taskId)) as TaskView;
-  // The execution may have finished between the first read and the stop.
-  if (after.status === "succeeded" || after.status === "failed")
-    return { kind: "finished", view: after };
-  return { kind: "cancelled", view: after };
+  return { kind: "cancelled", record, alreadyCancelled: !outcome.ok };
 }

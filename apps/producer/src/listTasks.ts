@@ -1,19 +1,19 @@
-import { TASK_STATUSES, type TaskStatus } from "@tasklane/shared-task";
-import { readTaskView, type TaskViewDeps } from "@tasklane/task-store";
+import type { TaskList } from "@tasklane/api-client";
+import { TASK_STATUSES, TASK_TYPE_PATTERN, type TaskStatus } from "@tasklane/shared-task";
+import { type Actor, cursorAfter, type ListQuery, type TaskRecords } from "@tasklane/task-store";
 import * as z from "zod";
-import { presentTask, type TaskResource } from "./presentTask.js";
+import { presentListed } from "./presentTask.js";
 import type { FieldError } from "./problem.js";
 
 export const LIST_DEFAULT_SINCE_MS = 24 * 60 * 60 * 1000;
 export const LIST_MAX_LIMIT = 100;
-const READ_CONCURRENCY = 10;
+/**
+ * A page's JSON stays under this many bytes, far below Lambda's 6 MB response limit, however
+ * large the listed tasks' errors: the page ends early, with a cursor, rather than grow past it.
+ */
+export const LIST_PAGE_MAX_BYTES = 1024 * 1024;
 
-export interface ListQuery {
-  since: Date;
-  statuses?: TaskStatus[];
-  limit: number;
-  cursor?: string;
-}
+export type { ListQuery };
 
 const DURATION = /^(\d+)(s|m|h|d)$/;
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -56,6 +56,11 @@ export function parseListQuery(
       });
     else statuses = wanted as TaskStatus[];
   }
+  let type: string | undefined;
+  if (params.type !== undefined) {
+    if (TASK_TYPE_PATTERN.test(params.type)) type = params.type;
+    else errors.push({ path: "type", message: "must be a task type name" });
+  }
   let limit = 50;
   if (params.limit !== undefined) {
     const n = Number(params.limit);
@@ -69,38 +74,32 @@ export function parseListQuery(
       since,
       limit,
       ...(statuses ? { statuses } : {}),
+      ...(type ? { type } : {}),
       ...(params.cursor ? { cursor: params.cursor } : {}),
     },
   };
 }
 
 /**
- * Tasks created since `query.since`, oldest first. A page scans `limit` tasks of the creation
- * index; with a status filter a page may hold fewer, and `nextCursor` continues the scan.
+ * The caller's tasks created since `query.since` (every caller's for an operator), oldest first,
+ * from the table's listing indexes: one query per shard, no read per task.
  */
 export async function listTasks(
-  deps: TaskViewDeps,
+  records: Pick<TaskRecords, "list">,
+  actor: Actor,
   query: ListQuery,
-): Promise<{ tasks: TaskResource[]; nextCursor?: string }> {
-  const page = await deps.store.listCreatedSince(query.since, {
-    limit: query.limit,
-    cursor: query.cursor,
-  });
-  const views = new Array<TaskResource | undefined>(page.entries.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < page.entries.length) {
-      const index = next++;
-      const entry = page.entries[index];
-      if (!entry) continue;
-      const view = await readTaskView(deps, entry.taskId);
-      // A missing record is a submission that was rolled back; the index keeps no secrets.
-      if (view && (!query.statuses || query.statuses.includes(view.status))) {
-        views[index] = await presentTask(view, deps.store);
-      }
+): Promise<TaskList> {
+  const page = await records.list(actor, query);
+  const tasks: TaskList["tasks"] = [];
+  let bytes = 64;
+  for (const [index, listed] of page.tasks.entries()) {
+    const task = presentListed(listed);
+    bytes += Buffer.byteLength(JSON.stringify(task)) + 1;
+    if (bytes > LIST_PAGE_MAX_BYTES && index > 0) {
+      const last = page.tasks[index - 1];
+      return { tasks, ...(last ? { nextCursor: cursorAfter(last.listKey) } : {}) };
     }
-  };
-  await Promise.all(Array.from({ length: READ_CONCURRENCY }, worker));
-  const tasks = views.filter((v): v is TaskResource => v !== undefined);
-  return page.cursor ? { tasks, nextCursor: page.cursor } : { tasks };
+    tasks.push(task);
+  }
+  return page.nextCursor ? { tasks, nextCursor: page.nextCursor } : { tasks };
 }

@@ -1,39 +1,55 @@
-import type { TaskView } from "@tasklane/shared-task";
-import { readTaskView, type TaskViewDeps } from "@tasklane/task-store";
-import { envelopeOf, recordEnqueued, type SubmitDeps, sendEnvelopes } from "./submitTasks.js";
+import type { TaskRecord } from "@tasklane/shared-task";
+import type { Actor, TaskRecords } from "@tasklane/task-store";
+import { envelopeOf, type SendDeps, sendEnvelopes } from "./sendEnvelopes.js";
+import { markSent } from "./submitTasks.js";
+
+export interface RetryDeps extends SendDeps {
+  records: TaskRecords;
+}
 
 export type RetryOutcome =
-  | { kind: "queued"; id: string; type: string; generation: number }
+  | { kind: "queued"; record: TaskRecord }
   | { kind: "not-found" }
-  | { kind: "not-retryable"; view: TaskView }
-  | { kind: "unavailable"; detail: string };
+  /** Not failed or cancelled at the generation the caller saw (or another retry won). */
+  | { kind: "conflict"; record: TaskRecord }
+  | {
+      kind: "unavailable";
+      detail: string;
+      /** Whether the refused retry was undone (`false`: the resend sweep sends it instead). */
+      restored: boolean;
+    };
 
 /**
  * Runs a failed or cancelled task again as its next generation, so it gets a new execution
- * name. The record moves to the new generation before the envelope is sent; if sending fails it
- * moves back, so the task stays retryable.
+ * name. `generation` is the one the caller saw (`undefined`: the current one, read now); of
+ * concurrent retries of one generation exactly one moves the record, in one conditional write,
+ * and the rest are conflicts. If SQS refuses the envelope, the new generation ends as the old
+ * one did, so the task stays retryable and no record ever moves back a generation.
  */
 export async function retryTask(
-  deps: TaskViewDeps & Pick<SubmitDeps, "sqs" | "queueUrl" | "now">,
+  deps: RetryDeps,
   taskId: string,
+  actor: Actor,
+  generation?: number,
 ): Promise<RetryOutcome> {
-  const view = await readTaskView(deps, taskId);
-  if (!view) return { kind: "not-found" };
-  if (view.status !== "failed" && view.status !== "cancelled")
-    return { kind: "not-retryable", view };
-
-  const record = await deps.store.getRecord(taskId);
-  if (!record) return { kind: "not-found" };
-  const now = deps.now().toISOString();
-  const { enqueuedAt: _enqueued, messageId: _message, ...rest } = record;
-  const next = { ...rest, generation: record.generation + 1, updatedAt: now };
-  await deps.store.putRecord(next);
-  const failures = await sendEnvelopes(deps, [{ index: 0, envelope: envelopeOf(next, now) }]);
-  const failure = failures.get(0);
-  if (failure) {
-    await deps.store.putRecord(record).catch(() => undefined);
-    return { kind: "unavailable", detail: failure };
+  let expected = generation;
+  if (expected === undefined) {
+    const current = await deps.records.getFor(taskId, actor);
+    if (!current) return { kind: "not-found" };
+    expected = current.generation;
   }
-  if (next.idempotencyKey) await recordEnqueued(deps, next);
-  return { kind: "queued", id: next.id, type: next.type, generation: next.generation };
+  const moved = await deps.records.retry(taskId, expected, actor);
+  if (!moved.ok) {
+    return moved.reason === "not-found"
+      ? { kind: "not-found" }
+      : { kind: "conflict", record: moved.record };
+  }
+  const { record, previous } = moved;
+  const failure = (await sendEnvelopes(deps, [{ index: 0, envelope: envelopeOf(record) }])).get(0);
+  if (failure) {
+    const restored = await deps.records.restoreUnsentRetry(record, previous).catch(() => false);
+    return { kind: "unavailable", detail: failure.detail, restored };
+  }
+  await markSent(deps, record);
+  return { kind: "queued", record };
 }

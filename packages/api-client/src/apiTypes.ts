@@ -2,8 +2,34 @@
 
 export type TaskStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
 
-/** A task as `GET /tasks/{id}` returns it. */
-export interface TaskResource {
+/** What happened to a task, oldest first (`GET /tasks/{id}`'s `timeline`). */
+export interface TimelineEntry {
+  at: string;
+  generation: number;
+  event:
+    | "queued"
+    | "not-enqueued"
+    | "attempt-started"
+    | "attempt-failed"
+    | "succeeded"
+    | "failed"
+    | "cancelled";
+  attempt?: number;
+  polls?: number;
+  error?: { name: string; message: string };
+  retryable?: boolean;
+  by?: string;
+}
+
+/** Where a large input or output is kept, when it is not returned inline. */
+export interface ObjectLocation {
+  bucket: string;
+  key: string;
+  bytes: number;
+}
+
+/** A task as `GET /tasks` lists it: no input, no timeline, its output only when small. */
+export interface TaskSummary {
   id: string;
   type: string;
   status: TaskStatus;
@@ -16,8 +42,16 @@ export interface TaskResource {
   /** The output, when the task succeeded and it fits in a response. */
   output?: unknown;
   /** Where a large output is, when it is not returned inline. */
-  outputLocation?: { bucket: string; key: string; bytes: number };
+  outputLocation?: ObjectLocation;
   error?: { name: string; message: string };
+}
+
+/** A task as `GET /tasks/{id}` returns it. */
+export interface TaskResource extends TaskSummary {
+  /** The input, when it was small enough to travel inline. */
+  input?: unknown;
+  inputLocation?: ObjectLocation;
+  timeline: TimelineEntry[];
 }
 
 /** `202` of `POST /tasks` (and of `POST /tasks/{id}/retry`, with `generation`). */
@@ -50,7 +84,7 @@ export interface BatchResult {
 }
 
 export interface TaskList {
-  tasks: TaskResource[];
+  tasks: TaskSummary[];
   nextCursor?: string;
 }
 

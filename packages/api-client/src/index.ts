@@ -2,11 +2,14 @@ export type {
   AcceptedTask,
   BatchItemResult,
   BatchResult,
+  ObjectLocation,
   ProblemDetails,
   TaskList,
   TaskResource,
   TaskStatus,
+  TaskSummary,
   TaskTypeDescription,
+  TimelineEntry,
 } from "./apiTypes.js";
 export { TERMINAL_STATUSES } from "./apiTypes.js";
 export { createRequestSigner, regionOfApiUrl, type SigV4Options } from "./signRequest.js";

@@ -36,6 +36,8 @@ export interface ListTasksQuery {
   status?: TaskStatus | TaskStatus[];
   /** An ISO 8601 timestamp or an age like `15m`, `1h`, `7d`. */
   since?: string;
+  /** Only tasks of this type. */
+  type?: string;
   limit?: number;
   cursor?: string;
 }
@@ -131,6 +133,7 @@ export function createTasklaneClient(options: TasklaneClientOptions) {
       const params: Record<string, string> = {};
       if (query.status) params.status = [query.status].flat().join(",");
       if (query.since) params.since = query.since;
+      if (query.type) params.type = query.type;
       if (query.limit) params.limit = String(query.limit);
       if (query.cursor) params.cursor = query.cursor;
       return (await request<TaskList>("GET", "/tasks", { query: params })).body;
@@ -140,8 +143,14 @@ export function createTasklaneClient(options: TasklaneClientOptions) {
       return (await request<TaskResource>("DELETE", `/tasks/${encodeURIComponent(id)}`)).body;
     },
 
-    async retryTask(id: string): Promise<AcceptedTask> {
-      return (await request<AcceptedTask>("POST", `/tasks/${encodeURIComponent(id)}/retry`)).body;
+    /**
+     * Retries a failed or cancelled task. With `generation` (the one the caller saw), the retry
+     * applies only if nobody retried it since: a 409 otherwise.
+     */
+    async retryTask(id: string, opts: { generation?: number } = {}): Promise<AcceptedTask> {
+      const path = `/tasks/${encodeURIComponent(id)}/retry`;
+      const body = opts.generation === undefined ? {} : { body: { generation: opts.generation } };
+      return (await request<AcceptedTask>("POST", path, body)).body;
     },
 
     async listTaskTypes(): Promise<TaskTypeDescription[]> {

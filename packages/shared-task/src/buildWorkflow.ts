@@ -225,19 +225,21 @@ export function buildWorkflow(settings: WorkflowSettings): WorkflowDefinition {
   const toMarkFailed: AslCatcher[] = [
     { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: STATE_NAMES.markFailed },
   ];
-  const taskAndStep = { "task.$": "$.task", "step.$": "$.step" };
+  // `run` is the start id the consumer gave this execution: the steps claim the task's record
+  // with it, so a duplicate execution of one generation runs nothing.
+  const taskAndStep = { "task.$": "$.task", "step.$": "$.step", "run.$": "$.run" };
 
   return {
     Comment:
-      "Tasklane: runs one task. CreateTask calls start; a running task is polled after the pause it asks for; the outcome is recorded in S3.",
+      "Tasklane: runs one task. CreateTask claims the attempt and calls start; a running task is polled after the pause it asks for; the outcome is one conditional write to the task's record.",
     StartAt: STATE_NAMES.createTask,
     TimeoutSeconds: s.executionTimeoutSeconds,
     States: {
       [STATE_NAMES.createTask]: {
         Type: "Task",
-        Comment: "Loads the input, counts the attempt and calls the task's start.",
+        Comment: "Claims and counts the attempt in the task's record, then calls the task's start.",
         Resource: s.functions.createTask,
-        Parameters: { "task.$": "$.task" },
+        Parameters: { "task.$": "$.task", "run.$": "$.run" },
         ResultPath: "$.step",
         TimeoutSeconds: s.stepTimeoutSeconds,
         Retry: retries,
@@ -290,7 +292,7 @@ export function buildWorkflow(settings: WorkflowSettings): WorkflowDefinition {
       },
       [STATE_NAMES.taskCompleted]: {
         Type: "Task",
-        Comment: "Writes the result record to the results bucket.",
+        Comment: "Records the success in the task's record (a large output is already in S3).",
         Resource: s.functions.taskCompleted,
         Parameters: taskAndStep,
         ResultPath: "$.result",
@@ -301,7 +303,7 @@ export function buildWorkflow(settings: WorkflowSettings): WorkflowDefinition {
       },
       [STATE_NAMES.markFailed]: {
         Type: "Task",
-        Comment: "Writes the failure record: error name, message and attempts.",
+        Comment: "Records the failure in the task's record, unless it was cancelled or superseded.",
         Resource: s.functions.markFailed,
         ResultPath: "$.failure",
         TimeoutSeconds: s.stepTimeoutSeconds,

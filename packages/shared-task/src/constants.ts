@@ -16,6 +16,7 @@ export const ERROR_NAMES = {
   envelope: "EnvelopeError",
   workflowSettings: "WorkflowSettingsError",
   payload: "PayloadError",
+  superseded: "TaskSupersededError",
 } as const;
 
 export type ErrorName = (typeof ERROR_NAMES)[keyof typeof ERROR_NAMES];

@@ -54,6 +54,15 @@ export class TaskOutputError extends TaskPermanentError {
   }
 }
 
+/**
+ * The task's record no longer expects this execution: the task was cancelled or retried, its
+ * generation already ended, or another execution of it (a duplicate start) claimed it first.
+ * Permanent: the execution ends without running, or finishing, anything.
+ */
+export class TaskSupersededError extends TaskPermanentError {
+  override name: string = ERROR_NAMES.superseded;
+}
+
 /** A task ran past its own `timeoutSeconds`. Permanent. */
 export class TaskTimeoutError extends TaskPermanentError {
   override name: string = ERROR_NAMES.timeout;

@@ -74,6 +74,7 @@ export {
   TaskPermanentError,
   TaskRegistryError,
   TaskRetryableError,
+  TaskSupersededError,
   TaskTimeoutError,
   UnknownTaskTypeError,
   WorkflowSettingsError,
@@ -91,21 +92,12 @@ export {
   storePayload,
   writeJson,
 } from "./payload.js";
-export type {
-  AttemptLedger,
-  CancellationRecord,
-  FailureRecord,
-  ResultRecord,
-  TaskErrorInfo,
-  TaskRecord,
-} from "./records.js";
+export type { TaskErrorInfo, TaskRecord, TimelineEvent, TimelineEventKind } from "./records.js";
 export {
-  attemptLedgerSchema,
-  cancellationRecordSchema,
-  failureRecordSchema,
-  resultRecordSchema,
+  TIMELINE_EVENTS,
   taskErrorSchema,
   taskRecordSchema,
+  timelineEventSchema,
 } from "./records.js";
 export { S3_PREFIXES, s3Keys } from "./s3Keys.js";
 export {
@@ -119,16 +111,25 @@ export {
   TASK_ID_NAMESPACE,
 } from "./taskIds.js";
 export { TaskRegistry } from "./taskRegistry.js";
-export type {
-  ExecutionStatus,
-  ExecutionSummary,
-  TaskFacts,
-  TaskStatus,
-  TaskView,
-} from "./taskStatus.js";
+export type { ExecutionStatus, TaskStatus, TaskView } from "./taskStatus.js";
 export {
-  deriveTaskView,
+  CANCELLABLE_STATUSES,
   isTerminalStatus,
+  RETRYABLE_STATUSES,
   TASK_STATUSES,
   TERMINAL_STATUSES,
+  taskViewOf,
 } from "./taskStatus.js";
+export type { TaskIndexName } from "./taskTable.js";
+export {
+  dayOf,
+  dayShardKey,
+  daysBetween,
+  LIST_SHARD_NUMBERS,
+  listKeyOf,
+  listShardOf,
+  ownerShardKey,
+  TASK_TABLE,
+  TASK_TABLE_KEY_ATTRIBUTES,
+  taskTableDefinition,
+} from "./taskTable.js";

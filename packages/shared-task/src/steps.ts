@@ -1,8 +1,11 @@
 // The cores of the workflow's four Lambda steps, with storage passed in.
 
 export type {
+  ClaimResult,
   CompletedSummary,
   FailedSummary,
+  RunRef,
+  StepRecords,
   StepOutcome,
   TaskSteps,
   TaskStepsOptions,

@@ -57,3 +57,12 @@ export function taskViewOf(record: TaskRecord): TaskView {
     timeline: record.timeline,
   };
 }
+
+/** Step Functions' execution statuses, as the local Step Functions endpoint reports them. */
+export type ExecutionStatus =
+  | "RUNNING"
+  | "SUCCEEDED"
+  | "FAILED"
+  | "TIMED_OUT"
+  | "ABORTED"
+  | "PENDING_REDRIVE";

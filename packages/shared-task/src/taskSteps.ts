@@ -1,33 +1,20 @@
 import * as z from "zod";
 import { classifyError, describeError } from "./classifyError.js";
-import { INLINE_PAYLOAD_MAX_BYTES, STATE_NAMES } from "./constants.js";
+import { ERROR_NAMES, INLINE_PAYLOAD_MAX_BYTES, STATE_NAMES } from "./constants.js";
 import type { AnyTaskDefinition, StepResult, TaskContext } from "./defineTask.js";
 import { POLL_AFTER_MAX_SECONDS } from "./defineTask.js";
 import { parseEnvelope, type TaskEnvelope } from "./envelope.js";
 import {
   EnvelopeError,
-  PayloadError,
   TaskInputError,
   TaskOutputError,
+  TaskSupersededError,
   TaskTimeoutError,
 } from "./errors.js";
 import { describeIssues, fieldIssues } from "./fieldIssues.js";
 import type { JsonValue } from "./json.js";
-import {
-  type BlobStore,
-  loadPayload,
-  payloadSchema,
-  readJson,
-  storePayload,
-  writeJson,
-} from "./payload.js";
-import {
-  type AttemptLedger,
-  attemptLedgerSchema,
-  type FailureRecord,
-  type ResultRecord,
-  type TaskErrorInfo,
-} from "./records.js";
+import { type BlobStore, loadPayload, type Payload, payloadSchema, storePayload } from "./payload.js";
+import type { TaskErrorInfo, TaskRecord } from "./records.js";
 import { s3Keys } from "./s3Keys.js";
 import type { TaskRegistry } from "./taskRegistry.js";
 
@@ -58,10 +45,13 @@ export interface CompletedSummary {
   status: "succeeded";
   attempts: number;
   polls: number;
-  resultKey: string;
 }
 
-/** What `MarkFailed` returns; the Fail state takes `error` and `cause` from it. */
+/**
+ * What `MarkFailed` returns; the Fail state takes `error` and `cause` from it. `recorded` is
+ * false when the record had already ended otherwise (cancelled, or claimed by another execution):
+ * the failure is this execution's, not the task's.
+ */
 export interface FailedSummary {
   id: string;
   generation: number;
@@ -69,11 +59,44 @@ export interface FailedSummary {
   attempts: number;
   error: string;
   cause: string;
-  failureKey: string;
+  recorded: boolean;
+}
+
+/** The run of one execution: which generation it runs, and the start id that claims it. */
+export interface RunRef {
+  generation: number;
+  runId: string;
+}
+
+/** What a claim or a read tells the steps; task-store's `TaskRecords` is the implementation. */
+export type ClaimResult =
+  | ({ ok: true } & TaskRecord)
+  | { ok: false; reason: "not-found" }
+  | { ok: false; reason: "conflict"; record: TaskRecord };
+
+/** The conditional writes of the tasks table the steps make (task-store's `TaskRecords`). */
+export interface StepRecords {
+  get(id: string): Promise<TaskRecord | undefined>;
+  claimAttempt(id: string, generation: number, runId: string): Promise<ClaimResult>;
+  recordAttemptError(
+    id: string,
+    run: RunRef & { attempt: number },
+    error: TaskErrorInfo,
+    retryable: boolean,
+  ): Promise<boolean>;
+  complete(id: string, run: RunRef, result: { output: Payload; polls: number }): Promise<boolean>;
+  fail(
+    id: string,
+    run: { generation: number; runId?: string | undefined },
+    error: TaskErrorInfo,
+  ): Promise<boolean>;
 }
 
 export interface TaskStepsOptions {
   tasks: TaskRegistry<AnyTaskDefinition>;
+  /** The tasks table: every state change of a step is one of its conditional writes. */
+  records: StepRecords;
+  /** S3, for large inputs, running states and outputs. */
   store: BlobStore;
   buckets: { payloads: string; results: string };
   now?: () => Date;
@@ -89,89 +112,80 @@ export interface TaskSteps {
   markFailed(event: unknown): Promise<FailedSummary>;
 }
 
-const createTaskEvent = z.object({ task: z.unknown() });
-const stepEvent = z.object({ task: z.unknown(), step: z.unknown() });
+/** The start id the consumer gave the execution: it claims the generation's record. */
+const run = z.string().min(1).max(128);
+const createTaskEvent = z.object({ task: z.unknown(), run });
+const stepEvent = z.object({ task: z.unknown(), step: z.unknown(), run });
 const caughtError = z.object({ Error: z.string(), Cause: z.string().optional() });
 const markFailedEvent = z.object({
   task: z.unknown(),
+  run: run.optional(),
   error: caughtError.optional(),
   step: z.unknown().optional(),
 });
 
 /**
- * Builds the step cores over a task registry and a blob store. The consumer's Lambda handlers
- * wrap them with S3; the local runtime and the tests call them directly.
+ * Builds the step cores over a task registry, the tasks table and a blob store. The consumer's
+ * Lambda handlers wrap them; the local runtime runs those handlers.
  *
- * Every error from the task or from the store leaves through `classifyError`, so the state
- * machine sees `TaskRetryableError` for what may pass (a 503 from S3 while counting an attempt
- * as much as one from a service the task calls) and a permanent name for the rest.
+ * Every step does only what the task's record expects: `CreateTask` claims the attempt for its
+ * execution (one conditional write that also counts it), the polls check the claim still holds,
+ * and the end is one conditional write per generation. An execution whose claim fails (the task
+ * was cancelled or retried, or a duplicate execution claimed it) runs no task code and writes
+ * nothing: it ends with `TaskSupersededError`.
+ *
+ * Every error from the task or from storage leaves through `classifyError`, so the state machine
+ * sees `TaskRetryableError` for what may pass (a throttled write as much as a 503 from a service
+ * the task calls) and a permanent name for the rest.
  */
 export function createTaskSteps(options: TaskStepsOptions): TaskSteps {
-  const { tasks, store, buckets } = options;
+  const { tasks, records, store, buckets } = options;
   const now = options.now ?? (() => new Date());
   const maxInlineBytes = options.maxInlineBytes ?? INLINE_PAYLOAD_MAX_BYTES;
   const results = (key: string) => ({ bucket: buckets.results, key });
   const payloads = (key: string) => ({ bucket: buckets.payloads, key });
 
-  /** The attempt ledger of one generation of the task, or `undefined` before its first attempt. */
-  async function readLedger(
-    task: TaskEnvelope,
-    generation: number = task.generation,
-  ): Promise<AttemptLedger | undefined> {
-    const location = results(s3Keys.attempts(task.id, generation));
-    const raw = await readJson(store, location);
-    if (raw === undefined) return undefined;
-    const parsed = attemptLedgerSchema.safeParse(raw);
-    if (!parsed.success) {
-      throw new PayloadError(
-        `s3://${location.bucket}/${location.key} is not a valid attempt ledger: ${describeIssues(fieldIssues(parsed.error))}`,
-      );
+  function superseded(task: TaskEnvelope, why: string): TaskSupersededError {
+    return new TaskSupersededError(
+      `task ${task.id} generation ${task.generation}: ${why}; this execution runs nothing`,
+    );
+  }
+
+  function whyNotClaimed(task: TaskEnvelope, record: TaskRecord | undefined, runId: string) {
+    if (!record) return "the task has no record";
+    if (record.generation !== task.generation) {
+      return `the record is at generation ${record.generation}`;
     }
-    return parsed.data;
-  }
-
-  /**
-   * Counts one more call of `start`; the only source of attempt numbers, here and on AWS. The
-   * first attempt of a retried task's new generation continues from the previous generation's
-   * count, so `ctx.attempt` numbers every `start` in the task's life.
-   */
-  async function beginAttempt(task: TaskEnvelope): Promise<AttemptLedger> {
-    const current = await readLedger(task);
-    const before =
-      current?.attempts ?? (task.generation > 1 ? await earlierGenerationTotal(task) : 0);
-    const at = now().toISOString();
-    const ledger: AttemptLedger = {
-      attempts: before + 1,
-      generationAttempts: (current?.generationAttempts ?? 0) + 1,
-      firstStartedAt: current?.firstStartedAt ?? at,
-      lastStartedAt: at,
-      // Kept so the status API can say why the attempt now running is a retry.
-      ...(current?.lastError ? { lastError: current.lastError } : {}),
-    };
-    await writeJson(store, results(s3Keys.attempts(task.id, task.generation)), ledger);
-    return ledger;
-  }
-
-  /** The task-wide attempt count of the latest earlier generation that ran at all. */
-  async function earlierGenerationTotal(task: TaskEnvelope): Promise<number> {
-    for (let generation = task.generation - 1; generation >= 1; generation--) {
-      const ledger = await readLedger(task, generation);
-      if (ledger !== undefined) return ledger.attempts;
+    if (record.runId !== undefined && record.runId !== runId) {
+      return "another execution claimed this generation";
     }
-    return 0;
+    return `the task is ${record.status}`;
   }
 
-  async function recordAttemptError(task: TaskEnvelope, ledger: AttemptLedger, error: unknown) {
-    const lastError = truncateError(describeError(error));
-    await writeJson(store, results(s3Keys.attempts(task.id, task.generation)), {
-      ...ledger,
-      lastError,
-    });
+  /** Counts one more call of `start` for this execution; the only source of attempt numbers. */
+  async function claim(task: TaskEnvelope, runId: string): Promise<TaskRecord> {
+    const claimed = await records.claimAttempt(task.id, task.generation, runId);
+    if (!claimed.ok) {
+      const record = claimed.reason === "conflict" ? claimed.record : undefined;
+      throw superseded(task, whyNotClaimed(task, record, runId));
+    }
+    const { ok: _ok, ...record } = claimed;
+    return record;
   }
 
-  function deadlineOf(definition: AnyTaskDefinition, ledger: AttemptLedger): string | undefined {
-    if (definition.timeoutSeconds === undefined) return undefined;
-    const start = Date.parse(ledger.firstStartedAt);
+  /** The poll's guard: a read, since a poll changes nothing in the record. */
+  async function assertStillClaimed(task: TaskEnvelope, runId: string): Promise<void> {
+    const record = await records.get(task.id);
+    const ours =
+      record?.generation === task.generation &&
+      record.runId === runId &&
+      record.status === "running";
+    if (!ours) throw superseded(task, whyNotClaimed(task, record, runId));
+  }
+
+  function deadlineOf(definition: AnyTaskDefinition, record: TaskRecord): string | undefined {
+    if (definition.timeoutSeconds === undefined || !record.startedAt) return undefined;
+    const start = Date.parse(record.startedAt);
     return new Date(start + definition.timeoutSeconds * 1000).toISOString();
   }
 
@@ -259,11 +273,12 @@ export function createTaskSteps(options: TaskStepsOptions): TaskSteps {
   }
 
   async function createTask(event: unknown): Promise<StepOutcome> {
-    const { task: rawTask } = parseEvent(createTaskEvent, event, STATE_NAMES.createTask);
-    const task = parseEnvelope(rawTask);
+    const parsedEvent = parseEvent(createTaskEvent, event, STATE_NAMES.createTask);
+    const task = parseEnvelope(parsedEvent.task);
     const definition = tasks.get(task.type);
-    const ledger = await classifying(() => beginAttempt(task));
-    const deadline = deadlineOf(definition, ledger);
+    const record = await classifying(() => claim(task, parsedEvent.run));
+    const attemptNo = record.attempts;
+    const deadline = deadlineOf(definition, record);
     try {
       assertBeforeDeadline(task, deadline);
       const rawInput = await loadPayload(store, task.input);
@@ -275,14 +290,21 @@ export function createTaskSteps(options: TaskStepsOptions): TaskSteps {
           issues,
         );
       }
-      const ctx = contextFor(task, ledger.attempts, 0);
+      const ctx = contextFor(task, attemptNo, 0);
       const result = await definition.start(input.data, ctx);
-      return await toOutcome(definition, task, result, ledger.attempts, 0, deadline);
+      return await toOutcome(definition, task, result, attemptNo, 0, deadline);
     } catch (error) {
       const classified = classifyError(error);
-      // Best effort: the ledger's lastError is for people; failing to write it must not hide
+      // Best effort: the record's lastError is for people; failing to write it must not hide
       // the task's own error from the state machine.
-      await recordAttemptError(task, ledger, classified).catch(() => undefined);
+      await records
+        .recordAttemptError(
+          task.id,
+          { generation: task.generation, runId: parsedEvent.run, attempt: attemptNo },
+          truncateError(describeError(classified)),
+          classified.name === ERROR_NAMES.retryable,
+        )
+        .catch(() => undefined);
       throw classified;
     }
   }
@@ -290,7 +312,7 @@ export function createTaskSteps(options: TaskStepsOptions): TaskSteps {
   async function checkTaskStatus(event: unknown): Promise<StepOutcome> {
     const parsedEvent = parseEvent(stepEvent, event, STATE_NAMES.checkTaskStatus);
     const task = parseEnvelope(parsedEvent.task);
-    const step = stepOutcomeSchema.parse(parsedEvent.step);
+    const step = parseStep(parsedEvent.step, STATE_NAMES.checkTaskStatus);
     if (step.status !== "running") {
       throw new EnvelopeError(
         `${STATE_NAMES.checkTaskStatus} needs a running step, got ${step.status}`,
@@ -298,6 +320,7 @@ export function createTaskSteps(options: TaskStepsOptions): TaskSteps {
     }
     const definition = tasks.get(task.type);
     return classifying(async () => {
+      await assertStillClaimed(task, parsedEvent.run);
       assertBeforeDeadline(task, step.deadline);
       const state = await loadPayload(store, step.state);
       const ctx = contextFor(task, step.attempt, step.polls);
@@ -311,66 +334,62 @@ export function createTaskSteps(options: TaskStepsOptions): TaskSteps {
   async function taskCompleted(event: unknown): Promise<CompletedSummary> {
     const parsedEvent = parseEvent(stepEvent, event, STATE_NAMES.taskCompleted);
     const task = parseEnvelope(parsedEvent.task);
-    const step = stepOutcomeSchema.parse(parsedEvent.step);
+    const step = parseStep(parsedEvent.step, STATE_NAMES.taskCompleted);
     if (step.status !== "succeeded") {
       throw new EnvelopeError(
         `${STATE_NAMES.taskCompleted} needs a succeeded step, got ${step.status}`,
       );
     }
-    const record: ResultRecord = {
-      id: task.id,
-      type: task.type,
-      generation: task.generation,
-      attempts: step.attempt,
-      polls: step.polls,
-      completedAt: now().toISOString(),
-      output: step.output,
-    };
-    const resultKey = s3Keys.result(task.id, task.generation);
-    await classifying(() => writeJson(store, results(resultKey), record));
+    const run = { generation: task.generation, runId: parsedEvent.run };
+    await classifying(async () => {
+      if (await records.complete(task.id, run, { output: step.output, polls: step.polls })) return;
+      // A retry of this step after its write applied (the response was lost) finds its own end.
+      const record = await records.get(task.id);
+      const ours = record?.generation === task.generation && record.runId === parsedEvent.run;
+      if (ours && record.status === "succeeded") return;
+      throw superseded(task, whyNotClaimed(task, record, parsedEvent.run));
+    });
     return {
       id: task.id,
       generation: task.generation,
       status: "succeeded",
-      attempts: record.attempts,
-      polls: record.polls,
-      resultKey,
+      attempts: step.attempt,
+      polls: step.polls,
     };
   }
 
   async function markFailed(event: unknown): Promise<FailedSummary> {
     const parsedEvent = parseEvent(markFailedEvent, event, STATE_NAMES.markFailed);
     const task = parseEnvelope(parsedEvent.task);
+    const error = truncateError(
+      parsedEvent.error
+        ? caughtErrorInfo(parsedEvent.error)
+        : { name: "TaskFailed", message: "the workflow failed without an error" },
+    );
     return classifying(async () => {
-      const ledger = await readLedger(task);
-      const error = truncateError(
-        parsedEvent.error
-          ? caughtErrorInfo(parsedEvent.error)
-          : { name: "TaskFailed", message: "the workflow failed without an error" },
-      );
-      const record: FailureRecord = {
-        id: task.id,
-        type: task.type,
-        generation: task.generation,
-        attempts: ledger?.attempts ?? 0,
-        failedAt: now().toISOString(),
-        error,
-      };
-      const failureKey = s3Keys.failure(task.id, task.generation);
-      await writeJson(store, results(failureKey), record);
+      const run = { generation: task.generation, runId: parsedEvent.run };
+      const recorded = await records.fail(task.id, run, error);
+      // Explains the outcome for the logs and metrics; the write above decided it.
+      const record = await records.get(task.id);
+      const ours = record?.generation === task.generation && record.status === "failed";
       return {
         id: task.id,
         generation: task.generation,
         status: "failed",
-        attempts: record.attempts,
+        attempts: record?.attempts ?? 0,
         error: error.name,
         cause: error.message,
-        failureKey,
+        recorded: recorded || (ours && record?.runId === parsedEvent.run),
       };
     });
   }
 
   return { createTask, checkTaskStatus, taskCompleted, markFailed };
+}
+
+/** The step outcome in an event, or an `EnvelopeError` naming what is wrong with it. */
+function parseStep(raw: unknown, state: string): StepOutcome {
+  return parseEvent(stepOutcomeSchema, raw, `${state} (its \`step\`)`);
 }
 
 /** Runs `work`, rethrowing whatever it throws as the state machine must see it. */

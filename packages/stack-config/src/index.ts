@@ -41,3 +41,12 @@ export {
   STACK_CONFIG_KEYS,
   stackConfigSchema,
 } from "./stackConfigSchema.js";
+export type { OperatorGrant } from "./functionSettings.js";
+export {
+  optionalEnv,
+  readOperators,
+  readResultExpirationDays,
+  requireEnv,
+  requirePositiveInt,
+  SettingsError,
+} from "./functionSettings.js";

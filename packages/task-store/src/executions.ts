@@ -1,11 +1,9 @@
 import {
-  DescribeExecutionCommand,
   ExecutionDoesNotExist,
   type SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
 } from "@aws-sdk/client-sfn";
-import type { ExecutionStatus, ExecutionSummary } from "@tasklane/shared-task";
 
 /**
  * The ARN of an execution of a state machine, which Step Functions derives the same way:
@@ -23,26 +21,6 @@ function isMissing(error: unknown): boolean {
     error instanceof ExecutionDoesNotExist ||
     (error as { name?: string }).name === "ExecutionDoesNotExist"
   );
-}
-
-/** The execution's status, or `undefined` when it does not exist (not started yet). */
-export async function describeExecution(
-  sfn: SFNClient,
-  executionArn: string,
-): Promise<ExecutionSummary | undefined> {
-  try {
-    const out = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    return {
-      status: out.status as ExecutionStatus,
-      startDate: out.startDate ?? new Date(0),
-      stopDate: out.stopDate,
-      error: out.error,
-      cause: out.cause,
-    };
-  } catch (error) {
-    if (isMissing(error)) return undefined;
-    throw error;
-  }
 }
 
 export type StartOutcome = "started" | "already-exists";

@@ -1,10 +1,25 @@
-export {
-  describeExecution,
-  executionArnFor,
-  type StartOutcome,
-  startExecution,
-  stopExecution,
-} from "./executions.js";
-export { readTaskView, type TaskViewDeps } from "./readTaskView.js";
+export { executionArnFor, type StartOutcome, startExecution, stopExecution } from "./executions.js";
+export { CorruptRecordError } from "./recordCodec.js";
 export { ObjectExistsError, S3BlobStore } from "./s3BlobStore.js";
-export { type Buckets, CorruptRecordError, TaskStore } from "./taskStore.js";
+export {
+  cursorAfter,
+  InvalidCursorError,
+  type ListedTask,
+  type ListPage,
+  type ListQuery,
+  listTaskRecords,
+} from "./taskListing.js";
+export { type Buckets, TaskPayloads } from "./taskPayloads.js";
+export {
+  type Actor,
+  type ChangeResult,
+  type CreateResult,
+  LIST_OUTPUT_MAX_BYTES,
+  mayAct,
+  type NewTask,
+  type Refusal,
+  TaskRecords,
+  type TaskRecordsOptions,
+} from "./taskRecords.js";
+export { tableClient } from "./tableClient.js";
+export { findUnsentSince } from "./unsentRecords.js";

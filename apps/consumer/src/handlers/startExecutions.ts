@@ -6,26 +6,35 @@ import {
 } from "@aws-lambda-powertools/batch";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
-import { S3Client } from "@aws-sdk/client-s3";
 import { SFNClient } from "@aws-sdk/client-sfn";
-import { TaskStore } from "@tasklane/task-store";
+import { requireEnv } from "@tasklane/stack-config";
+import { TaskRecords, tableClient } from "@tasklane/task-store";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import { requireEnv } from "../settings.js";
-import { startTaskExecution } from "../startTaskExecution.js";
+import { type StartOutcome, startTaskExecution } from "../startTaskExecution.js";
 
 const logger = new Logger({ serviceName: "tasklane-start-executions" });
 const metrics = new Metrics({ namespace: "Tasklane", serviceName: "tasklane-start-executions" });
 const deps = {
   sfn: new SFNClient({}),
-  store: new TaskStore(new S3Client({}), { payloads: "", results: requireEnv("resultsBucket") }),
+  records: new TaskRecords(tableClient(), { tableName: requireEnv("tableName") }),
   stateMachineArn: requireEnv("stateMachineArn"),
+};
+
+/** The metric each outcome counts, so a dashboard says what became of every message. */
+const OUTCOME_METRICS: Record<StartOutcome, string> = {
+  started: "TasksStarted",
+  duplicate: "DuplicateDeliveries",
+  cancelled: "CancelledSkipped",
+  orphan: "OrphanMessages",
+  stale: "StaleMessages",
 };
 
 async function recordHandler(record: SQSRecord): Promise<void> {
   try {
     const result = await startTaskExecution(deps, record.body);
     const { id, type, generation } = result.envelope;
-    logger.info(`execution ${result.outcome}`, {
+    const log = result.outcome === "orphan" || result.outcome === "stale" ? "warn" : "info";
+    logger[log](`execution ${result.outcome}`, {
       // The task id, as the step functions log it; the submitting request has its own key.
       correlation_id: id,
       request_id: result.envelope.correlationId,
@@ -34,9 +43,7 @@ async function recordHandler(record: SQSRecord): Promise<void> {
       generation,
       messageId: record.messageId,
     });
-    if (result.outcome === "started") metrics.addMetric("TasksStarted", MetricUnit.Count, 1);
-    if (result.outcome === "duplicate")
-      metrics.addMetric("DuplicateDeliveries", MetricUnit.Count, 1);
+    metrics.addMetric(OUTCOME_METRICS[result.outcome], MetricUnit.Count, 1);
   } catch (error) {
     logger.warn("message not processed; SQS will redeliver it, then move it to the DLQ", {
       messageId: record.messageId,

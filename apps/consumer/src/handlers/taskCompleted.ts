@@ -2,7 +2,7 @@ import { ageOf, createStepHandler, MetricUnit, stepsFromEnvironment } from "../s
 
 const steps = stepsFromEnvironment();
 
-/** Workflow step TaskCompleted: writes the result record. */
+/** Workflow step TaskCompleted: records the success in the task's record. */
 export const handler = createStepHandler(
   "tasklane-task-completed",
   (event) => steps.taskCompleted(event),

@@ -1,14 +1,15 @@
-import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { TaskStore } from "@tasklane/task-store";
+import { requireEnv, requirePositiveInt } from "@tasklane/stack-config";
+import { TaskPayloads, TaskRecords, tableClient } from "@tasklane/task-store";
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { createHttpHandler } from "../httpHandler.js";
 import { callerIdentity, header, jsonResponse, readJsonBody } from "../httpRequest.js";
 import { HttpProblem, type Problem, problemResponse, problems } from "../problem.js";
-import { requireEnv, requirePositiveInt } from "../settings.js";
 import { type SubmitOutcome, submitTasks } from "../submitTasks.js";
 import { taskContracts } from "../taskContracts.js";
+import type { RequestLogger } from "../requestLogger.js";
 import { batchItems, type ValidSubmission, validateSubmission } from "../validateSubmission.js";
 
 /** At most this many tasks per `POST /tasks/batch`. */
@@ -16,10 +17,8 @@ export const BATCH_MAX_TASKS = 100;
 
 const maxBodyBytes = requirePositiveInt("maxBodyBytes");
 const deps = {
-  store: new TaskStore(new S3Client({}), {
-    payloads: requireEnv("payloadsBucket"),
-    results: requireEnv("resultsBucket"),
-  }),
+  records: new TaskRecords(tableClient(), { tableName: requireEnv("tableName") }),
+  payloads: new TaskPayloads(new S3Client({}), { payloads: requireEnv("payloadsBucket"), results: "" }),
   sqs: new SQSClient({}),
   queueUrl: requireEnv("queueUrl"),
   inlineInputMaxBytes: requirePositiveInt("inlineInputMaxBytes"),
@@ -28,6 +27,16 @@ const deps = {
 
 function accepted(outcome: Extract<SubmitOutcome, { kind: "accepted" }>) {
   return { id: outcome.id, type: outcome.type, status: "queued" as const };
+}
+
+/** Counts and logs what a refused submission left behind, so no rollback goes unseen. */
+function noteRollbacks(outcomes: SubmitOutcome[], logger: RequestLogger, metrics: Metrics) {
+  for (const outcome of outcomes) {
+    if (outcome.kind !== "unavailable" || outcome.rollback === "none") continue;
+    const metric = outcome.rollback === "rolled-back" ? "SubmissionsRolledBack" : "RollbacksLeftForResend";
+    metrics.addMetric(metric, MetricUnit.Count, 1);
+    logger.warn(`submission refused: ${outcome.rollback}`, { detail: outcome.detail });
+  }
 }
 
 function failed(outcome: Exclude<SubmitOutcome, { kind: "accepted" }>) {
@@ -53,9 +62,11 @@ export const handler = createHttpHandler("tasklane-ingest", {
           : problems.validation(check.errors),
       );
     }
-    const [outcome] = await submitTasks(deps, callerIdentity(event), correlationId, [
+    const outcomes = await submitTasks(deps, callerIdentity(event), correlationId, [
       check.submission,
     ]);
+    noteRollbacks(outcomes, logger, metrics);
+    const [outcome] = outcomes;
     if (!outcome) throw new Error("submitTasks returned no outcome");
     if (outcome.kind !== "accepted") {
       return problemResponse(
@@ -94,6 +105,7 @@ export const handler = createHttpHandler("tasklane-ingest", {
       correlationId,
       valid.map((v) => v.submission),
     );
+    noteRollbacks(outcomes, logger, metrics);
     outcomes.forEach((outcome, i) => {
       const index = valid[i]?.index as number;
       results[index] =

@@ -1,49 +1,59 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import { S3Client } from "@aws-sdk/client-s3";
-import { SFNClient } from "@aws-sdk/client-sfn";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { isTaskId } from "@tasklane/shared-task";
-import { TaskStore } from "@tasklane/task-store";
+import { readOperators, requireEnv } from "@tasklane/stack-config";
+import { TaskRecords, tableClient } from "@tasklane/task-store";
+import { actorOf } from "../actor.js";
 import { createHttpHandler } from "../httpHandler.js";
 import { jsonResponse, pathId } from "../httpRequest.js";
 import { HttpProblem, problemResponse, problems } from "../problem.js";
+import { readRetryBody } from "../retryBody.js";
 import { retryTask } from "../retryTask.js";
-import { requireEnv } from "../settings.js";
 
+const operators = readOperators();
 const deps = {
-  store: new TaskStore(new S3Client({}), { payloads: "", results: requireEnv("resultsBucket") }),
-  sfn: new SFNClient({}),
+  records: new TaskRecords(tableClient(), { tableName: requireEnv("tableName") }),
   sqs: new SQSClient({}),
-  stateMachineArn: requireEnv("stateMachineArn"),
   queueUrl: requireEnv("queueUrl"),
-  now: () => new Date(),
 };
 
 export const handler = createHttpHandler("tasklane-retry", {
   "POST /tasks/{id}/retry": async (event, { logger, metrics }) => {
     const id = pathId(event);
     if (!isTaskId(id)) throw new HttpProblem(problems.notFound(`there is no task ${id}`));
-    const outcome = await retryTask(deps, id);
+    const { generation } = readRetryBody(event);
+    const outcome = await retryTask(deps, id, actorOf(event, operators), generation);
     switch (outcome.kind) {
       case "not-found":
         throw new HttpProblem(problems.notFound(`there is no task ${id}`));
-      case "not-retryable":
+      case "conflict": {
+        const { status, generation: current } = outcome.record;
+        const why =
+          generation !== undefined && current !== generation
+            ? `task ${id} is at generation ${current}, not ${generation}: someone retried it first`
+            : `task ${id} is ${status}; only failed or cancelled tasks can be retried`;
         throw new HttpProblem(
-          problems.conflict(
-            `task ${id} is ${outcome.view.status}; only failed or cancelled tasks can be retried`,
-            { taskStatus: outcome.view.status },
-          ),
+          problems.conflict(why, { taskStatus: status, taskGeneration: current }),
         );
+      }
       case "unavailable":
+        metrics.addMetric(
+          outcome.restored ? "RetriesRolledBack" : "RollbacksLeftForResend",
+          MetricUnit.Count,
+          1,
+        );
+        logger.warn("retry refused", { taskId: id, restored: outcome.restored });
         return problemResponse(problems.unavailable(outcome.detail), { "retry-after": "1" });
-      case "queued":
-        logger.info("task retried", { taskId: id, generation: outcome.generation });
+      case "queued": {
+        const { record } = outcome;
+        logger.info("task retried", { taskId: id, generation: record.generation });
         metrics.addMetric("TasksRetried", MetricUnit.Count, 1);
         return jsonResponse(
           202,
-          { id: outcome.id, type: outcome.type, generation: outcome.generation, status: "queued" },
-          { location: `/tasks/${outcome.id}` },
+          { id: record.id, type: record.type, generation: record.generation, status: "queued" },
+          { location: `/tasks/${record.id}` },
         );
+      }
     }
   },
 });

@@ -1,27 +1,29 @@
 import { S3Client } from "@aws-sdk/client-s3";
-import { SFNClient } from "@aws-sdk/client-sfn";
 import { isTaskId } from "@tasklane/shared-task";
-import { readTaskView, TaskStore } from "@tasklane/task-store";
+import { readOperators, requireEnv } from "@tasklane/stack-config";
+import { InvalidCursorError, TaskPayloads, TaskRecords, tableClient } from "@tasklane/task-store";
+import { actorOf } from "../actor.js";
 import { createHttpHandler } from "../httpHandler.js";
 import { jsonResponse, pathId } from "../httpRequest.js";
 import { listTasks, parseListQuery } from "../listTasks.js";
 import { presentTask } from "../presentTask.js";
 import { HttpProblem, problems } from "../problem.js";
-import { requireEnv } from "../settings.js";
 
-const deps = {
-  // Only the results bucket is read here; the payloads bucket is never touched.
-  store: new TaskStore(new S3Client({}), { payloads: "", results: requireEnv("resultsBucket") }),
-  sfn: new SFNClient({}),
-  stateMachineArn: requireEnv("stateMachineArn"),
-};
+const operators = readOperators();
+const records = new TaskRecords(tableClient(), { tableName: requireEnv("tableName") });
+// Only a large output is ever read here, from the results bucket.
+const payloads = new TaskPayloads(new S3Client({}), {
+  payloads: "",
+  results: requireEnv("resultsBucket"),
+});
 
 export const handler = createHttpHandler("tasklane-status", {
   "GET /tasks/{id}": async (event) => {
     const id = pathId(event);
-    const view = isTaskId(id) ? await readTaskView(deps, id) : undefined;
-    if (!view) throw new HttpProblem(problems.notFound(`there is no task ${id}`));
-    return jsonResponse(200, await presentTask(view, deps.store), { "cache-control": "no-store" });
+    // Another owner's task is as absent as a task that never existed.
+    const record = isTaskId(id) ? await records.getFor(id, actorOf(event, operators)) : undefined;
+    if (!record) throw new HttpProblem(problems.notFound(`there is no task ${id}`));
+    return jsonResponse(200, await presentTask(record, payloads), { "cache-control": "no-store" });
   },
 
   "GET /tasks": async (event) => {
@@ -29,6 +31,16 @@ export const handler = createHttpHandler("tasklane-status", {
     if ("errors" in parsed) {
       throw new HttpProblem(problems.badRequest("invalid query parameters", parsed.errors));
     }
-    return jsonResponse(200, await listTasks(deps, parsed.query), { "cache-control": "no-store" });
+    try {
+      const page = await listTasks(records, actorOf(event, operators), parsed.query);
+      return jsonResponse(200, page, { "cache-control": "no-store" });
+    } catch (error) {
+      if (!(error instanceof InvalidCursorError)) throw error;
+      throw new HttpProblem(
+        problems.badRequest("invalid query parameters", [
+          { path: "cursor", message: error.message },
+        ]),
+      );
+    }
   },
 });
