@@ -1,4 +1,12 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import {
+  escapeLoneSurrogates,
+  findExcessiveNesting,
+  findIllFormedValue,
+  firstInvalidUtf8Byte,
+  isWellFormed,
+  MAX_JSON_DEPTH,
+} from "./jsonBodyBounds.js";
 import { HttpProblem, problems } from "./problem.js";
 
 /** `application/json`, or any `application/*+json` such as `application/merge-patch+json`. */
@@ -11,7 +19,10 @@ export function header(event: APIGatewayProxyEventV2, name: string): string | un
 
 /**
  * The request body parsed as JSON, after checking its media type and size. Every refusal is an
- * `HttpProblem`: 415 for a body that is not JSON, 413 over `maxBytes`, 400 when it does not parse.
+ * `HttpProblem`: 415 for a body that is not JSON, 413 over `maxBytes`, 400 when it is not UTF-8,
+ * does not parse, nests arrays and objects deeper than `MAX_JSON_DEPTH`, holds a string (or key)
+ * that is not well-formed Unicode, or a number too large for a double; those last three name the
+ * field.
  */
 export function readJsonBody(event: APIGatewayProxyEventV2, maxBytes: number): unknown {
   const contentType = header(event, "content-type");
@@ -23,18 +34,57 @@ export function readJsonBody(event: APIGatewayProxyEventV2, maxBytes: number): u
   if (charset && !/^"?utf-8"?$/i.test(charset)) {
     throw new HttpProblem(problems.unsupportedMediaType(contentType));
   }
-  const raw = Buffer.from(event.body ?? "", event.isBase64Encoded ? "base64" : "utf8");
+  const body = event.body ?? "";
+  if (!event.isBase64Encoded && !isWellFormed(body)) {
+    // Text that no UTF-8 bytes decode to; encoding it would silently replace the lone surrogate.
+    throw new HttpProblem(problems.malformedJson("the body is not well-formed Unicode text"));
+  }
+  const raw = Buffer.from(body, event.isBase64Encoded ? "base64" : "utf8");
   if (raw.byteLength > maxBytes) {
     throw new HttpProblem(problems.payloadTooLarge(raw.byteLength, maxBytes));
   }
-  const text = raw.toString("utf8");
+  const text = decodeUtf8(raw);
   if (text.trim() === "")
     throw new HttpProblem(problems.malformedJson("the request body is empty"));
+  if (text.charCodeAt(0) === 0xfeff) {
+    throw new HttpProblem(
+      problems.malformedJson(
+        "the body starts with a byte order mark (U+FEFF); send JSON without one",
+      ),
+    );
+  }
+  // Before parsing, and without recursion: nothing after this point meets a deeper value.
+  const tooDeep = findExcessiveNesting(text, MAX_JSON_DEPTH);
+  if (tooDeep) throw new HttpProblem(problems.malformedJsonFields([tooDeep]));
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     throw new HttpProblem(
-      problems.malformedJson(`the body is not valid JSON: ${(error as Error).message}`),
+      // V8 quotes the offending code unit, which may be half of a surrogate pair.
+      problems.malformedJson(
+        `the body is not valid JSON: ${escapeLoneSurrogates((error as Error).message)}`,
+      ),
+    );
+  }
+  const illFormed = findIllFormedValue(value);
+  if (illFormed) throw new HttpProblem(problems.malformedJsonFields([illFormed]));
+  return value;
+}
+
+/** The body as text; bytes that are not UTF-8 are refused, never replaced with U+FFFD. */
+function decodeUtf8(raw: Buffer): string {
+  try {
+    // ignoreBOM keeps a leading byte order mark in the text, for readJsonBody to refuse.
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(raw);
+  } catch {
+    const offset = firstInvalidUtf8Byte(raw) ?? raw.byteLength;
+    throw new HttpProblem(
+      problems.malformedJson(
+        offset >= raw.byteLength
+          ? "the body is not valid UTF-8: it ends inside a multi-byte sequence"
+          : `the body is not valid UTF-8: byte 0x${(raw[offset] ?? 0).toString(16).padStart(2, "0")} at offset ${offset} is not part of a valid sequence`,
+      ),
     );
   }
 }

@@ -52,6 +52,14 @@ export const problems = {
     status: 400,
     detail,
   }),
+  /** JSON that parses but that the API does not take: too deep, ill-formed Unicode, Infinity. */
+  malformedJsonFields: (errors: FieldError[]): Problem => ({
+    type: PROBLEM_TYPES.malformedJson,
+    title: "Malformed JSON",
+    status: 400,
+    detail: errors.map((e) => `\`${e.path}\`: ${e.message}`).join("; "),
+    errors,
+  }),
   badRequest: (detail: string, errors?: FieldError[]): Problem => ({
     type: PROBLEM_TYPES.badRequest,
     title: "Bad request",
