@@ -1,13 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import { S3_PREFIXES } from "@tasklane/shared-task";
-import type { FunctionName } from "@tasklane/stack-config";
+import type { FunctionName, FunctionSpec } from "@tasklane/stack-config";
 import type { PolicyStatement } from "./components/policyDocument.js";
+import { taskIndexArn } from "./components/taskTable.js";
 
 /**
  * The ARNs functions are granted access to. The workflow's ARNs are absent while the step
  * functions themselves are being created (the state machine needs their ARNs first).
  */
 export interface AccessTargets {
+  /** The tasks table; its indexes are `<tableArn>/index/<name>`. */
+  tableArn: pulumi.Input<string>;
+  /** The table's customer-managed KMS key, when it has one. */
+  tableKeyArn?: pulumi.Input<string>;
   payloadsBucketArn: pulumi.Input<string>;
   resultsBucketArn: pulumi.Input<string>;
   queueArn: pulumi.Input<string>;
@@ -37,11 +42,11 @@ function objects(
 
 /**
  * `s3:ListBucket` on a bucket, limited by an `s3:prefix` condition to the prefixes the function
- * lists or reads. A function holds it so that S3 answers a read of a missing object with 404
- * (`NoSuchKey`) rather than 403: a missing attempt ledger, result or cancellation marker is
- * normal, and the handlers treat `NoSuchKey` as "not there yet". For that not-found check S3
- * evaluates `s3:ListBucket` with the requested key as `s3:prefix`, so `runs/*` covers a read of
- * `runs/<id>/...`; only `status` lists keys (`created/`, the creation-time index).
+ * reads. A reader holds it so that S3 answers a read of a missing object with 404 (`NoSuchKey`)
+ * rather than 403: an input or running state past the payloads lifecycle, or a large output
+ * past the results lifecycle while its record still awaits the table's TTL sweep, then reads as
+ * "does not exist" instead of an access error. For that check S3 evaluates `s3:ListBucket` with
+ * the requested key as `s3:prefix`, so `runs/*` covers a read of `runs/<id>/...`.
  */
 function list(Sid: string, bucketArn: pulumi.Input<string>, prefixes: Prefix[]): PolicyStatement {
   return {
@@ -77,64 +82,35 @@ const sendTasks = (t: AccessTargets): PolicyStatement[] => [
     : []),
 ];
 
-const { taskRecords, createdIndex, inputs, states, runs } = S3_PREFIXES;
+const { inputs, states, runs } = S3_PREFIXES;
 
 /**
- * What each function's role may do besides writing its own logs and traces: the calls its
- * handler makes (see the handlers in apps/producer and apps/consumer), on exactly the
- * resources and S3 prefixes they touch. A function added to the catalog fails to compile
- * until it has an entry here.
+ * What each function's role may do besides writing its own logs and traces and using the tasks
+ * table (which {@link tableAccess} grants from the catalog): the calls its handler makes (see
+ * the handlers in apps/producer and apps/consumer), on exactly the resources and S3 prefixes
+ * they touch. A function added to the catalog fails to compile until it has an entry here.
  */
 export const FUNCTION_ACCESS: Record<FunctionName, (t: AccessTargets) => PolicyStatement[]> = {
   ingest: (t) => [
-    // DeleteObject rolls back what a submission wrote (record, index entry, large input) when
-    // its envelope could not be queued: nothing refused is left behind.
-    objects(
-      "ReadWriteTaskRecords",
-      ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-      t.resultsBucketArn,
-      [taskRecords],
-    ),
-    objects("IndexCreatedTasks", ["s3:PutObject", "s3:DeleteObject"], t.resultsBucketArn, [
-      createdIndex,
-    ]),
+    // DeleteObject rolls back a large input whose task was refused: nothing refused is kept.
     objects("StoreLargeInputs", ["s3:PutObject", "s3:DeleteObject"], t.payloadsBucketArn, [inputs]),
-    list("FindTaskRecords", t.resultsBucketArn, [taskRecords]),
     ...sendTasks(t),
   ],
   status: (t) => [
-    objects("ReadTasksAndRuns", ["s3:GetObject"], t.resultsBucketArn, [taskRecords, runs]),
-    list("ListTasksAndRuns", t.resultsBucketArn, [taskRecords, runs, createdIndex]),
-    {
-      Sid: "DescribeExecutions",
-      Effect: "Allow",
-      Action: ["states:DescribeExecution"],
-      Resource: [required(t, "executionsArn", "status")],
-    },
+    objects("ReadLargeOutputs", ["s3:GetObject"], t.resultsBucketArn, [runs]),
+    list("FindLargeOutputs", t.resultsBucketArn, [runs]),
   ],
   cancel: (t) => [
-    objects("ReadTasksAndRuns", ["s3:GetObject"], t.resultsBucketArn, [taskRecords, runs]),
-    objects("WriteCancellations", ["s3:PutObject"], t.resultsBucketArn, [runs]),
-    list("FindTasksAndRuns", t.resultsBucketArn, [taskRecords, runs]),
+    // A running task's Standard execution, named from its id and generation.
     {
       Sid: "StopExecutions",
       Effect: "Allow",
-      Action: ["states:DescribeExecution", "states:StopExecution"],
+      Action: ["states:StopExecution"],
       Resource: [required(t, "executionsArn", "cancel")],
     },
   ],
-  retry: (t) => [
-    objects("ReadTasksAndRuns", ["s3:GetObject"], t.resultsBucketArn, [taskRecords, runs]),
-    objects("WriteTaskRecords", ["s3:PutObject"], t.resultsBucketArn, [taskRecords]),
-    list("FindTasksAndRuns", t.resultsBucketArn, [taskRecords, runs]),
-    {
-      Sid: "DescribeExecutions",
-      Effect: "Allow",
-      Action: ["states:DescribeExecution"],
-      Resource: [required(t, "executionsArn", "retry")],
-    },
-    ...sendTasks(t),
-  ],
+  retry: (t) => sendTasks(t),
+  "resend-unsent": (t) => sendTasks(t),
   catalog: () => [],
   "start-executions": (t) => [
     // What the event source mapping does with the function's role.
@@ -154,8 +130,6 @@ export const FUNCTION_ACCESS: Record<FunctionName, (t: AccessTargets) => PolicyS
           },
         ]
       : []),
-    objects("ReadCancellations", ["s3:GetObject"], t.resultsBucketArn, [runs]),
-    list("FindCancellations", t.resultsBucketArn, [runs]),
     {
       Sid: "StartExecutions",
       Effect: "Allow",
@@ -169,27 +143,74 @@ export const FUNCTION_ACCESS: Record<FunctionName, (t: AccessTargets) => PolicyS
       Resource: [required(t, "executionsArn", "start-executions")],
     },
   ],
-  "create-task": (t) => [
-    // The attempt ledger, and outputs too large to travel inline.
-    objects("ReadWriteRuns", ["s3:GetObject", "s3:PutObject"], t.resultsBucketArn, [runs]),
-    objects("ReadLargeInputs", ["s3:GetObject"], t.payloadsBucketArn, [inputs]),
-    objects("StoreRunningStates", ["s3:PutObject"], t.payloadsBucketArn, [states]),
-    list("FindRuns", t.resultsBucketArn, [runs]),
-    list("FindLargeInputs", t.payloadsBucketArn, [inputs]),
-  ],
-  "check-task-status": (t) => [
-    objects("ReadWriteRunningStates", ["s3:GetObject", "s3:PutObject"], t.payloadsBucketArn, [
-      states,
-    ]),
-    objects("StoreOutputs", ["s3:PutObject"], t.resultsBucketArn, [runs]),
-    list("FindRunningStates", t.payloadsBucketArn, [states]),
-  ],
-  "task-completed": (t) => [objects("WriteResults", ["s3:PutObject"], t.resultsBucketArn, [runs])],
-  "mark-failed": (t) => [
-    // Reads the attempt ledger, writes the failure record.
-    objects("ReadLedgersWriteFailures", ["s3:GetObject", "s3:PutObject"], t.resultsBucketArn, [
-      runs,
-    ]),
-    list("FindRuns", t.resultsBucketArn, [runs]),
-  ],
+  "create-task": (t) => runningStates(t),
+  "check-task-status": (t) => runningStates(t),
+  "task-completed": () => [],
+  "mark-failed": () => [],
 };
+
+/** What `start` and `poll` touch: large inputs and states in, states and large outputs out. */
+function runningStates(t: AccessTargets): PolicyStatement[] {
+  return [
+    objects("ReadInputsAndStates", ["s3:GetObject"], t.payloadsBucketArn, [inputs, states]),
+    objects("StoreRunningStates", ["s3:PutObject"], t.payloadsBucketArn, [states]),
+    objects("StoreLargeOutputs", ["s3:PutObject"], t.resultsBucketArn, [runs]),
+    list("FindInputsAndStates", t.payloadsBucketArn, [inputs, states]),
+  ];
+}
+
+/**
+ * The tasks-table statements of a function, from its catalog entry: exactly the item actions its
+ * `table` lists, on the table; `dynamodb:Query` only on the indexes its `indexes` lists (the
+ * table itself is never queried); and, when the table has a customer-managed key,
+ * `kms:Decrypt` on that key. DynamoDB decrypts the table key through KMS on behalf of the
+ * caller, for reads and writes alike; it generates that key itself when the table is created,
+ * so no caller needs `kms:GenerateDataKey`.
+ */
+export function tableAccess(
+  spec: Pick<FunctionSpec, "name" | "table" | "indexes">,
+  t: Pick<AccessTargets, "tableArn" | "tableKeyArn">,
+): PolicyStatement[] {
+  const itemActions = spec.table.filter((action) => action !== "Query");
+  const queries = spec.table.includes("Query");
+  const indexes = spec.indexes ?? [];
+  if (queries !== indexes.length > 0) {
+    throw new Error(
+      `function ${spec.name}: its catalog entry must list \`indexes\` exactly when its \`table\` includes Query`,
+    );
+  }
+  const statements: PolicyStatement[] = [];
+  if (itemActions.length > 0) {
+    statements.push({
+      Sid: "UseTaskRecords",
+      Effect: "Allow",
+      Action: itemActions.map((action) => `dynamodb:${action}`),
+      Resource: [t.tableArn],
+    });
+  }
+  if (queries) {
+    statements.push({
+      Sid: "QueryTaskIndexes",
+      Effect: "Allow",
+      Action: ["dynamodb:Query"],
+      Resource: indexes.map((index) => taskIndexArn(t.tableArn, index)),
+    });
+  }
+  if (t.tableKeyArn && spec.table.length > 0) {
+    statements.push({
+      Sid: "DecryptTaskRecords",
+      Effect: "Allow",
+      Action: ["kms:Decrypt"],
+      Resource: [t.tableKeyArn],
+    });
+  }
+  return statements;
+}
+
+/** Every statement of a function's role besides its own logs and traces. */
+export function accessOf(
+  spec: Pick<FunctionSpec, "table" | "indexes"> & { name: FunctionName },
+  t: AccessTargets,
+): PolicyStatement[] {
+  return [...tableAccess(spec, t), ...FUNCTION_ACCESS[spec.name](t)];
+}

@@ -15,9 +15,11 @@ import { TaskAlarms } from "./components/taskAlarms.js";
 import { type ApiRouteTarget, TaskApi } from "./components/taskApi.js";
 import { TaskFunction } from "./components/taskFunction.js";
 import { TaskQueue } from "./components/taskQueue.js";
+import { TaskSchedule } from "./components/taskSchedule.js";
 import { TaskStorage } from "./components/taskStorage.js";
+import { TaskTable } from "./components/taskTable.js";
 import { TaskWorkflow, type WorkflowSteps } from "./components/taskWorkflow.js";
-import { type AccessTargets, FUNCTION_ACCESS } from "./functionAccess.js";
+import { type AccessTargets, accessOf } from "./functionAccess.js";
 import { readRelease } from "./release.js";
 import { loadStackConfig } from "./stackConfig.js";
 import { assertWorkspaceBuilt } from "./workspaceBuild.js";
@@ -39,6 +41,7 @@ const provider = new aws.Provider("aws", {
 });
 const withProvider: pulumi.ComponentResourceOptions = { providers: [provider] };
 
+const table = new TaskTable("table", { ref, ...config.table }, withProvider);
 const storage = new TaskStorage("storage", { ref, ...config.storage }, withProvider);
 
 const queue = new TaskQueue(
@@ -57,12 +60,17 @@ const queue = new TaskQueue(
 );
 
 const targets: AccessTargets = {
+  tableArn: table.table.arn,
+  ...(table.key ? { tableKeyArn: table.key.arn } : {}),
   payloadsBucketArn: storage.payloads.arn,
   resultsBucketArn: storage.results.arn,
   queueArn: queue.queue.arn,
   ...(queue.key ? { queueKeyArn: queue.key.arn } : {}),
 };
 const environment: Partial<Record<FunctionEnvKey, pulumi.Input<string>>> = {
+  tableName: table.table.name,
+  resultExpirationDays: String(config.storage.resultExpirationDays),
+  operators: JSON.stringify(config.api.operators),
   resultsBucket: storage.results.bucket,
   payloadsBucket: storage.payloads.bucket,
   queueUrl: queue.queue.url,
@@ -72,7 +80,12 @@ const environment: Partial<Record<FunctionEnvKey, pulumi.Input<string>>> = {
 
 /** One catalog function: its bundle, sizing, environment and access. */
 function createFunction(spec: (typeof FUNCTIONS)[number]): TaskFunction {
-  const sizing = { api: config.producer, queue: config.consumer, step: config.steps }[spec.role];
+  const sizing = {
+    api: config.producer,
+    schedule: config.producer,
+    queue: config.consumer,
+    step: config.steps,
+  }[spec.role];
   const bundle = artifacts.bundles[spec.name];
   if (!bundle) throw new Error(`no bundle for function ${spec.name}`);
   return new TaskFunction(
@@ -96,7 +109,7 @@ function createFunction(spec: (typeof FUNCTIONS)[number]): TaskFunction {
           return [FUNCTION_ENV[key], value];
         }),
       ),
-      statements: FUNCTION_ACCESS[spec.name](targets),
+      statements: accessOf(spec, targets),
     },
     withProvider,
   );
@@ -160,6 +173,20 @@ for (const spec of FUNCTIONS.filter((f) => f.role === "queue")) {
   );
 }
 
+for (const spec of FUNCTIONS) {
+  if (!("everyMinutes" in spec)) continue;
+  new TaskSchedule(
+    `${camelCase(spec.name)}Schedule`,
+    {
+      ref,
+      functionName: spec.name,
+      function: (functions.get(spec.name) as TaskFunction).function,
+      everyMinutes: spec.everyMinutes,
+    },
+    withProvider,
+  );
+}
+
 const routes: ApiRouteTarget[] = FUNCTIONS.flatMap((spec) =>
   ("routes" in spec ? spec.routes : []).map((routeKey) => ({
     routeKey,
@@ -192,6 +219,10 @@ const alarms = new TaskAlarms(
     functions: Object.fromEntries([...functions].map(([name, fn]) => [name, fn.function.name])),
     workflowSteps: FUNCTIONS.filter((f) => f.role === "step").map((f) => f.name),
     apiId: api.api.id,
+    table: {
+      name: table.table.name,
+      operations: [...new Set(FUNCTIONS.flatMap((f): readonly string[] => f.table))],
+    },
     oldestMessageAgeSeconds: config.alarms.oldestMessageAgeSeconds,
     ...(config.alarms.email ? { email: config.alarms.email } : {}),
     ...(config.alarms.topicArn ? { topicArn: config.alarms.topicArn } : {}),
@@ -207,6 +238,8 @@ function camelCase(name: string): string {
 export const apiUrl = api.url;
 /** Grant callers `execute-api:Invoke` on `${apiExecutionArn}/*` (or narrower routes). */
 export const apiExecutionArn = api.api.executionArn;
+export const tableName = table.table.name;
+export const tableArn = table.table.arn;
 export const queueUrl = queue.queue.url;
 export const queueArn = queue.queue.arn;
 export const deadLetterQueueUrl = queue.deadLetterQueue.url;

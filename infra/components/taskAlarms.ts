@@ -8,6 +8,8 @@ const ALARM_NAME_MAX_LENGTH = 255;
 /** Seconds of the alarms' evaluation periods. */
 const QUEUE_PERIOD_SECONDS = 60;
 const ERROR_PERIOD_SECONDS = 300;
+/** A DynamoDB API operation, as the `Operation` dimension names it. */
+const TABLE_OPERATION = /^[A-Z][A-Za-z]+$/;
 
 export interface TaskAlarmsArgs {
   /** The stack the alarms watch; their names derive from it. */
@@ -37,6 +39,13 @@ export interface TaskAlarmsArgs {
   /** ID of the HTTP API, for the dashboard's request widgets. */
   apiId: pulumi.Input<string>;
   /**
+   * The tasks table: its name, and the operations the functions call on it. DynamoDB publishes
+   * `ThrottledRequests`, `SystemErrors` and latency per operation, so the alarms and widgets
+   * watch each of these.
+   * @example { name: table.table.name, operations: ["GetItem", "PutItem", "UpdateItem", "Query"] }
+   */
+  table: { name: pulumi.Input<string>; operations: string[] };
+  /**
    * Alarm when the oldest message in the queue is older than this many seconds: the consumer
    * is not keeping up (or is failing).
    * @default 600
@@ -59,13 +68,16 @@ export interface TaskAlarmsArgs {
   topicArn?: string;
 }
 
+type Dimensions = Record<string, pulumi.Input<string>>;
+
 interface AlarmSpec {
   /** Resource-name fragment and physical-name component. */
   id: string;
   description: string;
   namespace: string;
   metricName: string;
-  dimensions: Record<string, pulumi.Input<string>>;
+  /** The metric's dimensions; a list of them makes the alarm watch the sum of those metrics. */
+  dimensions: Dimensions | Dimensions[];
   statistic: "Maximum" | "Sum";
   period: number;
   threshold: number;
@@ -75,13 +87,15 @@ interface AlarmSpec {
  * CloudWatch alarms on what needs a person, all notifying one SNS topic: a topic of its own (with
  * an email subscription when given) or an existing one. They fire when a message reached the
  * DLQ, the queue's oldest message is too old, executions failed or timed out, a function outside
- * the workflow errored, or any function was throttled. And a dashboard with queue depth,
- * executions, errors and API traffic.
+ * the workflow errored, any function was throttled, or the tasks table throttled or failed
+ * requests. And a dashboard with queue depth, executions, errors, API traffic and the table.
  *
  * @example
  * ```ts
  * new TaskAlarms("alarms", { ref, region, queueName, deadLetterQueueName, stateMachineArn,
- *   functions: { ingest: ingest.function.name }, apiId, email: "oncall@example.com" });
+ *   functions: { ingest: ingest.function.name }, apiId,
+ *   table: { name: table.table.name, operations: ["GetItem", "PutItem"] },
+ *   email: "oncall@example.com" });
  * ```
  */
 export class TaskAlarms extends pulumi.ComponentResource {
@@ -124,11 +138,7 @@ export class TaskAlarms extends pulumi.ComponentResource {
           {
             name: resourceName(args.ref, spec.id, ALARM_NAME_MAX_LENGTH),
             alarmDescription: spec.description,
-            namespace: spec.namespace,
-            metricName: spec.metricName,
-            dimensions: spec.dimensions,
-            statistic: spec.statistic,
-            period: spec.period,
+            ...metricOf(spec),
             evaluationPeriods: 1,
             threshold: spec.threshold,
             comparisonOperator: "GreaterThanThreshold",
@@ -177,6 +187,13 @@ function normalizeArgs(name: string, args: TaskAlarmsArgs): TaskAlarmsSettings {
     }
   }
   if (Object.keys(settings.functions).length === 0) fail("functions", "must name a function");
+  const badOperations = settings.table.operations.filter((op) => !TABLE_OPERATION.test(op));
+  if (settings.table.operations.length === 0 || badOperations.length > 0) {
+    fail(
+      "table.operations",
+      `must name DynamoDB operations (GetItem, Query, ...)${badOperations.length > 0 ? `, not ${badOperations.join(", ")}` : ""}`,
+    );
+  }
   const unknown = settings.workflowSteps.filter((step) => !(step in settings.functions));
   if (unknown.length > 0) fail("workflowSteps", `names no watched function: ${unknown.join(", ")}`);
   return settings;
@@ -234,10 +251,83 @@ function alarmSpecs(settings: TaskAlarmsSettings): AlarmSpec[] {
         threshold: 0,
       })),
   );
-  return [...queueAlarms, ...executionAlarms, ...functionAlarms];
+  const perOperation = settings.table.operations.map((Operation) => ({
+    TableName: settings.table.name,
+    Operation,
+  }));
+  const tableAlarms: AlarmSpec[] = [
+    {
+      id: "table-throttled-requests",
+      description: `The tasks table throttled requests in the last ${ERROR_PERIOD_SECONDS / 60} minutes (a hot partition, or the account's on-demand table limit): callers retried or failed.`,
+      namespace: "AWS/DynamoDB",
+      metricName: "ThrottledRequests",
+      dimensions: perOperation,
+      statistic: "Sum",
+      period: ERROR_PERIOD_SECONDS,
+      threshold: 0,
+    },
+    {
+      id: "table-system-errors",
+      description: `DynamoDB failed requests to the tasks table with a 500 in the last ${ERROR_PERIOD_SECONDS / 60} minutes.`,
+      namespace: "AWS/DynamoDB",
+      metricName: "SystemErrors",
+      dimensions: perOperation,
+      statistic: "Sum",
+      period: ERROR_PERIOD_SECONDS,
+      threshold: 0,
+    },
+  ];
+  return [...queueAlarms, ...executionAlarms, ...functionAlarms, ...tableAlarms];
 }
 
-/** The dashboard: queue depth and age, executions, function errors and throttles, API traffic. */
+/**
+ * The metric an alarm watches: one metric, or the sum of one metric over several dimension sets
+ * (metric math; each series is filled with 0 where it has no data, as DynamoDB publishes an
+ * operation's errors only when there are some).
+ */
+function metricOf(
+  spec: AlarmSpec,
+): Pick<
+  aws.cloudwatch.MetricAlarmArgs,
+  "namespace" | "metricName" | "dimensions" | "statistic" | "period" | "metricQueries"
+> {
+  if (!Array.isArray(spec.dimensions)) {
+    return {
+      namespace: spec.namespace,
+      metricName: spec.metricName,
+      dimensions: spec.dimensions,
+      statistic: spec.statistic,
+      period: spec.period,
+    };
+  }
+  const parts = spec.dimensions.map((dimensions, index) => ({
+    id: `m${index}`,
+    metric: {
+      namespace: spec.namespace,
+      metricName: spec.metricName,
+      dimensions,
+      stat: spec.statistic,
+      period: spec.period,
+    },
+    returnData: false,
+  }));
+  return {
+    metricQueries: [
+      {
+        id: "total",
+        expression: `SUM([${parts.map((part) => `FILL(${part.id}, 0)`).join(", ")}])`,
+        label: spec.metricName,
+        returnData: true,
+      },
+      ...parts,
+    ],
+  };
+}
+
+/**
+ * The dashboard: queue depth and age, executions, function errors and throttles, API traffic,
+ * and the table's consumed capacity, throttles, errors and latency.
+ */
 function dashboardBody(settings: TaskAlarmsSettings): pulumi.Output<string> {
   const functionNames: pulumi.Output<Record<string, string>> = pulumi.all(settings.functions);
   return pulumi
@@ -247,8 +337,9 @@ function dashboardBody(settings: TaskAlarmsSettings): pulumi.Output<string> {
       settings.stateMachineArn,
       functionNames,
       settings.apiId,
+      settings.table.name,
     ])
-    .apply(([queue, dlq, stateMachineArn, functions, apiId]) => {
+    .apply(([queue, dlq, stateMachineArn, functions, apiId, table]) => {
       const widget = (x: number, y: number, title: string, stat: string, metrics: unknown[][]) => ({
         type: "metric",
         x,
@@ -271,6 +362,16 @@ function dashboardBody(settings: TaskAlarmsSettings): pulumi.Output<string> {
           "FunctionName",
           name,
           { label: short },
+        ]);
+      const perOperation = (metricName: string) =>
+        settings.table.operations.map((operation) => [
+          "AWS/DynamoDB",
+          metricName,
+          "TableName",
+          table,
+          "Operation",
+          operation,
+          { label: operation },
         ]);
       return JSON.stringify({
         widgets: [
@@ -314,6 +415,23 @@ function dashboardBody(settings: TaskAlarmsSettings): pulumi.Output<string> {
           ]),
           widget(0, 12, "Function errors", "Sum", lambda("Errors")),
           widget(12, 12, "Function throttles", "Sum", lambda("Throttles")),
+          widget(0, 18, "Task table consumed capacity", "Sum", [
+            ["AWS/DynamoDB", "ConsumedReadCapacityUnits", "TableName", table, { label: "read" }],
+            ["AWS/DynamoDB", "ConsumedWriteCapacityUnits", "TableName", table, { label: "write" }],
+          ]),
+          widget(12, 18, "Task table throttles", "Sum", [
+            ...perOperation("ThrottledRequests"),
+            ["AWS/DynamoDB", "ReadThrottleEvents", "TableName", table, { label: "read events" }],
+            ["AWS/DynamoDB", "WriteThrottleEvents", "TableName", table, { label: "write events" }],
+          ]),
+          widget(0, 24, "Task table system errors", "Sum", perOperation("SystemErrors")),
+          widget(
+            12,
+            24,
+            "Task table latency (ms)",
+            "Average",
+            perOperation("SuccessfulRequestLatency"),
+          ),
         ],
       });
     });

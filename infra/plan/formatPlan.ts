@@ -57,8 +57,25 @@ const SUMMARIES: Record<string, Summarize> = {
     ...((i.functionResponseTypes as string[] | undefined) ?? []),
   ],
   "aws:lambda/permission:Permission": (i) => [
-    `${i.principal} from ${String(i.sourceArn).replace(/^arn:[^/]*\//, "<api>/")}`,
+    `${i.principal} from ${String(i.sourceArn)
+      .replace(/^arn:[^:]*:execute-api:[^/]*\//, "<api>/")
+      .replace(/^arn:[^:]*:events:[^/]*\//, "rule ")}`,
   ],
+  "aws:dynamodb/table:Table": (i) => {
+    const encryption = obj(i.serverSideEncryption);
+    const indexes = (i.globalSecondaryIndexes as Inputs[] | undefined) ?? [];
+    return [
+      String(i.billingMode),
+      `key=${i.hashKey}`,
+      `indexes=${indexes.map((index) => `${index.name}(${index.projectionType})`).join(",")}`,
+      `ttl=${obj(i.ttl).attributeName}`,
+      `encryption=${encryption.kmsKeyArn ? "kms" : encryption.enabled ? "aws-managed" : "aws-owned"}`,
+      when(obj(i.pointInTimeRecovery).enabled, "pitr"),
+      when(i.deletionProtectionEnabled, "deletionProtection"),
+    ];
+  },
+  "aws:cloudwatch/eventRule:EventRule": (i) => [String(i.scheduleExpression)],
+  "aws:cloudwatch/eventTarget:EventTarget": (i) => [`-> ${String(i.arn).split(":").at(-1)}`],
   "aws:cloudwatch/logGroup:LogGroup": (i) => [`retention=${i.retentionInDays}d`],
   "aws:iam/role:Role": (i) => {
     const statement = (json(i.assumeRolePolicy).Statement as Inputs[] | undefined)?.[0] ?? {};
@@ -137,9 +154,16 @@ const SUMMARIES: Record<string, Summarize> = {
   "aws:apigatewayv2/route:Route": (i) => [String(i.routeKey), `auth=${i.authorizationType}`],
   "aws:sns/topic:Topic": () => [],
   "aws:sns/topicSubscription:TopicSubscription": (i) => [`${i.protocol} ${i.endpoint}`],
-  "aws:cloudwatch/metricAlarm:MetricAlarm": (i) => [
-    `${i.namespace} ${i.metricName} ${i.statistic} > ${i.threshold} over ${i.period}s`,
-  ],
+  "aws:cloudwatch/metricAlarm:MetricAlarm": (i) => {
+    const queries = (i.metricQueries as Inputs[] | undefined) ?? [];
+    if (queries.length === 0) {
+      return [`${i.namespace} ${i.metricName} ${i.statistic} > ${i.threshold} over ${i.period}s`];
+    }
+    const part = obj(queries.find((q) => q.metric)?.metric);
+    return [
+      `${part.namespace} ${part.metricName} ${part.stat} summed over ${queries.length - 1} series > ${i.threshold} over ${part.period}s`,
+    ];
+  },
   "aws:cloudwatch/dashboard:Dashboard": (i) => [
     `widgets=${((json(i.dashboardBody).widgets as unknown[]) ?? []).length}`,
   ],

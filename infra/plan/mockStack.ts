@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
@@ -13,6 +14,15 @@ import { parse as parseYaml } from "yaml";
 
 /** The account id every mocked ARN carries. */
 export const MOCK_ACCOUNT_ID = "123456789012";
+
+/**
+ * The ARN the mocks give the KMS key of this logical name: each key its own, so a policy that
+ * names the wrong key is caught.
+ */
+export function mockKeyArn(logicalName: string, region = "us-east-1"): string {
+  const suffix = createHash("sha256").update(logicalName).digest("hex").slice(0, 12);
+  return `arn:aws:kms:${region}:${MOCK_ACCOUNT_ID}:key/0b3c1e5e-mock-4d2a-9f10-${suffix}`;
+}
 
 /** A resource the program asked for, with the inputs and options it gave. */
 export interface RecordedResource {
@@ -130,9 +140,20 @@ function mockResource(
         state: { name: physical, arn: `arn:aws:sns:${region}:${account}:${physical}` },
       };
     case "aws:kms/key:Key": {
-      const keyId = "0b3c1e5e-mock-4d2a-9f10-000000000001";
-      return { id: keyId, state: { keyId, arn: `arn:aws:kms:${region}:${account}:key/${keyId}` } };
+      const arn = mockKeyArn(name, region);
+      const keyId = arn.slice(arn.indexOf("/") + 1);
+      return { id: keyId, state: { keyId, arn } };
     }
+    case "aws:dynamodb/table:Table":
+      return {
+        id: physical,
+        state: { name: physical, arn: `arn:aws:dynamodb:${region}:${account}:table/${physical}` },
+      };
+    case "aws:cloudwatch/eventRule:EventRule":
+      return {
+        id: physical,
+        state: { name: physical, arn: `arn:aws:events:${region}:${account}:rule/${physical}` },
+      };
     default:
       return { id: `${name}-id`, state: { arn: `arn:aws:mock:${region}:${account}:${name}` } };
   }

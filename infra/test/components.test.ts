@@ -5,6 +5,7 @@ import { TaskAlarms } from "../components/taskAlarms.js";
 import { routeSourcePath, TaskApi } from "../components/taskApi.js";
 import { TaskFunction } from "../components/taskFunction.js";
 import { TaskQueue } from "../components/taskQueue.js";
+import { TaskSchedule } from "../components/taskSchedule.js";
 import { TaskStorage } from "../components/taskStorage.js";
 import { TaskWorkflow, type WorkflowSteps } from "../components/taskWorkflow.js";
 
@@ -18,6 +19,7 @@ const alarmsArgs = {
   stateMachineArn: "arn",
   functions: { ingest: "f" },
   apiId: "a",
+  table: { name: "t", operations: ["GetItem"] },
 };
 
 // Arguments are validated before anything is registered, so no mocks are needed here.
@@ -147,6 +149,23 @@ describe.each([
         jwt: { issuer: "https://auth.example.com/", audience: ["tasklane"] },
       }),
     message: "TaskApi `api`: `jwt` is only used when auth is jwt, not iam",
+  },
+  {
+    build: () =>
+      new TaskAlarms("alarms", { ...alarmsArgs, table: { name: "t", operations: ["getitem"] } }),
+    message:
+      "TaskAlarms `alarms`: `table.operations` must name DynamoDB operations (GetItem, Query, ...), not getitem",
+  },
+  {
+    build: () =>
+      new TaskSchedule("resendUnsentSchedule", {
+        ref,
+        functionName: "resend-unsent",
+        function: fn,
+        everyMinutes: 0.5,
+      }),
+    message:
+      "TaskSchedule `resendUnsentSchedule`: `everyMinutes` must be a whole number of minutes, at least 1",
   },
 ])("a component given a bad argument", ({ build, message }) => {
   it(`stops with: ${message}`, () => {

@@ -1,10 +1,13 @@
-import { FUNCTIONS, type FunctionName } from "@tasklane/stack-config";
+import { TASK_TABLE } from "@tasklane/shared-task";
+import { FUNCTIONS, type FunctionName, type FunctionSpec } from "@tasklane/stack-config";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ResolvedPolicyStatement } from "../components/policyDocument.js";
+import { tableAccess } from "../functionAccess.js";
 import {
   componentName,
   json,
   MOCK_ACCOUNT_ID,
+  mockKeyArn,
   type ProgramRun,
   policyOf,
   promiseOf,
@@ -29,66 +32,60 @@ const STAR_RESOURCE_ACTIONS = new Set([
   "logs:DescribeLogGroups",
 ]);
 
-/** What each handler may do, in words; `kms` when the queue has a customer-managed key. */
+/**
+ * What each handler may do outside the tasks table, in words; `kms` when the queue has a
+ * customer-managed key. The table's grants come from the catalog (see below).
+ */
 function expectedAccess(kms: boolean): Record<FunctionName, string[]> {
   const send = [
     "sqs:SendMessage on queue",
     ...(kms ? ["kms:GenerateDataKey,kms:Decrypt on queue-key"] : []),
   ];
+  const runningStates = [
+    "s3:GetObject on payloads/inputs/*, payloads/states/*",
+    "s3:PutObject on payloads/states/*",
+    "s3:PutObject on results/runs/*",
+    "s3:ListBucket on payloads if s3:prefix like inputs/*, states/*",
+  ];
   return {
-    ingest: [
-      "s3:GetObject,s3:PutObject,s3:DeleteObject on results/tasks/*",
-      "s3:PutObject,s3:DeleteObject on results/created/*",
-      "s3:PutObject,s3:DeleteObject on payloads/inputs/*",
-      "s3:ListBucket on results if s3:prefix like tasks/*",
-      ...send,
-    ],
-    status: [
-      "s3:GetObject on results/tasks/*, results/runs/*",
-      "s3:ListBucket on results if s3:prefix like tasks/*, runs/*, created/*",
-      "states:DescribeExecution on executions",
-    ],
-    cancel: [
-      "s3:GetObject on results/tasks/*, results/runs/*",
-      "s3:PutObject on results/runs/*",
-      "s3:ListBucket on results if s3:prefix like tasks/*, runs/*",
-      "states:DescribeExecution,states:StopExecution on executions",
-    ],
-    retry: [
-      "s3:GetObject on results/tasks/*, results/runs/*",
-      "s3:PutObject on results/tasks/*",
-      "s3:ListBucket on results if s3:prefix like tasks/*, runs/*",
-      "states:DescribeExecution on executions",
-      ...send,
-    ],
+    ingest: ["s3:PutObject,s3:DeleteObject on payloads/inputs/*", ...send],
+    status: ["s3:GetObject on results/runs/*", "s3:ListBucket on results if s3:prefix like runs/*"],
+    cancel: ["states:StopExecution on executions"],
+    retry: send,
+    "resend-unsent": send,
     catalog: [],
     "start-executions": [
       "sqs:ReceiveMessage,sqs:DeleteMessage,sqs:GetQueueAttributes on queue",
       ...(kms ? ["kms:Decrypt on queue-key"] : []),
-      "s3:GetObject on results/runs/*",
-      "s3:ListBucket on results if s3:prefix like runs/*",
       "states:StartExecution on state-machine",
       "states:StopExecution on executions",
     ],
-    "create-task": [
-      "s3:GetObject,s3:PutObject on results/runs/*",
-      "s3:GetObject on payloads/inputs/*",
-      "s3:PutObject on payloads/states/*",
-      "s3:ListBucket on results if s3:prefix like runs/*",
-      "s3:ListBucket on payloads if s3:prefix like inputs/*",
-    ],
-    "check-task-status": [
-      "s3:GetObject,s3:PutObject on payloads/states/*",
-      "s3:PutObject on results/runs/*",
-      "s3:ListBucket on payloads if s3:prefix like states/*",
-    ],
-    "task-completed": ["s3:PutObject on results/runs/*"],
-    "mark-failed": [
-      "s3:GetObject,s3:PutObject on results/runs/*",
-      "s3:ListBucket on results if s3:prefix like runs/*",
-    ],
+    "create-task": runningStates,
+    "check-task-status": runningStates,
+    "task-completed": [],
+    "mark-failed": [],
   };
 }
+
+/**
+ * What a function may do on the tasks table, in words, from its catalog entry: its item actions
+ * on the table, `Query` on its indexes only, and `kms:Decrypt` on the table's key when it has one.
+ */
+function expectedTableAccess(spec: FunctionSpec, kms: boolean): string[] {
+  const items = spec.table.filter((action) => action !== "Query");
+  return [
+    ...(items.length > 0 ? [`${items.map((a) => `dynamodb:${a}`).join(",")} on table`] : []),
+    ...(spec.table.includes("Query")
+      ? [
+          `dynamodb:Query on ${(spec.indexes ?? []).map((i) => `table/index/${TASK_TABLE.indexes[i].name}`).join(", ")}`,
+        ]
+      : []),
+    ...(kms && spec.table.length > 0 ? ["kms:Decrypt on table-key"] : []),
+  ];
+}
+
+const isTableStatement = (s: ResolvedPolicyStatement) =>
+  s.Action.some((a) => a.startsWith("dynamodb:")) || s.Sid === "DecryptTaskRecords";
 
 describe.each(STACKS)("IAM in the %s stack", (stack) => {
   const config = stackConfig(stack);
@@ -98,23 +95,27 @@ describe.each(STACKS)("IAM in the %s stack", (stack) => {
   beforeAll(async () => {
     run = await runProgram(stack);
     statementsOf = (policyName) => policyOf(run, policyName).Statement;
-    // ARNs in words: buckets keep their object path, the KMS key its id is dropped.
+    // ARNs in words: buckets and the table keep their object or index path, KMS keys are named.
     const exact = new Map([
       [await promiseOf(run.program.queueArn), "queue"],
+      [mockKeyArn("tasksKey"), "queue-key"],
+      [mockKeyArn("tableKey"), "table-key"],
       [await promiseOf(run.program.stateMachineArn), "state-machine"],
       [
         `arn:aws:states:us-east-1:${MOCK_ACCOUNT_ID}:execution:tasklane-${stack}-workflow:*`,
         "executions",
       ],
     ]);
-    const buckets = [
+    const containers = [
       [`arn:aws:s3:::${await promiseOf(run.program.resultsBucket)}`, "results"],
       [`arn:aws:s3:::${await promiseOf(run.program.payloadsBucket)}`, "payloads"],
+      [await promiseOf(run.program.tableArn), "table"],
     ] as const;
     const short = (arn: string): string => {
-      const bucket = buckets.find(([prefix]) => arn === prefix || arn.startsWith(`${prefix}/`));
-      if (bucket) return `${bucket[1]}${arn.slice(bucket[0].length)}`;
-      if (arn.startsWith(`arn:aws:kms:us-east-1:${MOCK_ACCOUNT_ID}:key/`)) return "queue-key";
+      const container = containers.find(
+        ([prefix]) => arn === prefix || arn.startsWith(`${prefix}/`),
+      );
+      if (container) return `${container[1]}${arn.slice(container[0].length)}`;
       return exact.get(arn) ?? arn;
     };
     describeStatement = (s) => {
@@ -174,15 +175,61 @@ describe.each(STACKS)("IAM in the %s stack", (stack) => {
   });
 
   it.each(FUNCTIONS.map((f) => f.name))(
-    "lets the %s function do exactly what its handler calls, on exactly its ARNs and prefixes",
+    "lets the %s function do exactly what its handler calls outside the table, on exactly its ARNs and prefixes",
     (name) => {
       const granted = statementsOf(`${componentName(name)}Policy`)
         .filter((s) => s.Sid !== "WriteOwnLogs" && s.Sid !== "WriteTraces")
+        .filter((s) => !isTableStatement(s))
         .map(describeStatement);
 
       expect(granted.sort()).toEqual(expectedAccess(config.queue.kms)[name].sort());
     },
   );
+
+  it.each(FUNCTIONS.map((f) => f.name))(
+    "lets the %s function call exactly its catalog's table actions on the table, and Query only on its indexes",
+    (name) => {
+      const spec = FUNCTIONS.find((f) => f.name === name) as FunctionSpec;
+      const granted = statementsOf(`${componentName(name)}Policy`)
+        .filter(isTableStatement)
+        .map(describeStatement);
+
+      expect(granted.sort(), `${name}Policy`).toEqual(
+        expectedTableAccess(spec, config.table.kms).sort(),
+      );
+    },
+  );
+
+  it("grants no table-wide DynamoDB access: no dynamodb:* action, no wildcard table or index ARN", () => {
+    const broad = run.ofType("aws:iam/rolePolicy:RolePolicy").flatMap((policy) =>
+      policyOf(run, policy.name)
+        .Statement.filter((s) => s.Action.some((a) => a.startsWith("dynamodb:")))
+        .filter(
+          (s) =>
+            s.Action.some((a) => a.includes("*")) ||
+            s.Resource.some((r) => r.includes("*") || !r.startsWith("arn:aws:dynamodb:")),
+        )
+        .map((s) => `${policy.name} ${s.Sid}: ${s.Action.join(",")} on ${s.Resource.join(", ")}`),
+    );
+
+    expect(broad).toEqual([]);
+  });
+
+  it("lets only the functions that use the table decrypt with its key, and with no other", () => {
+    const decrypters = FUNCTIONS.filter((f) =>
+      statementsOf(`${componentName(f.name)}Policy`).some((s) =>
+        s.Resource.includes(mockKeyArn("tableKey")),
+      ),
+    ).map((f) => f.name);
+
+    expect(decrypters.sort()).toEqual(
+      config.table.kms
+        ? FUNCTIONS.filter((f) => f.table.length > 0)
+            .map((f) => f.name)
+            .sort()
+        : [],
+    );
+  });
 
   it.each(FUNCTIONS.map((f) => f.name))(
     "lets the %s function write only its own log group, and traces",
@@ -226,7 +273,7 @@ describe.each(STACKS)("IAM in the %s stack", (stack) => {
     expect(await promiseOf(run.program.stateMachineArn)).toContain(`tasklane-${stack}-workflow`);
   });
 
-  it("lets a function list a bucket only under the prefixes it reads or lists", () => {
+  it("lets a function list a bucket only under the prefixes it reads", () => {
     const unscoped = FUNCTIONS.flatMap((f) =>
       statementsOf(`${componentName(f.name)}Policy`)
         .filter((s) => s.Action.includes("s3:ListBucket"))
@@ -279,5 +326,27 @@ describe.each(STACKS)("IAM in the %s stack", (stack) => {
         },
       ],
     });
+  });
+});
+
+describe("the table statements a catalog entry gets", () => {
+  const targets = { tableArn: "arn:aws:dynamodb:us-east-1:123456789012:table/t" };
+
+  it("stop the program when an entry queries without naming its indexes", () => {
+    expect(() => tableAccess({ name: "status", table: ["GetItem", "Query"] }, targets)).toThrow(
+      "function status: its catalog entry must list `indexes` exactly when its `table` includes Query",
+    );
+  });
+
+  it("stop the program when an entry names indexes it never queries", () => {
+    expect(() =>
+      tableAccess({ name: "retry", table: ["GetItem"], indexes: ["byOwner"] }, targets),
+    ).toThrow("function retry: its catalog entry must list `indexes`");
+  });
+
+  it("are none for a function that does not use the table, key or no key", () => {
+    expect(tableAccess({ name: "catalog", table: [] }, { ...targets, tableKeyArn: "k" })).toEqual(
+      [],
+    );
   });
 });

@@ -109,6 +109,55 @@ describe.each(STACKS)("logs, alarms and the dashboard of the %s stack", (stack) 
     },
   );
 
+  it.each([
+    ["table-throttled-requests", "ThrottledRequests"],
+    ["table-system-errors", "SystemErrors"],
+  ])(
+    "alarms on the tasks table's %s: the sum of %s over every operation the functions call",
+    async (id, metricName) => {
+      const tableName = await promiseOf(run.program.tableName);
+      const operations = [...new Set(FUNCTIONS.flatMap((f): readonly string[] => f.table))];
+      const inputs = alarm(id);
+      const queries = inputs.metricQueries as {
+        id: string;
+        expression?: string;
+        returnData: boolean;
+        metric?: { namespace: string; metricName: string; dimensions: Record<string, string> };
+      }[];
+      const parts = queries.filter((q) => q.metric);
+
+      expect(inputs, `alarms-${id}`).toMatchObject({
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: 0,
+        alarmActions: [topicArn],
+        okActions: [topicArn],
+      });
+      expect(queries.filter((q) => q.returnData).map((q) => q.expression)).toEqual([
+        `SUM([${parts.map((q) => `FILL(${q.id}, 0)`).join(", ")}])`,
+      ]);
+      expect(parts.map((q) => q.metric)).toEqual(
+        operations.map((Operation) => ({
+          namespace: "AWS/DynamoDB",
+          metricName,
+          dimensions: { TableName: tableName, Operation },
+          stat: "Sum",
+          period: 300,
+        })),
+      );
+      expect(operations).toEqual(expect.arrayContaining(["GetItem", "UpdateItem", "Query"]));
+    },
+  );
+
+  it("alarms when the resend sweep fails, so unsent tasks do not wait unseen", () => {
+    expect(alarm("resend-unsent-errors")).toMatchObject({
+      namespace: "AWS/Lambda",
+      metricName: "Errors",
+      dimensions: { FunctionName: `tasklane-${stack}-resend-unsent` },
+      threshold: 0,
+      alarmActions: [topicArn],
+    });
+  });
+
   it("notifies someone outside a dev stack, and subscribes exactly the configured address", () => {
     const subscriptions = run
       .ofType("aws:sns/topicSubscription:TopicSubscription")
@@ -124,17 +173,43 @@ describe.each(STACKS)("logs, alarms and the dashboard of the %s stack", (stack) 
     );
   });
 
-  it("shows queue depth, executions and errors on the dashboard", () => {
+  it("shows queue depth, executions, errors and the tasks table on the dashboard", async () => {
+    const tableName = await promiseOf(run.program.tableName);
     const body = json<{ widgets: { properties: { title: string; metrics: unknown[][] } }[] }>(
       run.named("alarmsDashboard").inputs.dashboardBody,
     );
     const titles = body.widgets.map((w) => w.properties.title);
+    const metricsOf = (title: string) =>
+      body.widgets.find((w) => w.properties.title === title)?.properties.metrics ?? [];
 
     expect(titles).toEqual(
-      expect.arrayContaining(["Queue depth", "Executions", "Function errors"]),
+      expect.arrayContaining([
+        "Queue depth",
+        "Executions",
+        "Function errors",
+        "Task table consumed capacity",
+        "Task table throttles",
+        "Task table system errors",
+        "Task table latency (ms)",
+      ]),
     );
-    const errors = body.widgets.find((w) => w.properties.title === "Function errors");
-    expect(errors?.properties.metrics).toHaveLength(FUNCTIONS.length);
+    expect(metricsOf("Function errors")).toHaveLength(FUNCTIONS.length);
+    expect(metricsOf("Task table consumed capacity").map((m) => m.slice(0, 4))).toEqual([
+      ["AWS/DynamoDB", "ConsumedReadCapacityUnits", "TableName", tableName],
+      ["AWS/DynamoDB", "ConsumedWriteCapacityUnits", "TableName", tableName],
+    ]);
+    for (const title of [
+      "Task table throttles",
+      "Task table system errors",
+      "Task table latency (ms)",
+    ]) {
+      const metrics = metricsOf(title);
+      expect(metrics.length, title).toBeGreaterThan(0);
+      expect(
+        metrics.every((m) => m[0] === "AWS/DynamoDB" && m[3] === tableName),
+        title,
+      ).toBe(true);
+    }
   });
 });
 

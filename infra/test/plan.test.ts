@@ -13,6 +13,19 @@ describe("the offline plan", () => {
       `Stack prod: ${resources.filter((r) => r.custom).length} resources to create (offline plan from the program under mocks; ids, ARNs and bucket suffixes are placeholders)`,
     );
     expect(lines).toContain("# tasklane:infra:TaskQueue tasks");
+    expect(lines).toContain("# tasklane:infra:TaskTable table");
+    expect(plan).toMatch(
+      /aws:dynamodb:Table +tableTable +tasklane-prod-tasks +PAY_PER_REQUEST {2}key=id {2}indexes=byOwner\(INCLUDE\),byTime\(INCLUDE\),unsent\(KEYS_ONLY\) {2}ttl=expiresAt {2}encryption=kms {2}pitr {2}deletionProtection/,
+    );
+    expect(plan).toMatch(
+      /aws:cloudwatch:EventRule +resendUnsentScheduleRule +tasklane-prod-resend-unsent +rate\(1 minute\)/,
+    );
+    expect(plan).toMatch(
+      /aws:lambda:Permission +resendUnsentSchedulePermission +events\.amazonaws\.com from rule tasklane-prod-resend-unsent/,
+    );
+    expect(plan).toMatch(
+      /aws:cloudwatch:MetricAlarm +alarms-table-throttled-requests +\S+ +AWS\/DynamoDB ThrottledRequests Sum summed over 5 series > 0 over 300s/,
+    );
     expect(plan).toMatch(
       /aws:sqs:Queue +tasksQueue +tasklane-prod-tasks +visibility=181s {2}retention=345600s {2}maxMessage=262144B {2}encryption=kms {2}maxReceiveCount=5/,
     );

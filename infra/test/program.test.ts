@@ -31,6 +31,14 @@ function manifestRecord(name: string) {
   return record;
 }
 
+function environmentOf(run: ProgramRun, name: string): Record<string, string> {
+  return (
+    run.named(`${componentName(name)}Function`).inputs.environment as {
+      variables: Record<string, string>;
+    }
+  ).variables;
+}
+
 describe.each(STACKS)("the %s stack", (stack) => {
   const config = stackConfig(stack);
   let run: ProgramRun;
@@ -38,9 +46,13 @@ describe.each(STACKS)("the %s stack", (stack) => {
     run = await runProgram(stack);
   });
 
-  it("exports the API URL, queues, state machine, buckets and function names", async () => {
+  it("exports the API URL, table, queues, state machine, buckets and function names", async () => {
     const { program } = run;
 
+    expect(await promiseOf(program.tableName)).toBe(`tasklane-${stack}-tasks`);
+    expect(await promiseOf(program.tableArn)).toBe(
+      `arn:aws:dynamodb:us-east-1:123456789012:table/tasklane-${stack}-tasks`,
+    );
     expect(await promiseOf(program.apiUrl)).toMatch(/^https:\/\/.+\.execute-api\.us-east-1\./);
     expect(await promiseOf(program.apiExecutionArn)).toMatch(
       /^arn:aws:execute-api:us-east-1:123456789012:\w+$/,
@@ -94,9 +106,12 @@ describe.each(STACKS)("the %s stack", (stack) => {
     async (name) => {
       const spec = FUNCTIONS.find((f) => f.name === name) as (typeof FUNCTIONS)[number];
       const fn = run.named(`${componentName(name)}Function`).inputs;
-      const sizing = { api: config.producer, queue: config.consumer, step: config.steps }[
-        spec.role
-      ];
+      const sizing = {
+        api: config.producer,
+        schedule: config.producer,
+        queue: config.consumer,
+        step: config.steps,
+      }[spec.role];
 
       expect(await (fn.code as { path: Promise<string> }).path).toBe(
         `${repoRoot}${bundlePaths(spec).zip}`,
@@ -139,24 +154,27 @@ describe.each(STACKS)("the %s stack", (stack) => {
     },
   );
 
-  it("points each function's environment at this stack's buckets, queue and state machine", async () => {
-    const env = (name: string) =>
-      (
-        run.named(`${componentName(name)}Function`).inputs.environment as {
-          variables: Record<string, string>;
-        }
-      ).variables;
-
-    expect(env("ingest")).toMatchObject({
+  it("points each function's environment at this stack's table, buckets, queue and state machine", async () => {
+    const values: Record<string, string> = {
+      TASKLANE_TABLE_NAME: await promiseOf(run.program.tableName),
+      TASKLANE_RESULT_EXPIRATION_DAYS: String(config.storage.resultExpirationDays),
+      TASKLANE_OPERATORS: JSON.stringify(config.api.operators),
       TASKLANE_RESULTS_BUCKET: await promiseOf(run.program.resultsBucket),
       TASKLANE_PAYLOADS_BUCKET: await promiseOf(run.program.payloadsBucket),
       TASKLANE_QUEUE_URL: await promiseOf(run.program.queueUrl),
+      TASKLANE_STATE_MACHINE_ARN: await promiseOf(run.program.stateMachineArn),
       TASKLANE_MAX_BODY_BYTES: String(config.producer.maxBodyBytes),
       TASKLANE_INLINE_INPUT_MAX_BYTES: String(config.producer.inlineInputMaxBytes),
-    });
-    expect(env("start-executions").TASKLANE_STATE_MACHINE_ARN).toBe(
-      await promiseOf(run.program.stateMachineArn),
-    );
+    };
+
+    for (const spec of FUNCTIONS) {
+      const variables = environmentOf(run, spec.name);
+      const expected = Object.fromEntries(
+        spec.env.map((key) => [FUNCTION_ENV[key], values[FUNCTION_ENV[key]]]),
+      );
+      expect(variables, `${componentName(spec.name)}Function`).toMatchObject(expected);
+    }
+    expect(Object.keys(values).sort()).toEqual(Object.values(FUNCTION_ENV).sort());
   });
 
   it("keeps every physical name within its AWS limit", () => {
@@ -169,6 +187,8 @@ describe.each(STACKS)("the %s stack", (stack) => {
       "aws:sns/topic:Topic": NAME_LIMITS.snsTopic,
       "aws:cloudwatch/metricAlarm:MetricAlarm": 255,
       "aws:apigatewayv2/api:Api": 128,
+      "aws:dynamodb/table:Table": NAME_LIMITS.dynamoTable,
+      "aws:cloudwatch/eventRule:EventRule": 64,
     };
     const tooLong = run.resources
       .filter((r) => r.type in limits && typeof r.inputs.name === "string")
@@ -178,6 +198,24 @@ describe.each(STACKS)("the %s stack", (stack) => {
     expect(tooLong).toEqual([]);
     for (const bucket of run.ofType("aws:s3/bucket:Bucket")) {
       expect((bucket.inputs.bucketPrefix as string).length, bucket.name).toBeLessThanOrEqual(37);
+    }
+  });
+});
+
+describe("who operates every caller's tasks (tasklane:api.operators)", () => {
+  it("hands the configured operators, as JSON, to exactly the functions that read them", async () => {
+    const operators = {
+      principals: ["arn:aws:iam::123456789012:role/tasklane-operators"],
+      jwtScope: "tasklane/operate",
+    };
+    const run = await runProgram("dev", { "tasklane:api": { auth: "iam", operators } });
+
+    for (const spec of FUNCTIONS) {
+      const value = environmentOf(run, spec.name)[FUNCTION_ENV.operators];
+      const reads = (spec.env as readonly string[]).includes("operators");
+      expect(value, `${componentName(spec.name)}Function`).toBe(
+        reads ? JSON.stringify(operators) : undefined,
+      );
     }
   });
 });

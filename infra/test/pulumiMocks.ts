@@ -5,7 +5,7 @@ import type { ResolvedPolicyDocument } from "../components/policyDocument.js";
 import { type RecordedResource, runUnderMocks, stackConfigMap } from "../plan/mockStack.js";
 
 export type { RecordedResource } from "../plan/mockStack.js";
-export { MOCK_ACCOUNT_ID, stackConfigMap } from "../plan/mockStack.js";
+export { MOCK_ACCOUNT_ID, mockKeyArn, stackConfigMap } from "../plan/mockStack.js";
 
 /** The program's stack outputs. */
 export type Program = typeof import("../index.js");
