@@ -1,4 +1,4 @@
-import type { TaskResource, TaskTypeDescription } from "@tasklane/api-client";
+import type { TaskResource, TaskSummary, TaskTypeDescription } from "@tasklane/api-client";
 
 /** `2026-11-25T06:01:21.254Z` -> `2026-11-25 06:01:21Z`; `-` when absent. */
 export function formatTime(value: string | number | undefined): string {
@@ -59,7 +59,7 @@ export function progressLine(task: TaskResource): string {
 
 export const TASK_TABLE_HEADERS = ["ID", "TYPE", "STATUS", "ATTEMPTS", "CREATED", "FINISHED"];
 
-export function taskRow(task: TaskResource): string[] {
+export function taskRow(task: TaskSummary): string[] {
   return [
     task.id,
     task.type,

@@ -1,4 +1,4 @@
-import type { TaskResource, TaskStatus } from "@tasklane/api-client";
+import type { TaskStatus, TaskSummary } from "@tasklane/api-client";
 import { Command } from "commander";
 import type { CommandRunner } from "./commandRunner.js";
 import { EXIT_CODES } from "./constants.js";
@@ -39,7 +39,7 @@ export function listCommand(run: CommandRunner): Command {
     .action(
       run<ListOptions>(async (ctx, _args, options) => {
         const api = await ctx.api();
-        const tasks: TaskResource[] = [];
+        const tasks: TaskSummary[] = [];
         let cursor = options.cursor;
         // A page scans `limit` tasks of the index; with a status filter it may hold fewer.
         do {
