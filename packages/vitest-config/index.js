@@ -9,8 +9,11 @@ import { defineConfig, mergeConfig } from "vitest/config";
  */
 export function tasklaneVitestConfig(overrides = {}) {
   const base = defineConfig({
-    resolve: { conditions: ["@tasklane/source", "node", "import", "default"] },
-    ssr: { resolve: { conditions: ["@tasklane/source", "node", "import", "default"] } },
+    // Vite adds `import` and `default` itself. Listing them here would also hand them to Node
+    // as `--conditions` for external packages, and a CommonJS `require` would then load ESM
+    // builds (dynalite's `require("big.js")` would get a namespace instead of the class).
+    resolve: { conditions: ["@tasklane/source", "node"] },
+    ssr: { resolve: { conditions: ["@tasklane/source", "node"] } },
     test: {
       include: ["test/**/*.test.ts"],
       environment: "node",

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import type { RequestCaller } from "./callerIdentity.js";
 
 /** An HTTP request as the local API received it, before API Gateway's translation. */
 export interface ReceivedRequest {
@@ -16,19 +17,14 @@ export interface ReceivedRequest {
   receivedAt: Date;
 }
 
-/** Who the API says is calling, as its authorizer would put it in the request context. */
-export type LocalAuthorizer =
-  | { kind: "iam"; userArn: string; accountId: string }
-  | { kind: "jwt"; claims: Record<string, string> }
-  | { kind: "none" };
-
 export interface ApiEventContext {
   routeKey: string;
   pathParameters?: Record<string, string>;
   requestId: string;
   apiId: string;
   accountId: string;
-  authorizer: LocalAuthorizer;
+  /** Who is calling, as the authorizer found it (`identifyCaller`). */
+  caller: RequestCaller;
 }
 
 /**
@@ -74,7 +70,7 @@ export function toApiGatewayEvent(
     requestContext: {
       accountId: context.accountId,
       apiId: context.apiId,
-      ...authorizerBlock(context.authorizer),
+      ...authorizerBlock(context.caller),
       domainName: host,
       domainPrefix: host.split(".")[0] ?? host,
       http: {
@@ -128,24 +124,12 @@ function parseQuery(rawQueryString: string): Record<string, string> | undefined 
   return parameters;
 }
 
-function authorizerBlock(authorizer: LocalAuthorizer) {
-  switch (authorizer.kind) {
+function authorizerBlock(caller: RequestCaller) {
+  switch (caller.kind) {
     case "iam":
-      return {
-        authorizer: {
-          iam: {
-            accessKey: "ASIALOCALACCESSKEY00",
-            accountId: authorizer.accountId,
-            callerId: "AIDALOCALCALLER00000",
-            cognitoIdentity: null,
-            principalOrgId: null,
-            userArn: authorizer.userArn,
-            userId: "AIDALOCALCALLER00000",
-          },
-        },
-      };
+      return { authorizer: { iam: { ...caller.iam } } };
     case "jwt":
-      return { authorizer: { jwt: { claims: authorizer.claims, scopes: null } } };
+      return { authorizer: { jwt: { claims: caller.claims, scopes: caller.scopes } } };
     case "none":
       return {};
   }

@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { findRepoRoot } from "@tasklane/lambda-bundler";
+import { TASK_TABLE } from "@tasklane/shared-task";
 import { StackConfigError } from "@tasklane/stack-config";
 import { DEFAULT_API_PORT } from "./constants.js";
 import { DISCOVERY_FILE, removeDiscoveryFile, writeDiscoveryFile } from "./discoveryFile.js";
@@ -17,12 +18,13 @@ export interface CliIo {
 
 const USAGE = `Usage: pnpm dev [-- options]   (or: node apps/local/bin/tasklane-local.js [options])
 
-Runs the whole Tasklane pipeline on this machine (HTTP API -> producer -> SQS -> consumer ->
-Step Functions -> step functions -> S3) with the real Lambda handlers, no AWS account, no Docker.
+Runs the whole Tasklane pipeline on this machine (HTTP API -> producer -> DynamoDB and SQS ->
+consumer -> Step Functions -> step functions -> DynamoDB and S3) with the real Lambda handlers,
+no AWS account, no Docker.
 
 Options:
   --port <n>              port of the HTTP API (default: $PORT, else ${DEFAULT_API_PORT}; 0 picks a free one)
-  --host <address>        interface the API listens on (default 127.0.0.1: the local API checks no auth)
+  --host <address>        interface the API listens on (default 127.0.0.1: the local API verifies no auth)
   --from-source           build the handlers from their TypeScript sources with esbuild and rebuild
                           them on change, instead of running the built bundles (apps/*/dist)
   --stack <name>          the stack config to read, Pulumi.<name>.yaml (default: dev)
@@ -175,7 +177,8 @@ function startFailure(error: unknown, port: number): string {
   return `could not start: ${(error as Error)?.stack ?? String(error)}`;
 }
 
-function banner(runtime: LocalRuntime, host: string, fromSource: boolean): string {
+/** What `pnpm dev` prints once it is ready: where everything is, and what to try. */
+export function banner(runtime: LocalRuntime, host: string, fromSource: boolean): string {
   const api = host === "127.0.0.1" ? `http://localhost:${runtime.apiPort}` : runtime.apiUrl;
   const { queue } = runtime.config;
   const queueName = runtime.queueUrl.split("/").at(-1) ?? runtime.queueUrl;
@@ -184,12 +187,19 @@ function banner(runtime: LocalRuntime, host: string, fromSource: boolean): strin
     ? "built from the TypeScript sources, rebuilt on change"
     : "the built bundles (apps/*/dist)";
   const body = JSON.stringify({ type: "echo", input: { hello: "world" } });
+  const auth = {
+    iam: "signatures not checked: a SigV4 request is the user its access key names, else tasklane-local",
+    jwt: "tokens not verified: a bearer JWT's claims are the caller, else a local default",
+    none: "no auth",
+  }[runtime.config.api.auth];
   return `Tasklane local runtime: stack ${runtime.stack} (${runtime.region}), handlers from ${handlers}
 
-  API             ${api}   (no auth: requests are not SigV4-checked locally)
+  API             ${api}   (api.auth ${runtime.config.api.auth}: ${auth})
   SQS and S3      ${runtime.fauxqsUrl}   (fauxqs, in memory)
+  DynamoDB        ${runtime.dynamodbUrl}   (dynalite, in memory)
   Step Functions  ${runtime.stepFunctions.url}
   Queue           ${queueName} -> ${dlqName} after ${queue.maxReceiveCount} receives
+  Table           ${runtime.tableName}   (indexes ${Object.keys(TASK_TABLE.indexes).join(", ")})
   Buckets         ${runtime.buckets.payloads}, ${runtime.buckets.results}
 
 Submit a task, then read it back with the id it answers:

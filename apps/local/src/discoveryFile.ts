@@ -14,10 +14,13 @@ export interface LocalRuntimeDiscovery {
   apiUrl: string;
   /** SQS and S3 (fauxqs); S3 clients use it path-style. */
   fauxqsUrl: string;
+  /** DynamoDB (dynalite), where `tableName` is. */
+  dynamodbUrl: string;
   stepFunctionsUrl: string;
   queueUrl: string;
   dlqUrl: string;
   buckets: { payloads: string; results: string };
+  tableName: string;
   stateMachineArn: string;
 }
 
@@ -30,10 +33,12 @@ export async function writeDiscoveryFile(repoRoot: string, runtime: LocalRuntime
     region: runtime.region,
     apiUrl: runtime.apiUrl,
     fauxqsUrl: runtime.fauxqsUrl,
+    dynamodbUrl: runtime.dynamodbUrl,
     stepFunctionsUrl: runtime.stepFunctions.url,
     queueUrl: runtime.queueUrl,
     dlqUrl: runtime.dlqUrl,
     buckets: runtime.buckets,
+    tableName: runtime.tableName,
     stateMachineArn: runtime.stateMachineArn,
   };
   await mkdir(join(repoRoot, ".tasklane"), { recursive: true });

@@ -1,4 +1,10 @@
-import { FUNCTION_ENV, type StackConfig } from "@tasklane/stack-config";
+import {
+  FUNCTION_ENV,
+  FUNCTIONS,
+  type FunctionEnvKey,
+  type FunctionSpec,
+  type StackConfig,
+} from "@tasklane/stack-config";
 
 /** Log levels of the handlers' Powertools Logger (`POWERTOOLS_LOG_LEVEL`). */
 export type HandlerLogLevel = "DEBUG" | "INFO" | "WARN" | "ERROR" | "SILENT";
@@ -8,26 +14,45 @@ export interface HandlerEnvironmentInput {
   /** fauxqs's port: SQS at `sqs.<region>.localhost`, S3 at `s3.localhost` (virtual-hosted). */
   fauxqsPort: number;
   stepFunctionsUrl: string;
+  /** The DynamoDB endpoint (dynalite). */
+  dynamodbUrl: string;
+  tableName: string;
   queueUrl: string;
   stateMachineArn: string;
   buckets: { payloads: string; results: string };
   config: StackConfig;
   handlerLogLevel: HandlerLogLevel;
+  /** The functions whose `env` is set. @default the catalog's */
+  functions?: readonly Pick<FunctionSpec, "env">[];
 }
 
 /** Variables that would make the SDK ignore or bypass the endpoints above. */
 const CLEARED = ["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_SESSION_TOKEN", "AWS_PROFILE"];
 
 /**
- * The environment every handler sees locally: the same `TASKLANE_*` settings the Pulumi program
- * gives the functions, dummy credentials, and the AWS SDK's standard per-service endpoint
- * variables pointing at fauxqs and the local Step Functions endpoint, so handler code builds
- * plain clients (`new S3Client({})`) exactly as on AWS.
+ * The environment every handler sees locally: the `TASKLANE_*` settings the Pulumi program gives
+ * the functions (every one some function's catalog `env` lists, with the values the program
+ * derives from the stack config; the functions share one process, so each sees them all), dummy
+ * credentials, and the AWS SDK's standard per-service endpoint variables pointing at fauxqs,
+ * dynalite and the local Step Functions endpoint, so handler code builds plain clients
+ * (`new S3Client({})`) exactly as on AWS.
  *
  * Metrics are off (their EMF lines would flood the console) and handler logs go to the level given.
  */
 export function handlerEnvironment(input: HandlerEnvironmentInput): Record<string, string> {
   const { region, fauxqsPort, config } = input;
+  const settings: Record<FunctionEnvKey, string> = {
+    tableName: input.tableName,
+    resultExpirationDays: String(config.storage.resultExpirationDays),
+    operators: JSON.stringify(config.api.operators),
+    resultsBucket: input.buckets.results,
+    payloadsBucket: input.buckets.payloads,
+    queueUrl: input.queueUrl,
+    stateMachineArn: input.stateMachineArn,
+    maxBodyBytes: String(config.producer.maxBodyBytes),
+    inlineInputMaxBytes: String(config.producer.inlineInputMaxBytes),
+  };
+  const used = new Set((input.functions ?? FUNCTIONS).flatMap((spec) => spec.env));
   return {
     AWS_REGION: region,
     AWS_DEFAULT_REGION: region,
@@ -36,12 +61,8 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
     AWS_ENDPOINT_URL_SQS: `http://sqs.${region}.localhost:${fauxqsPort}`,
     AWS_ENDPOINT_URL_S3: `http://s3.localhost:${fauxqsPort}`,
     AWS_ENDPOINT_URL_SFN: input.stepFunctionsUrl,
-    [FUNCTION_ENV.resultsBucket]: input.buckets.results,
-    [FUNCTION_ENV.payloadsBucket]: input.buckets.payloads,
-    [FUNCTION_ENV.queueUrl]: input.queueUrl,
-    [FUNCTION_ENV.stateMachineArn]: input.stateMachineArn,
-    [FUNCTION_ENV.maxBodyBytes]: String(config.producer.maxBodyBytes),
-    [FUNCTION_ENV.inlineInputMaxBytes]: String(config.producer.inlineInputMaxBytes),
+    AWS_ENDPOINT_URL_DYNAMODB: input.dynamodbUrl,
+    ...Object.fromEntries([...used].map((key) => [FUNCTION_ENV[key], settings[key]] as const)),
     POWERTOOLS_LOG_LEVEL: input.handlerLogLevel,
     POWERTOOLS_METRICS_DISABLED: "true",
   };

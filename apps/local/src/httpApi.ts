@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { type LocalAuthorizer, toApiGatewayEvent } from "./apiGatewayEvent.js";
+import { toApiGatewayEvent } from "./apiGatewayEvent.js";
 import { type ApiResponse, GATEWAY_RESPONSES, toApiResponse } from "./apiGatewayResult.js";
+import { identifyCaller, type LocalAuthorizer } from "./callerIdentity.js";
 import { API_PAYLOAD_MAX_BYTES, LOCAL_ACCOUNT_ID } from "./constants.js";
 import { LambdaInvocationError } from "./errors.js";
 import { closeServer, listen, readBody } from "./httpServer.js";
@@ -14,9 +15,12 @@ export interface HttpApiOptions {
   routes: readonly Route<LocalFunction>[];
   /** 0 picks a free port. */
   port?: number;
-  /** The interface to listen on; loopback by default, since the local API checks no auth. */
+  /** The interface to listen on; loopback by default, since the local API verifies no auth. */
   host?: string;
-  /** The identity every request carries in `requestContext.authorizer`. */
+  /**
+   * How each request's caller is found (`identifyCaller`), and who calls without an
+   * `Authorization` header.
+   */
   authorizer: LocalAuthorizer;
   apiId?: string;
   accountId?: string;
@@ -37,8 +41,9 @@ export interface HttpApi {
  * An API Gateway HTTP API in front of local functions: each request is routed by the route
  * table, turned into a payload format 2.0 event and answered with what the function returned,
  * under API Gateway's rules (10 MB request limit, `{"message": ...}` errors: 404 without a route,
- * 413 too large, 500 when the function fails). It checks no auth: every request carries the
- * configured identity, as if SigV4 had been verified.
+ * 413 too large, 500 when the function fails). The caller comes from the `Authorization` header
+ * as API Gateway's authorizer would report it, but nothing is verified: a SigV4 request is the
+ * user its access key names and a bearer JWT carries its claims, whatever their signatures.
  */
 export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   const host = options.host ?? "127.0.0.1";
@@ -79,6 +84,8 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
     if (!match) return finish(GATEWAY_RESPONSES.notFound);
 
     const fn = match.route.target;
+    const identified = identifyCaller(options.authorizer, request.headers.authorization);
+    if ("refused" in identified) return finish(identified.refused, match.route.routeKey);
     const event = toApiGatewayEvent(
       {
         method,
@@ -96,7 +103,7 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
         requestId,
         apiId: options.apiId ?? "local",
         accountId: options.accountId ?? LOCAL_ACCOUNT_ID,
-        authorizer: options.authorizer,
+        caller: identified.caller,
       },
     );
     let result: unknown;

@@ -1,11 +1,13 @@
 // @tasklane/local: the runtime behind `pnpm dev`, and its emulators for tests.
 
-export type { LocalAuthorizer, ReceivedRequest } from "./apiGatewayEvent.js";
+export type { ApiEventContext, ReceivedRequest } from "./apiGatewayEvent.js";
 export { toApiGatewayEvent } from "./apiGatewayEvent.js";
 export type { ApiResponse } from "./apiGatewayResult.js";
 export { GATEWAY_RESPONSES, toApiResponse } from "./apiGatewayResult.js";
 export type { BatchVerdict } from "./batchResponse.js";
 export { batchVerdict } from "./batchResponse.js";
+export type { IamCaller, LocalAuthorizer, RequestCaller } from "./callerIdentity.js";
+export { identifyCaller } from "./callerIdentity.js";
 export {
   API_PAYLOAD_MAX_BYTES,
   DEFAULT_API_PORT,
@@ -29,7 +31,8 @@ export {
 } from "./errors.js";
 export type { EventSourceMapping, EventSourceMappingOptions } from "./eventSourceMapping.js";
 export { startEventSourceMapping } from "./eventSourceMapping.js";
-export type { HandlerLogLevel } from "./handlerEnvironment.js";
+export type { HandlerEnvironmentInput, HandlerLogLevel } from "./handlerEnvironment.js";
+export { handlerEnvironment } from "./handlerEnvironment.js";
 export type { HttpApi, HttpApiOptions } from "./httpApi.js";
 export { startHttpApi } from "./httpApi.js";
 export { invokeFunction } from "./invokeFunction.js";
@@ -47,9 +50,13 @@ export type {
   TimingOverrides,
 } from "./localStepFunctions.js";
 export { LocalStepFunctions } from "./localStepFunctions.js";
+export type { LocalTable, LocalTableOptions } from "./localTable.js";
+export { startLocalTable } from "./localTable.js";
 export type { Route, RouteMatch } from "./routeTable.js";
 export { RouteTable } from "./routeTable.js";
 export { RuntimeLog } from "./runtimeLog.js";
+export type { ScheduledFunction, Schedules, SchedulesOptions } from "./schedules.js";
+export { scheduledEvent, startSchedules } from "./schedules.js";
 export { toSqsRecord } from "./sqsRecord.js";
 export type { LocalRuntime, LocalRuntimeOptions } from "./startLocalRuntime.js";
 export { startLocalRuntime } from "./startLocalRuntime.js";

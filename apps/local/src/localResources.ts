@@ -14,6 +14,8 @@ export interface LocalResourceNames {
   queue: string;
   dlq: string;
   buckets: { payloads: string; results: string };
+  /** The tasks table (dynalite). */
+  table: string;
   stateMachine: string;
 }
 
@@ -38,6 +40,7 @@ export function localResourceNames(ref: StackRef, config: StackConfig): LocalRes
       payloads: resourceName(ref, "payloads", NAME_LIMITS.s3Bucket),
       results: resourceName(ref, "results", NAME_LIMITS.s3Bucket),
     },
+    table: resourceName(ref, "tasks", NAME_LIMITS.dynamoTable),
     stateMachine: resourceName(ref, "workflow", NAME_LIMITS.stateMachine),
   };
 }
@@ -45,6 +48,21 @@ export function localResourceNames(ref: StackRef, config: StackConfig): LocalRes
 /** The physical name of a function of the catalog. */
 export function localFunctionName(ref: StackRef, spec: Pick<FunctionSpec, "name">): string {
   return resourceName(ref, spec.name, NAME_LIMITS.lambdaFunction);
+}
+
+/** EventBridge's limit on a rule's name. */
+const EVENT_RULE_NAME_MAX_LENGTH = 64;
+
+/**
+ * The physical name of the EventBridge rule that invokes a `schedule` function: the function's
+ * own short name, as the Pulumi program's TaskSchedule names it.
+ */
+export function localScheduleRuleName(ref: StackRef, spec: Pick<FunctionSpec, "name">): string {
+  return resourceName(ref, spec.name, EVENT_RULE_NAME_MAX_LENGTH);
+}
+
+export function eventRuleArn(region: string, ruleName: string): string {
+  return `arn:aws:events:${region}:${LOCAL_ACCOUNT_ID}:rule/${ruleName}`;
 }
 
 export function lambdaArn(region: string, functionName: string): string {

@@ -12,7 +12,7 @@ import {
   workflowStepTimeoutSeconds,
 } from "@tasklane/stack-config";
 import { type FauxqsServer, interceptLocalhostDns, startFauxqs } from "fauxqs";
-import type { LocalAuthorizer } from "./apiGatewayEvent.js";
+import type { LocalAuthorizer } from "./callerIdentity.js";
 import {
   DEFAULT_REGION,
   DEFAULT_STACK,
@@ -32,12 +32,16 @@ import { type HttpApi, startHttpApi } from "./httpApi.js";
 import { lambdaTaskHandler } from "./lambdaTaskHandler.js";
 import {
   createLocalResources,
+  eventRuleArn,
   lambdaArn,
   localFunctionName,
   localResourceNames,
+  localScheduleRuleName,
   stateMachineArn as stateMachineArnFor,
 } from "./localResources.js";
 import { LocalStepFunctions, type TimingOverrides } from "./localStepFunctions.js";
+import { startLocalTable } from "./localTable.js";
+import { type Schedules, startSchedules } from "./schedules.js";
 import { buildFromSource } from "./sourceBuild.js";
 import { type StepFunctionsEndpoint, startStepFunctionsEndpoint } from "./stepFunctionsEndpoint.js";
 import type { LocalFunction, LocalRuntimeEventSink } from "./types.js";
@@ -63,13 +67,15 @@ export interface LocalRuntimeOptions {
    */
   port?: number;
   /**
-   * Interface the HTTP API listens on. The API checks no auth, so keep it on loopback unless
-   * the network is yours.
+   * Interface the HTTP API listens on. The API verifies no signature and no token, so keep it on
+   * loopback unless the network is yours.
    * @default "127.0.0.1"
    */
   host?: string;
   /** Port of fauxqs (SQS and S3). @default 0 */
   fauxqsPort?: number;
+  /** Port of dynalite (DynamoDB). @default 0 */
+  dynamodbPort?: number;
   /** Port of the Step Functions endpoint. @default 0 */
   stepFunctionsPort?: number;
   /**
@@ -82,18 +88,24 @@ export interface LocalRuntimeOptions {
   watch?: boolean;
   /** `POWERTOOLS_LOG_LEVEL` of the handlers. @default "WARN" */
   handlerLogLevel?: HandlerLogLevel;
-  /** The IAM principal every API request is made as. @default arn:aws:iam::000000000000:user/tasklane-local */
+  /**
+   * With `api.auth: iam`, the IAM principal of API requests that send no SigV4 `Authorization`
+   * header (a signed request is the user its access key names).
+   * @default arn:aws:iam::000000000000:user/tasklane-local
+   */
   callerArn?: string;
   /** Where the runtime reports transitions, requests, failed batches, errors and rebuilds. */
   onEvent?: LocalRuntimeEventSink;
   /**
    * Test-only shortcuts, none of them set by default: a shorter queue visibility timeout (so
-   * redeliveries and the DLQ need not wait minutes), and fixed retry and Wait pauses in ms.
+   * redeliveries and the DLQ need not wait minutes), fixed retry and Wait pauses in ms, and how
+   * often every `schedule` function runs, in ms, instead of its `everyMinutes`.
    */
   testOverrides?: {
     visibilityTimeoutSeconds?: number;
     retryIntervalMs?: number;
     waitMs?: number;
+    scheduleIntervalMs?: number;
   };
 }
 
@@ -112,6 +124,10 @@ export interface LocalRuntime {
   readonly dlqUrl: string;
   readonly dlqArn: string;
   readonly buckets: { payloads: string; results: string };
+  /** The tasks table, created from `taskTableDefinition`. */
+  readonly tableName: string;
+  /** DynamoDB (dynalite), as `http://127.0.0.1:<port>`. */
+  readonly dynamodbUrl: string;
   readonly stateMachineArn: string;
   /** The local Step Functions endpoint, with its outage switch and executions. */
   readonly stepFunctions: StepFunctionsEndpoint;
@@ -121,15 +137,22 @@ export interface LocalRuntime {
   readonly functions: ReadonlyMap<string, LocalFunction>;
   /** The state machine the executions run: `buildWorkflow()`'s document. */
   readonly definition: WorkflowDefinition;
+  /**
+   * Invokes a `schedule` function (`resend-unsent`) once, now, as its rule would. Resolves when
+   * it returns; rejects with the `LambdaInvocationError` it failed with (also reported as a
+   * `function-error` event).
+   */
+  runScheduled(name: string): Promise<void>;
   /** Stops everything, in order, and restores `process.env` and DNS. */
   stop(): Promise<void>;
 }
 
 /**
- * Runs the whole pipeline in this process, with no AWS account: fauxqs for SQS and S3, a local
- * Step Functions endpoint running the workflow's ASL, an event source mapping feeding the queue
- * to the consumer, and an HTTP API in front of the producer, all sized by the stack config and
- * all running the real Lambda handlers.
+ * Runs the whole pipeline in this process, with no AWS account: fauxqs for SQS and S3, dynalite
+ * for the tasks table, a local Step Functions endpoint running the workflow's ASL, an event
+ * source mapping feeding the queue to the consumer, an HTTP API in front of the producer, and
+ * the scheduled functions' rules, all sized by the stack config and all running the real Lambda
+ * handlers.
  *
  * @example
  * ```ts
@@ -182,8 +205,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   if ((options.handlers ?? "bundles") === "bundles") assertBundlesBuilt(repoRoot, specs);
 
   // What to stop, registered as it starts, and stopped in this order whatever the start order:
-  // no new work first (queue, API), then the work in flight, then the services it uses.
+  // no new work first (schedules, queue, API), then the work in flight, then the services it uses.
   const stopOrder = [
+    "schedules",
     "eventSourceMappings",
     "httpApi",
     "executions",
@@ -191,6 +215,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     "sourceBuild",
     "sqsClient",
     "fauxqs",
+    "localTable",
     "localhostDns",
     "environment",
   ] as const;
@@ -234,6 +259,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         : {}),
     });
 
+    const table = await startLocalTable({
+      tableName: names.table,
+      region,
+      ...(options.dynamodbPort !== undefined ? { port: options.dynamodbPort } : {}),
+    });
+    stoppers.set("localTable", () => table.stop());
+
     const stepFunctions = new LocalStepFunctions({
       stateMachineArn: machineArn,
       definition,
@@ -255,6 +287,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       region,
       fauxqsPort: fauxqs.port,
       stepFunctionsUrl: sfnEndpoint.url,
+      dynamodbUrl: table.url,
+      tableName: table.tableName,
       queueUrl: resources.queueUrl,
       stateMachineArn: machineArn,
       buckets: names.buckets,
@@ -307,6 +341,27 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       await Promise.all(mappings.map((m) => m.stop()));
     });
 
+    const schedules: Schedules = startSchedules({
+      functions: specs.flatMap((spec) =>
+        spec.role === "schedule" && spec.everyMinutes !== undefined
+          ? [
+              {
+                fn: fnOf(spec),
+                everyMinutes: spec.everyMinutes,
+                ruleArn: eventRuleArn(region, localScheduleRuleName(ref, spec)),
+              },
+            ]
+          : [],
+      ),
+      region,
+      accountId: LOCAL_ACCOUNT_ID,
+      ...(options.testOverrides?.scheduleIntervalMs !== undefined
+        ? { intervalMs: options.testOverrides.scheduleIntervalMs }
+        : {}),
+      onFunctionError,
+    });
+    stoppers.set("schedules", () => schedules.stop());
+
     let stopping: Promise<void> | undefined;
     return {
       apiUrl: api.url,
@@ -321,11 +376,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       dlqUrl: resources.dlqUrl,
       dlqArn: resources.dlqArn,
       buckets: names.buckets,
+      tableName: table.tableName,
+      dynamodbUrl: table.url,
       stateMachineArn: machineArn,
       stepFunctions: sfnEndpoint,
       env,
       functions,
       definition,
+      runScheduled: (name) => schedules.run(name),
       stop() {
         stopping ??= stopAll();
         return stopping;
@@ -344,7 +402,12 @@ function localFunction(
   region: string,
   config: StackConfig,
 ): LocalFunction {
-  const sizing = { api: config.producer, queue: config.consumer, step: config.steps }[spec.role];
+  const sizing = {
+    api: config.producer,
+    schedule: config.producer,
+    queue: config.consumer,
+    step: config.steps,
+  }[spec.role];
   const functionName = localFunctionName(ref, spec);
   return {
     name: spec.name,
@@ -402,7 +465,10 @@ function timingOverrides(
   };
 }
 
-/** The identity the deployed API's authorizer would put in each request, per `api.auth`. */
+/**
+ * How the deployed API authorizes requests, per `api.auth`, with the caller of a request that
+ * sends no `Authorization` header.
+ */
 function localAuthorizer(config: StackConfig, callerArn: string): LocalAuthorizer {
   switch (config.api.auth) {
     case "iam":

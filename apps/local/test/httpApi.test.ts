@@ -1,4 +1,7 @@
-import type { APIGatewayProxyEventV2WithIAMAuthorizer } from "aws-lambda";
+import type {
+  APIGatewayProxyEventV2WithIAMAuthorizer,
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+} from "aws-lambda";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   API_PAYLOAD_MAX_BYTES,
@@ -8,6 +11,7 @@ import {
   type RequestReport,
   startHttpApi,
 } from "../src/index.js";
+import { bearer, sigV4Authorization } from "./helpers/callers.js";
 import { testFunction } from "./helpers/localFunctions.js";
 import { rawRequest } from "./helpers/rawHttp.js";
 
@@ -142,6 +146,30 @@ describe("the local HTTP API", () => {
     ]);
   });
 
+  it("tells two callers apart by the access keys their SigV4 requests are signed with", async () => {
+    // Act
+    for (const accessKey of ["AKIAALICE0000000000A", "AKIABOB00000000000B0"]) {
+      await rawRequest(`${api.url}/items/1`, {
+        headers: [
+          ["Authorization", sigV4Authorization(accessKey)],
+          ["X-Amz-Date", "20261125T100000Z"],
+        ],
+      });
+    }
+    await rawRequest(`${api.url}/items/1`);
+
+    // Assess
+    expect(events.map((e) => e.requestContext.authorizer.iam.userArn)).toEqual([
+      "arn:aws:iam::000000000000:user/AKIAALICE0000000000A",
+      "arn:aws:iam::000000000000:user/AKIABOB00000000000B0",
+      LOCAL_CALLER_ARN,
+    ]);
+    expect(events[0]?.requestContext.authorizer.iam).toMatchObject({
+      accessKey: "AKIAALICE0000000000A",
+      accountId: "000000000000",
+    });
+  });
+
   it("fills path parameters, decoded, from the route's {param} segments", async () => {
     // Act
     await rawRequest(`${api.url}/items/a%20b`);
@@ -267,5 +295,70 @@ describe("the local HTTP API", () => {
     // Assess
     expect(response.status).toBe(200);
     expect(events[0]?.body).toHaveLength(body.length);
+  });
+});
+
+describe("the local HTTP API with JWT auth", () => {
+  let api: HttpApi;
+  let events: APIGatewayProxyEventV2WithJWTAuthorizer[];
+  let reports: RequestReport[];
+
+  beforeAll(async () => {
+    api = await startHttpApi({
+      authorizer: { kind: "jwt", claims: { sub: "tasklane-local", iss: "https://localhost/" } },
+      onRequest: (report) => reports.push(report),
+      routes: [
+        {
+          routeKey: "GET /whoami",
+          target: testFunction(async (event) => {
+            events.push(event as APIGatewayProxyEventV2WithJWTAuthorizer);
+            return { statusCode: 204 };
+          }),
+        },
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await api.stop();
+  });
+
+  beforeEach(() => {
+    events = [];
+    reports = [];
+  });
+
+  it("gives the function a bearer token's claims and scopes, and the default claims without one", async () => {
+    // Act
+    await rawRequest(`${api.url}/whoami`, {
+      headers: [["Authorization", bearer({ sub: "carol", scope: "tasks/read tasks/write" })]],
+    });
+    await rawRequest(`${api.url}/whoami`);
+
+    // Assess
+    expect(events.map((e) => e.requestContext.authorizer.jwt)).toEqual([
+      {
+        claims: { sub: "carol", scope: "tasks/read tasks/write" },
+        scopes: ["tasks/read", "tasks/write"],
+      },
+      { claims: { sub: "tasklane-local", iss: "https://localhost/" }, scopes: null },
+    ]);
+  });
+
+  it("refuses a malformed token with 401 problem+json, without invoking the function", async () => {
+    // Act
+    const response = await rawRequest(`${api.url}/whoami`, {
+      headers: [["Authorization", "Bearer not.a-token"]],
+    });
+
+    // Assess
+    expect(response.status).toBe(401);
+    expect(response.headers["content-type"]).toBe("application/problem+json");
+    expect(response.headers["www-authenticate"]).toBe('Bearer error="invalid_token"');
+    expect(JSON.parse(response.text)).toMatchObject({ status: 401, title: "Unauthorized" });
+    expect(events).toHaveLength(0);
+    expect(reports).toEqual([
+      expect.objectContaining({ routeKey: "GET /whoami", statusCode: 401 }),
+    ]);
   });
 });

@@ -63,15 +63,28 @@ describe("a poison message", () => {
 });
 
 describe("cancelling a task that is still in the queue", () => {
-  it("is refused with 503 while Step Functions is down, since nobody can tell whether it runs", async () => {
-    const { id } = await probe.api.submitTask({ type: "echo", input: {} });
+  it("stands while Step Functions is down: the record's cancellation is what counts, and the task never runs", async () => {
+    // Prepare: Step Functions is down, so the consumer cannot start the task.
     runtime.stepFunctions.setOutage("unavailable");
+    let id: string;
     try {
-      await expect(probe.api.cancelTask(id)).rejects.toMatchObject({ status: 503 });
+      ({ id } = await probe.api.submitTask({ type: "echo", input: {} }));
+      // Act
+      const cancelled = await probe.api.cancelTask(id);
+      expect(cancelled.status).toBe("cancelled");
     } finally {
       runtime.stepFunctions.setOutage(undefined);
     }
-    expect((await probe.api.waitForTask(id, { intervalMs: 50 })).status).toBe("succeeded");
+    await probe.drained();
+
+    // Assess: the task's code never ran. A start the SDK was still retrying when the outage
+    // ended may have gone through: its first step found the record cancelled and ran nothing.
+    const task = await probe.api.getTask(id);
+    expect(task.status).toBe("cancelled");
+    expect(task.attempts).toBe(0);
+    expect([undefined, "ABORTED", "FAILED"]).toContain(
+      (await probe.executions()).get(executionName(id, 1)),
+    );
   }, 30_000);
 
   it("keeps it from running: no execution, or one stopped at once; status cancelled; message consumed", async () => {
@@ -90,10 +103,15 @@ describe("cancelling a task that is still in the queue", () => {
     await probe.drained();
 
     expect(cancelled.status).toBe("cancelled");
-    expect((await probe.api.getTask(id)).status).toBe("cancelled");
+    const task = await probe.api.getTask(id);
+    expect(task.status).toBe("cancelled");
     // The SDK retries a throttled StartExecution by itself, so a start already under way may get
-    // through after the cancellation: the consumer then finds the marker and stops it.
-    expect([undefined, "ABORTED"]).toContain((await probe.executions()).get(executionName(id, 1)));
+    // through after the cancellation: its first step then finds the record cancelled and ends
+    // (FAILED, TaskSupersededError) without calling the task, or the consumer stops it.
+    expect(task.attempts).toBe(0);
+    expect([undefined, "ABORTED", "FAILED"]).toContain(
+      (await probe.executions()).get(executionName(id, 1)),
+    );
     expect(await probe.dlqDepth()).toBe(dlqBefore);
   }, 30_000);
 });

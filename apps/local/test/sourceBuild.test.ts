@@ -15,6 +15,7 @@ const SPEC: FunctionSpec = {
   description: "A handler written by the test.",
   role: "api",
   env: [],
+  table: [],
 };
 
 const handlerSource = (word: string) =>

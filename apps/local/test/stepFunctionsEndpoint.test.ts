@@ -160,6 +160,27 @@ describe("the local Step Functions endpoint", () => {
     expect(calls.work).toBe(1);
   });
 
+  it("answers a consumer's repeated start of one run with that run's execution, and another run's with ExecutionAlreadyExists", async () => {
+    // Prepare
+    const task = { v: 1, id: "0193a5c2-6f1e-7d3a-9f00-3c1b2a4d5e6f", generation: 1 };
+    const first = await start("task-g1", { task, run: "run-a" });
+
+    // Act
+    const again = await start("task-g1", { task, run: "run-a" });
+    const otherRun = await start("task-g1", { task, run: "run-b" }).catch((e: Error) => e);
+    gate.resolve();
+    await until(first.executionArn as string, "SUCCEEDED");
+    const sameRunAfterEnd = await start("task-g1", { task, run: "run-a" }).catch((e: Error) => e);
+
+    // Assess
+    expect(again).toMatchObject({ executionArn: first.executionArn, startDate: first.startDate });
+    expect(otherRun).toMatchObject({ name: "ExecutionAlreadyExists" });
+    expect(sameRunAfterEnd).toMatchObject({ name: "ExecutionAlreadyExists" });
+    expect(calls.work).toBe(1);
+    const described = await describeExecution(first.executionArn as string);
+    expect(JSON.parse(described.input as string)).toEqual({ task, run: "run-a" });
+  });
+
   it("stops a running execution: ABORTED at once with the error and cause given, and no later state runs", async () => {
     // Prepare
     const started = await start("to-stop");
@@ -261,6 +282,15 @@ describe("the local Step Functions endpoint", () => {
       case: "an unknown execution",
       call: () =>
         new DescribeExecutionCommand({
+          executionArn:
+            "arn:aws:states:us-east-1:000000000000:execution:tasklane-test-workflow:nope",
+        }),
+      error: "ExecutionDoesNotExist",
+    },
+    {
+      case: "a stop of an unknown execution",
+      call: () =>
+        new StopExecutionCommand({
           executionArn:
             "arn:aws:states:us-east-1:000000000000:execution:tasklane-test-workflow:nope",
         }),

@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { S3Client } from "@aws-sdk/client-s3";
 import {
   DescribeExecutionCommand,
@@ -8,15 +10,19 @@ import {
   buildWorkflow,
   executionName,
   type JsonValue,
-  readJson,
   STATE_NAMES,
-  s3Keys,
   TaskRegistry,
 } from "@tasklane/shared-task";
 import { createTaskSteps, workflowStateHandlers } from "@tasklane/shared-task/steps";
 import { exampleTasks } from "@tasklane/shared-task/tasks";
-import { S3BlobStore } from "@tasklane/task-store";
-import { taskEnvelope, waitFor } from "@tasklane/test-support";
+import { S3BlobStore, TaskRecords, tableClient } from "@tasklane/task-store";
+import {
+  createTaskTable,
+  type Dynalite,
+  startDynalite,
+  taskEnvelope,
+  waitFor,
+} from "@tasklane/test-support";
 import { type FauxqsServer, startFauxqs } from "fauxqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -36,11 +42,14 @@ const arn = (name: string) =>
 
 /**
  * The workflow the Pulumi program deploys, served by the local endpoint, with its Task states
- * bound to the real step cores over S3 (fauxqs) through Lambda's invocation semantics, and the
- * stack's own retry settings: no pause is shortened here.
+ * bound to the real step cores over the tasks table (dynalite) and S3 (fauxqs) through Lambda's
+ * invocation semantics, and the stack's own retry settings: no pause is shortened here.
  */
 describe("the Tasklane workflow on the local Step Functions endpoint", () => {
   let fauxqs: FauxqsServer;
+  let dynalite: Dynalite;
+  let dynamodb: DynamoDBClient;
+  let records: TaskRecords;
   let s3: S3Client;
   let sfn: SFNClient;
   let endpoint: StepFunctionsEndpoint;
@@ -51,9 +60,18 @@ describe("the Tasklane workflow on the local Step Functions endpoint", () => {
     fauxqs.createBucket(BUCKETS.payloads);
     fauxqs.createBucket(BUCKETS.results);
     s3 = s3Client(fauxqs.port);
+    dynalite = await startDynalite();
+    dynamodb = new DynamoDBClient({
+      region: "us-east-1",
+      endpoint: dynalite.url,
+      credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    });
+    await createTaskTable(dynamodb, "tasklane-test-tasks");
+    records = new TaskRecords(tableClient(dynamodb), { tableName: "tasklane-test-tasks" });
     const steps = workflowStateHandlers(
       createTaskSteps({
         tasks: new TaskRegistry(exampleTasks),
+        records,
         store: new S3BlobStore(s3),
         buckets: BUCKETS,
       }),
@@ -85,18 +103,21 @@ describe("the Tasklane workflow on the local Step Functions endpoint", () => {
   afterAll(async () => {
     sfn.destroy();
     s3.destroy();
+    dynamodb.destroy();
     await endpoint.stepFunctions.stop();
     await endpoint.stop();
     await fauxqs.stop();
+    await dynalite.stop();
   });
 
   async function run(type: string, input: JsonValue) {
     const task = taskEnvelope(type, input);
+    await records.create({ ...task, owner: "test" });
     const started = await sfn.send(
       new StartExecutionCommand({
         stateMachineArn: MACHINE_ARN,
         name: executionName(task.id, task.generation),
-        input: JSON.stringify({ task }),
+        input: JSON.stringify({ task, run: randomUUID() }),
       }),
     );
     const executionArn = started.executionArn as string;
@@ -113,7 +134,7 @@ describe("the Tasklane workflow on the local Step Functions endpoint", () => {
     return { task, ended, entered };
   }
 
-  it("runs `echo` to SUCCEEDED and leaves its result record in S3", async () => {
+  it("runs `echo` to SUCCEEDED and records its output in the task's record", async () => {
     // Act
     const { task, ended, entered } = await run("echo", { hello: "world" });
 
@@ -130,12 +151,9 @@ describe("the Tasklane workflow on the local Step Functions endpoint", () => {
       STATE_NAMES.taskCompleted,
       STATE_NAMES.succeeded,
     ]);
-    const result = await readJson(new S3BlobStore(s3), {
-      bucket: BUCKETS.results,
-      key: s3Keys.result(task.id, 1),
-    });
-    expect(result).toMatchObject({
-      id: task.id,
+    expect(await records.get(task.id)).toMatchObject({
+      status: "succeeded",
+      attempts: 1,
       output: { kind: "inline", value: { hello: "world" } },
     });
   });
@@ -168,15 +186,13 @@ describe("the Tasklane workflow on the local Step Functions endpoint", () => {
     expect(ended).toMatchObject({ status: "FAILED", error: "TaskPermanentError" });
     expect(ended.cause).toContain("on purpose");
     expect(entered).toEqual([STATE_NAMES.createTask, STATE_NAMES.markFailed, STATE_NAMES.failed]);
-    const failure = await readJson(new S3BlobStore(s3), {
-      bucket: BUCKETS.results,
-      key: s3Keys.failure(task.id, 1),
-    });
+    const failure = await records.get(task.id);
     // MarkFailed read the message out of the Lambda error report Step Functions passed it.
     expect(failure).toMatchObject({
+      status: "failed",
       attempts: 1,
       error: { name: "TaskPermanentError", message: expect.stringContaining("on purpose") },
     });
-    expect((failure as { error: { message: string } }).error.message).not.toContain("errorType");
+    expect(failure?.error?.message).not.toContain("errorType");
   });
 });

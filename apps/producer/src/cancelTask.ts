@@ -1,6 +1,6 @@
+import type { SFNClient } from "@aws-sdk/client-sfn";
 import { executionName, type TaskRecord } from "@tasklane/shared-task";
 import { type Actor, executionArnFor, stopExecution, type TaskRecords } from "@tasklane/task-store";
-import type { SFNClient } from "@aws-sdk/client-sfn";
 
 export interface CancelDeps {
   records: TaskRecords;
@@ -8,8 +8,15 @@ export interface CancelDeps {
   stateMachineArn: string;
 }
 
+/**
+ * What became of the execution: `stopped`, `none` (nothing was running, or nothing could have
+ * started yet), or `failed` (Step Functions did not answer): the cancellation stands all the
+ * same, and the execution's next step finds it and stops.
+ */
+export type StopResult = "stopped" | "none" | "failed";
+
 export type CancelOutcome =
-  | { kind: "cancelled"; record: TaskRecord; alreadyCancelled: boolean }
+  | { kind: "cancelled"; record: TaskRecord; alreadyCancelled: boolean; stop: StopResult }
   | { kind: "not-found" }
   | { kind: "finished"; record: TaskRecord };
 
@@ -17,10 +24,11 @@ export const CANCEL_ERROR = "TaskCancelled";
 
 /**
  * Cancels a task's current generation: one conditional write, which wins or loses against the
- * generation's end. Then, if the task may have an execution, stops it (Standard); an execution
- * that was only starting finds the record cancelled at its first step and runs nothing, and a
- * redelivery of its message stops it. Cancelling a cancelled task changes nothing; a finished
- * one cannot be cancelled.
+ * generation's end, and is what counts. Then, if the task may have an execution, stops it
+ * (Standard) as a courtesy: an execution the stop misses (it was only starting, or Step
+ * Functions did not answer) finds the record cancelled at its next step and runs nothing more,
+ * and a redelivery of its message stops it. Cancelling a cancelled task changes nothing (and
+ * tries the stop again); a finished one cannot be cancelled.
  */
 export async function cancelTask(
   deps: CancelDeps,
@@ -33,12 +41,26 @@ export async function cancelTask(
   if (record.status !== "cancelled") return { kind: "finished", record };
   // A cancel answered with an error after its write applied is repeated by the client: it finds
   // the task cancelled and stops the execution again, which the first attempt may not have.
-  if (record.runId !== undefined || record.sentAt !== undefined) {
-    const name = executionName(taskId, record.generation);
-    await stopExecution(deps.sfn, executionArnFor(deps.stateMachineArn, name), {
+  const stop =
+    record.runId !== undefined || record.sentAt !== undefined
+      ? await stopCurrentExecution(deps, record, actor)
+      : "none";
+  return { kind: "cancelled", record, alreadyCancelled: !outcome.ok, stop };
+}
+
+async function stopCurrentExecution(
+  deps: CancelDeps,
+  record: TaskRecord,
+  actor: Actor,
+): Promise<StopResult> {
+  const name = executionName(record.id, record.generation);
+  try {
+    const stopped = await stopExecution(deps.sfn, executionArnFor(deps.stateMachineArn, name), {
       error: CANCEL_ERROR,
       cause: `cancelled by ${actor.caller}`,
     });
+    return stopped ? "stopped" : "none";
+  } catch {
+    return "failed";
   }
-  return { kind: "cancelled", record, alreadyCancelled: !outcome.ok };
 }

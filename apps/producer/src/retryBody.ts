@@ -1,8 +1,8 @@
+import { fieldIssues } from "@tasklane/shared-task";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import * as z from "zod";
 import { readJsonBody } from "./httpRequest.js";
 import { HttpProblem, problems } from "./problem.js";
-import { fieldIssues } from "@tasklane/shared-task";
 
 /** Largest retry body: it holds one small number. */
 const RETRY_BODY_MAX_BYTES = 1_024;

@@ -14,6 +14,7 @@ const TASK_CODE = [
 
 describe.each(functionsOf("producer"))("the $name bundle", (spec) => {
   it("carries task contracts but no task code", async () => {
+    // Act
     const result = await build({
       ...esbuildOptionsFor(
         repoRoot,
@@ -25,6 +26,7 @@ describe.each(functionsOf("producer"))("the $name bundle", (spec) => {
     const inputs = Object.keys(result.metafile?.inputs ?? {});
     const output = result.outputFiles?.find((f) => f.path.endsWith(".mjs"))?.text ?? "";
 
+    // Assess
     for (const file of TASK_CODE) expect(inputs).not.toContain(file);
     expect(output).not.toContain("flaky fails on purpose");
     if (spec.name === "ingest" || spec.name === "catalog") {

@@ -1,33 +1,73 @@
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { GetQueueAttributesCommand, SetQueueAttributesCommand } from "@aws-sdk/client-sqs";
-import { idempotentTaskId, parseEnvelope, taskRecordSchema } from "@tasklane/shared-task";
+import { idempotentTaskId, parseEnvelope } from "@tasklane/shared-task";
+import type { TaskRecords } from "@tasklane/task-store";
 import type { AwsEmulators } from "@tasklane/test-support";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type ApiHandler, apiEvent, CALLER_ARN, call } from "./helpers/apiEvents.js";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { type ApiHandler, apiEvent, CALLER, call } from "./helpers/apiEvents.js";
 import {
+  drainQueue,
+  jsonLinesOf,
   keysIn,
+  metricsIn,
   queueDepth,
   receiveAll,
   startProducerEnvironment,
+  storesOf,
 } from "./helpers/producerEnvironment.js";
 
 let aws: AwsEmulators;
+let records: TaskRecords;
 let ingest: ApiHandler;
 let status: ApiHandler;
+let output: (string | Uint8Array)[] = [];
+let storedBefore = new Set<string>();
 
 beforeAll(async () => {
-  aws = await startProducerEnvironment({ maxBodyBytes: 200_000, inlineInputMaxBytes: 1_024 });
+  aws = await startProducerEnvironment({
+    maxBodyBytes: 200_000,
+    inlineInputMaxBytes: 1_024,
+    metrics: true,
+  });
+  ({ records } = storesOf(aws));
   ingest = (await import("../src/handlers/ingest.js")).handler;
   status = (await import("../src/handlers/status.js")).handler;
 });
 afterAll(() => aws.stop());
-beforeEach(() => {
+beforeEach(async () => {
   aws.fauxqs.reset();
   aws.stepFunctions.reset();
+  storedBefore = new Set(await allTaskIds());
+  output = [];
+  // The handlers publish metrics as EMF lines on stdout; restoreMocks undoes this each test.
+  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    output.push(chunk);
+    return true;
+  });
 });
 
 const submit = (body: unknown, headers: Record<string, string> = {}) =>
   call(ingest, apiEvent({ routeKey: "POST /tasks", path: "/tasks", body, headers }));
+
+/** The ids of every task of `CALLER`, through the owner's listing index. */
+async function allTaskIds(): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await records.list(
+      { caller: CALLER, operator: false },
+      { since: new Date(Date.now() - 3_600_000), limit: 100, ...(cursor ? { cursor } : {}) },
+    );
+    ids.push(...page.tasks.map((t) => t.id));
+    cursor = page.nextCursor;
+  } while (cursor);
+  return ids;
+}
+
+/** The ids of the tasks of `CALLER` stored since the test began. */
+async function storedTaskIds(): Promise<string[]> {
+  return (await allTaskIds()).filter((id) => !storedBefore.has(id));
+}
 
 async function readObject(bucket: string, key: string): Promise<unknown> {
   const out = await aws.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
@@ -41,14 +81,15 @@ describe("POST /tasks", () => {
     expect(response.status).toBe(202);
     expect(response.body).toEqual({ id: expect.any(String), type: "word-count", status: "queued" });
     expect(response.headers.location).toBe(`/tasks/${response.body.id}`);
-    const record = taskRecordSchema.parse(
-      await readObject(aws.buckets.results, `tasks/${response.body.id}.json`),
-    );
-    expect(record).toMatchObject({
+    expect(await records.get(response.body.id)).toMatchObject({
       type: "word-count",
+      status: "queued",
       generation: 1,
-      caller: CALLER_ARN.replace("/session-1", ""),
+      owner: CALLER,
+      input: { kind: "inline", value: { text: "a b c" } },
+      sentAt: expect.any(String),
     });
+    expect(metricsIn(jsonLinesOf(output))).toEqual({ TasksAccepted: 1 });
     const [message, ...others] = await receiveAll(aws);
     expect(others).toHaveLength(0);
     const envelope = parseEnvelope(message?.body);
@@ -184,7 +225,7 @@ describe("POST /tasks", () => {
           expect.arrayContaining([expect.objectContaining({ path })]),
         );
       expect(await queueDepth(aws)).toBe(0);
-      expect(await keysIn(aws, aws.buckets.results)).toEqual([]);
+      expect(await storedTaskIds()).toEqual([]);
       expect(await keysIn(aws, aws.buckets.payloads)).toEqual([]);
     });
   });
@@ -206,6 +247,7 @@ describe("Idempotency-Key", () => {
     expect(second.body.id).toBe(first.body.id);
     expect(second.headers["idempotent-replayed"]).toBe("true");
     expect(await queueDepth(aws)).toBe(1);
+    expect(metricsIn(jsonLinesOf(output))).toEqual({ TasksAccepted: 1 });
   });
 
   it("answers 409 when the key was used with a different body, and sends nothing", async () => {
@@ -226,6 +268,51 @@ describe("Idempotency-Key", () => {
       detail: expect.stringContaining("order-43"),
     });
     expect(await queueDepth(aws)).toBe(1);
+  });
+
+  it("of 10 concurrent requests with one key and different bodies, accepts one and answers 409 to nine", async () => {
+    // Act
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, (_, n) =>
+        submit({ type: "echo", input: { n } }, { "idempotency-key": "race-10" }),
+      ),
+    );
+
+    // Assess
+    expect(responses.map((r) => r.status).sort()).toEqual([202, ...Array(9).fill(409)]);
+    const winner = responses.find((r) => r.status === 202);
+    const id = idempotentTaskId("race-10", CALLER);
+    expect(winner?.body.id).toBe(id);
+    for (const loser of responses.filter((r) => r.status === 409)) {
+      expect(loser.contentType).toBe("application/problem+json");
+      expect(loser.body).toMatchObject({ taskId: id, detail: expect.stringContaining("race-10") });
+    }
+    const messages = await drainQueue(aws);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]?.body.input).toEqual((await records.get(id))?.input);
+  });
+
+  it("of 20 concurrent requests with one key and the same body, gives every one the same id", async () => {
+    // Act
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        submit({ type: "echo", input: { same: true } }, { "idempotency-key": "race-20" }),
+      ),
+    );
+
+    // Assess
+    expect(responses.map((r) => r.status)).toEqual(Array(20).fill(202));
+    expect(new Set(responses.map((r) => r.body.id))).toEqual(
+      new Set([idempotentTaskId("race-20", CALLER)]),
+    );
+    expect(responses.filter((r) => r.headers["idempotent-replayed"] !== "true")).toHaveLength(1);
+    // A replay that finds the record not yet sent sends it too; each message is that one task.
+    const messages = await drainQueue(aws);
+    expect(messages.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(messages.map((m) => `${m.body.id} g${m.body.generation}`))).toEqual(
+      new Set([`${idempotentTaskId("race-20", CALLER)} g1`]),
+    );
+    expect(metricsIn(jsonLinesOf(output)).TasksAccepted).toBe(1);
   });
 
   it("keeps keys of different callers apart", async () => {
@@ -316,7 +403,7 @@ describe("POST /tasks/batch", () => {
       ],
     });
     expect(await queueDepth(aws)).toBe(0);
-    expect(await keysIn(aws, aws.buckets.results)).toEqual([]);
+    expect(await storedTaskIds()).toEqual([]);
   });
 
   it("answers 409 when every item reuses a key with another body", async () => {
@@ -369,9 +456,10 @@ describe("when SQS refuses an entry of SendMessageBatch", () => {
       status,
       apiEvent({ routeKey: "GET /tasks/{id}", path: `/tasks/${id}`, pathParameters: { id } }),
     );
-  const listTasks = () => call(status, apiEvent({ routeKey: "GET /tasks", path: "/tasks" }));
+  const listTasks = () =>
+    call(status, apiEvent({ routeKey: "GET /tasks", path: "/tasks", query: { limit: "100" } }));
 
-  it("accepts the other items and answers that one 503, leaving nothing of it in S3", async () => {
+  it("accepts the other items and answers that one 503, rolling its record back", async () => {
     const response = await withMaximumMessageSize(SMALL_QUEUE_LIMIT, () =>
       call(
         ingest,
@@ -400,14 +488,33 @@ describe("when SQS refuses an entry of SendMessageBatch", () => {
     });
     expect(await queueDepth(aws)).toBe(2);
     const acceptedIds = [0, 2].map((i) => response.body.results[i].id as string);
-    const stored = await keysIn(aws, aws.buckets.results);
-    expect(stored).toHaveLength(4); // each accepted task's record and index entry
-    expect(stored.every((key) => acceptedIds.some((id) => key.includes(id)))).toBe(true);
+    expect((await storedTaskIds()).sort()).toEqual(acceptedIds.sort());
+    expect(metricsIn(jsonLinesOf(output))).toMatchObject({
+      TasksAccepted: 2,
+      TasksRejected: 1,
+      SubmissionsRolledBack: 1,
+    });
+  });
+
+  it("answers 503 with Retry-After to a single task SQS refused, and deletes its record", async () => {
+    // Act
+    const response = await withMaximumMessageSize(SMALL_QUEUE_LIMIT, () =>
+      submit(tooLargeForTheQueue),
+    );
+
+    // Assess
+    expect(response.status).toBe(503);
+    expect(response.contentType).toBe("application/problem+json");
+    expect(response.headers["retry-after"]).toBe("1");
+    expect(response.body.detail).toContain("SQS refused the message");
+    expect(await storedTaskIds()).toEqual([]);
+    expect(await queueDepth(aws)).toBe(0);
+    expect(metricsIn(jsonLinesOf(output))).toEqual({ SubmissionsRolledBack: 1 });
   });
 
   it("keeps a refused keyed task out of GET and GET /tasks until a replay of its key sends it", async () => {
     const headers = { "idempotency-key": "refused-once" };
-    const id = idempotentTaskId("refused-once", CALLER_ARN.replace("/session-1", ""));
+    const id = idempotentTaskId("refused-once", CALLER);
 
     const refused = await withMaximumMessageSize(SMALL_QUEUE_LIMIT, () =>
       submit(tooLargeForTheQueue, headers),
@@ -416,14 +523,14 @@ describe("when SQS refuses an entry of SendMessageBatch", () => {
     expect(refused.status).toBe(503);
     expect(refused.headers["retry-after"]).toBe("1");
     expect((await getTask(id)).status).toBe(404);
-    expect((await listTasks()).body.tasks).toEqual([]);
+    expect((await listTasks()).body.tasks.map((t: { id: string }) => t.id)).not.toContain(id);
 
     const replayed = await submit(tooLargeForTheQueue, headers);
 
     expect(replayed.status).toBe(202);
     expect(replayed.body.id).toBe(id);
     expect((await getTask(id)).body).toMatchObject({ id, status: "queued" });
-    expect((await listTasks()).body.tasks.map((t: { id: string }) => t.id)).toEqual([id]);
+    expect((await listTasks()).body.tasks.map((t: { id: string }) => t.id)).toContain(id);
     expect(await queueDepth(aws)).toBe(1);
   });
 });

@@ -1,25 +1,38 @@
+import { randomUUID } from "node:crypto";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { parseEnvelope, type TaskEnvelope, type TaskRecord } from "@tasklane/shared-task";
-import { ObjectExistsError, TaskStore } from "@tasklane/task-store";
+import {
+  fingerprintSubmission,
+  idempotentTaskId,
+  parseEnvelope,
+  type TaskEnvelope,
+} from "@tasklane/shared-task";
+import { TaskPayloads, type TaskRecords } from "@tasklane/task-store";
 import type { AwsEmulators } from "@tasklane/test-support";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { resendUnsent } from "../src/resendUnsent.js";
 import { type SubmitDeps, submitTasks } from "../src/submitTasks.js";
 import {
+  drainQueue,
   keysIn,
   queueDepth,
-  receiveAll,
+  refusingSqs,
   startProducerEnvironment,
+  storesOf,
+  throttled,
+  watchedRecords,
 } from "./helpers/producerEnvironment.js";
 
-const CALLER = "arn:aws:iam::123456789012:user/alice";
-
 let aws: AwsEmulators;
+let records: TaskRecords;
+let payloads: TaskPayloads;
 let deps: SubmitDeps;
 
 beforeAll(async () => {
   aws = await startProducerEnvironment();
+  ({ records, payloads } = storesOf(aws));
   deps = {
-    store: new TaskStore(aws.s3, aws.buckets),
+    records,
+    payloads,
     sqs: aws.sqs,
     queueUrl: aws.queueUrl,
     inlineInputMaxBytes: 1_024,
@@ -29,21 +42,52 @@ beforeAll(async () => {
 afterAll(() => aws.stop());
 beforeEach(() => aws.fauxqs.reset());
 
+/** A caller of its own, so a test sees only its own tasks. */
+const newCaller = () => `arn:aws:iam::123456789012:user/${randomUUID()}`;
 const largeInput = (letter: string) => ({ text: `${letter} `.repeat(1_000) });
+const since = new Date(Date.now() - 3_600_000);
 
 async function envelopesInQueue(): Promise<TaskEnvelope[]> {
-  return (await receiveAll(aws)).map((m) => parseEnvelope(m.body));
+  return (await drainQueue(aws)).map((m) => parseEnvelope(m.body));
 }
 
-/** The input the task of the envelope that `correlationId` sent will run with. */
-async function inputSentBy(envelopes: TaskEnvelope[], correlationId: string): Promise<unknown> {
-  const envelope = envelopes.find((e) => e.correlationId === correlationId);
-  if (!envelope) throw new Error(`no envelope in the queue was sent by ${correlationId}`);
-  return deps.store.loadPayload(envelope.input);
+/** The ids of every task `caller` owns, from the owner's listing index. */
+async function taskIdsOf(caller: string): Promise<string[]> {
+  const page = await records.list({ caller, operator: false }, { since, limit: 100 });
+  return page.tasks.map((t) => t.id);
 }
 
-describe("sending envelopes", () => {
+describe("an accepted submission", () => {
+  it("has a queued record, marked sent, and one envelope of generation 1 in the queue", async () => {
+    // Prepare
+    const caller = newCaller();
+
+    // Act
+    const [outcome] = await submitTasks(deps, caller, "req-1", [{ type: "echo", input: { n: 1 } }]);
+
+    // Assess
+    expect(outcome).toEqual({
+      kind: "accepted",
+      id: expect.any(String),
+      type: "echo",
+      replayed: false,
+    });
+    const id = (outcome as { id: string }).id;
+    const record = await records.get(id);
+    expect(record).toMatchObject({
+      owner: caller,
+      status: "queued",
+      generation: 1,
+      correlationId: "req-1",
+      sentAt: expect.any(String),
+    });
+    expect(record?.unsentSince).toBeUndefined();
+    const envelopes = await envelopesInQueue();
+    expect(envelopes).toEqual([expect.objectContaining({ id, generation: 1, type: "echo" })]);
+  });
+
   it("sends 25 tasks in three SendMessageBatch calls of 10, 10 and 5 entries", async () => {
+    // Prepare
     const sqs = new SQSClient({});
     const sent: { command: string | undefined; entries: number | undefined }[] = [];
     // Counts what the real client sends; the request still goes to fauxqs unchanged.
@@ -57,8 +101,10 @@ describe("sending envelopes", () => {
     );
     const submissions = Array.from({ length: 25 }, (_, i) => ({ type: "echo", input: { i } }));
 
-    const outcomes = await submitTasks({ ...deps, sqs }, CALLER, "req-25", submissions);
+    // Act
+    const outcomes = await submitTasks({ ...deps, sqs }, newCaller(), "req-25", submissions);
 
+    // Assess
     expect(outcomes.filter((o) => o.kind === "accepted")).toHaveLength(25);
     expect(sent).toEqual([
       { command: "SendMessageBatchCommand", entries: 10 },
@@ -68,122 +114,225 @@ describe("sending envelopes", () => {
     expect(await queueDepth(aws)).toBe(25);
     sqs.destroy();
   });
+
+  it("keeps a large input in the payloads bucket, under the task id and the body's fingerprint", async () => {
+    // Prepare
+    const input = largeInput("l");
+
+    // Act
+    const [outcome] = await submitTasks(deps, newCaller(), "req-1", [
+      { type: "word-count", input },
+    ]);
+
+    // Assess
+    const id = (outcome as { id: string }).id;
+    const [envelope] = await envelopesInQueue();
+    expect(envelope?.input).toEqual({
+      kind: "s3",
+      bucket: aws.buckets.payloads,
+      key: `inputs/${id}/${fingerprintSubmission({ type: "word-count", input })}.json`,
+      bytes: expect.any(Number),
+    });
+    expect(await payloads.load(envelope?.input as never)).toEqual(input);
+  });
 });
 
-describe("a submission SQS refused", () => {
-  const unreachable = () => ({ ...deps, queueUrl: `${aws.queueUrl}-that-does-not-exist` });
+describe.each([
+  { sqs: "answering every entry Failed", make: () => refusingSqs().sqs, says: "SQS refused" },
+  {
+    sqs: "unreachable (a queue that does not exist)",
+    make: () => aws.sqs,
+    queueUrl: () => `${aws.queueUrl}-that-does-not-exist`,
+    says: "SQS is unavailable",
+  },
+])("a submission with SQS $sqs", ({ make, queueUrl, says }) => {
+  const refusing = () => ({ ...deps, sqs: make(), queueUrl: queueUrl?.() ?? aws.queueUrl });
 
-  it("without a key, leaves no record, index entry or stored input behind", async () => {
-    const outcomes = await submitTasks(unreachable(), CALLER, "req-1", [
+  it("is answered unavailable and rolled back: no record, no stored input, no message", async () => {
+    // Prepare
+    const caller = newCaller();
+
+    // Act
+    const outcomes = await submitTasks(refusing(), caller, "req-1", [
       { type: "word-count", input: largeInput("a") },
       { type: "echo", input: { n: 1 } },
     ]);
 
+    // Assess
     expect(outcomes).toEqual([
-      { kind: "unavailable", detail: expect.stringContaining("SQS is unavailable") },
-      { kind: "unavailable", detail: expect.stringContaining("SQS is unavailable") },
+      { kind: "unavailable", detail: expect.stringContaining(says), rollback: "rolled-back" },
+      { kind: "unavailable", detail: expect.stringContaining(says), rollback: "rolled-back" },
     ]);
-    expect(await keysIn(aws, aws.buckets.results)).toEqual([]);
+    expect(await taskIdsOf(caller)).toEqual([]);
     expect(await keysIn(aws, aws.buckets.payloads)).toEqual([]);
+    expect(await queueDepth(aws)).toBe(0);
   });
 
-  it("with a key, keeps its record and input, so a replay of the key sends it whole", async () => {
+  it("with a key, is rolled back too, so a replay of the key creates and sends it whole", async () => {
+    // Prepare
+    const caller = newCaller();
     const submission = { type: "word-count", input: largeInput("k"), idempotencyKey: "k-503" };
-    const [refused] = await submitTasks(unreachable(), CALLER, "req-1", [submission]);
-    expect(refused).toMatchObject({ kind: "unavailable" });
+    const [refused] = await submitTasks(refusing(), caller, "req-1", [submission]);
+    expect(refused).toMatchObject({ kind: "unavailable", rollback: "rolled-back" });
 
-    const [replayed] = await submitTasks(deps, CALLER, "req-2", [submission]);
+    // Act
+    const [replayed] = await submitTasks(deps, caller, "req-2", [submission]);
 
-    expect(replayed).toMatchObject({ kind: "accepted", replayed: false });
+    // Assess
+    expect(replayed).toMatchObject({
+      kind: "accepted",
+      id: idempotentTaskId("k-503", caller),
+      replayed: false,
+    });
     const envelopes = await envelopesInQueue();
-    expect(envelopes).toHaveLength(1);
-    // The replay sends the record the first request made, with that request's correlation id.
-    expect(await inputSentBy(envelopes, "req-1")).toEqual(submission.input);
+    expect(envelopes.map((e) => e.correlationId)).toEqual(["req-2"]);
+    expect(await payloads.load(envelopes[0]?.input as never)).toEqual(submission.input);
+  });
+});
+
+describe("a refused submission whose rollback fails", () => {
+  it("is left for the resend sweep, which sends it: the task is never lost", async () => {
+    // Prepare
+    const caller = newCaller();
+    const table = watchedRecords(aws);
+    table.failNext("DeleteItem", throttled);
+    const [outcome] = await submitTasks(
+      { ...deps, records: table.records, sqs: refusingSqs().sqs },
+      caller,
+      "req-1",
+      [{ type: "echo", input: { n: 1 } }],
+    );
+    expect(outcome).toMatchObject({ kind: "unavailable", rollback: "left-for-resend" });
+    const [id] = await taskIdsOf(caller);
+
+    // Act
+    const later = new Date(Date.now() + 5 * 60_000);
+    const report = await resendUnsent({
+      records,
+      sqs: aws.sqs,
+      queueUrl: aws.queueUrl,
+      now: () => later,
+    });
+
+    // Assess
+    expect(report).toMatchObject({ resent: 1, failed: 0 });
+    expect((await envelopesInQueue()).map((e) => e.id)).toEqual([id]);
+    expect((await records.get(id as string))?.unsentSince).toBeUndefined();
+    table.destroy();
+  });
+});
+
+describe("a create whose answer was lost", () => {
+  it("undoes the record it may have written before answering unavailable", async () => {
+    // Prepare: the put applied, then the connection dropped before the answer came.
+    const caller = newCaller();
+    const table = watchedRecords(aws);
+    table.failNext("PutItem", throttled, true);
+
+    // Act
+    const [outcome] = await submitTasks({ ...deps, records: table.records }, caller, "req-1", [
+      { type: "word-count", input: largeInput("p") },
+    ]);
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: "unavailable" });
+    expect(table.calls).toContain("DeleteItem");
+    expect(await taskIdsOf(caller)).toEqual([]);
+    expect(await keysIn(aws, aws.buckets.payloads)).toEqual([]);
+    expect(await queueDepth(aws)).toBe(0);
+    table.destroy();
   });
 });
 
 describe("a submission S3 cannot store", () => {
-  it("fails the request, sending nothing and undoing the other submissions' writes", async () => {
-    const store = new TaskStore(aws.s3, { ...aws.buckets, payloads: "no-such-bucket" });
+  it("fails the request, sending nothing and undoing the other submissions' records", async () => {
+    // Prepare
+    const caller = newCaller();
+    const broken = new TaskPayloads(aws.s3, { ...aws.buckets, payloads: "no-such-bucket" });
 
-    const submitting = submitTasks({ ...deps, store }, CALLER, "req-1", [
+    // Act
+    const submitting = submitTasks({ ...deps, payloads: broken }, caller, "req-1", [
       { type: "echo", input: { n: 1 } },
       { type: "word-count", input: largeInput("s") },
     ]);
 
+    // Assess
     await expect(submitting).rejects.toMatchObject({ name: "NoSuchBucket" });
     expect(await queueDepth(aws)).toBe(0);
-    expect(await keysIn(aws, aws.buckets.results)).toEqual([]);
+    expect(await taskIdsOf(caller)).toEqual([]);
   });
 });
 
-/**
- * The store as the second of two racing requests sees it: it pauses after its first look for
- * the record, until the first request is done. With `conditionalCreate` it refuses to create a
- * record that exists, as S3 does for `If-None-Match: *` and fauxqs does not.
- */
-function pausedStore(options: { conditionalCreate: boolean }) {
-  const looked = signal();
-  const gate = signal();
-  class PausedStore extends TaskStore {
-    override async getRecord(taskId: string) {
-      const found = await super.getRecord(taskId);
-      looked.fire();
-      await gate.fired;
-      return found;
-    }
-    override async putRecord(record: TaskRecord, opts: { create?: boolean } = {}) {
-      if (options.conditionalCreate && opts.create && (await super.getRecord(record.id))) {
-        throw new ObjectExistsError(`the record of ${record.id} already exists`);
-      }
-      await super.putRecord(record, opts);
-    }
-  }
-  return { store: new PausedStore(aws.s3, aws.buckets), looked: looked.fired, release: gate.fire };
-}
+describe("requests racing for one Idempotency-Key", () => {
+  it("with ten different large bodies: one is accepted, nine conflict, and only its input is kept", async () => {
+    // Prepare
+    const caller = newCaller();
+    const bodies = "abcdefghij".split("").map(largeInput);
 
-function signal(): { fired: Promise<void>; fire: () => void } {
-  let fire = () => {};
-  const fired = new Promise<void>((resolve) => {
-    fire = resolve;
+    // Act
+    const outcomes = (
+      await Promise.all(
+        bodies.map((input, i) =>
+          submitTasks(deps, caller, `req-${i}`, [
+            { type: "word-count", input, idempotencyKey: "race" },
+          ]),
+        ),
+      )
+    ).flat();
+
+    // Assess
+    const accepted = outcomes.filter((o) => o.kind === "accepted");
+    expect(accepted).toHaveLength(1);
+    expect(outcomes.filter((o) => o.kind === "conflict")).toHaveLength(9);
+    const envelopes = await envelopesInQueue();
+    expect(envelopes).toHaveLength(1);
+    const { correlationId, input } = envelopes[0] as TaskEnvelope;
+    expect(await payloads.load(input)).toEqual(bodies[Number(correlationId.slice(4))]);
+    expect(input.kind).toBe("s3");
+    expect(await keysIn(aws, aws.buckets.payloads)).toEqual([(input as { key: string }).key]);
   });
-  return { fired, fire: () => fire() };
-}
 
-describe.each([
-  { s3: "fauxqs, which lets the second create overwrite", conditionalCreate: false },
-  { s3: "S3, which refuses the second create", conditionalCreate: true },
-])(
-  "two requests racing for one key with different large bodies, on $s3",
-  ({ conditionalCreate }) => {
-    it("never let the later request replace the accepted task's input", async () => {
-      const key = `race-${conditionalCreate}`;
-      const [bodyA, bodyB] = [largeInput("a"), largeInput("b")];
-      const paused = pausedStore({ conditionalCreate });
-      const late = submitTasks({ ...deps, store: paused.store }, CALLER, "req-b", [
-        { type: "word-count", input: bodyB, idempotencyKey: key },
-      ]);
-      await paused.looked; // B found no record, so it goes on to create one
-
-      const [first] = await submitTasks(deps, CALLER, "req-a", [
-        { type: "word-count", input: bodyA, idempotencyKey: key },
-      ]);
-      paused.release();
-      const [second] = await late;
-
-      expect(first).toMatchObject({ kind: "accepted" });
-      const envelopes = await envelopesInQueue();
-      expect(await inputSentBy(envelopes, "req-a")).toEqual(bodyA);
-      if (conditionalCreate) {
-        expect(second).toMatchObject({ kind: "conflict" });
-        expect(envelopes).toHaveLength(1);
-        // B's input went with its refusal: A's is the only one left.
-        expect(await keysIn(aws, aws.buckets.payloads)).toHaveLength(1);
-      } else {
-        // Without the conditional write both requests create the record (a gap the README lists),
-        // yet each envelope still carries its own body.
-        expect(await inputSentBy(envelopes, "req-b")).toEqual(bodyB);
-      }
+  it("after the first request stopped before SQS took its envelope: the replay sends it", async () => {
+    // Prepare: the first request wrote the record and died before sending.
+    const caller = newCaller();
+    const input = { n: 7 };
+    const id = idempotentTaskId("stopped", caller);
+    await records.create({
+      id,
+      type: "echo",
+      owner: caller,
+      input: { kind: "inline", value: input },
+      fingerprint: fingerprintSubmission({ type: "echo", input }),
+      correlationId: "req-first",
+      createdAt: new Date().toISOString(),
+      idempotencyKey: "stopped",
     });
-  },
-);
+
+    // Act
+    const [replay] = await submitTasks(deps, caller, "req-second", [
+      { type: "echo", input, idempotencyKey: "stopped" },
+    ]);
+
+    // Assess
+    expect(replay).toEqual({ kind: "accepted", id, type: "echo", replayed: true });
+    const envelopes = await envelopesInQueue();
+    // The envelope is the first request's record's, with its correlation id.
+    expect(envelopes.map((e) => [e.id, e.correlationId])).toEqual([[id, "req-first"]]);
+    expect((await records.get(id))?.unsentSince).toBeUndefined();
+  });
+
+  it("after the first request was sent: the replay answers the same id and sends nothing", async () => {
+    // Prepare
+    const caller = newCaller();
+    const submission = { type: "echo", input: { n: 8 }, idempotencyKey: "sent" };
+    const [first] = await submitTasks(deps, caller, "req-1", [submission]);
+    await envelopesInQueue();
+
+    // Act
+    const [replay] = await submitTasks(deps, caller, "req-2", [submission]);
+
+    // Assess
+    expect(replay).toEqual({ ...first, replayed: true });
+    expect(await queueDepth(aws)).toBe(1);
+  });
+});

@@ -1,4 +1,5 @@
 import {
+  markFailedRetrySettings,
   type ResolvedWorkflowBounds,
   resolveWorkflowBounds,
   type WorkflowBounds,
@@ -20,10 +21,8 @@ export interface TaskTimeout {
 export function failureReserveSeconds(bounds: ResolvedWorkflowBounds): number {
   const { stepTimeoutSeconds: step, taskRetry, lambdaRetry } = bounds;
   const notice = 2 * step + Math.max(1, taskRetry.maxDelaySeconds, lambdaRetry.maxDelaySeconds);
-  const markFailed =
-    (1 + taskRetry.maxAttempts + lambdaRetry.maxAttempts) * step +
-    taskRetry.maxAttempts * taskRetry.maxDelaySeconds +
-    lambdaRetry.maxAttempts * lambdaRetry.maxDelaySeconds;
+  const retry = markFailedRetrySettings(bounds);
+  const markFailed = (1 + retry.maxAttempts) * step + retry.maxAttempts * retry.maxDelaySeconds;
   return notice + markFailed;
 }
 

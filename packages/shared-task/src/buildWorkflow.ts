@@ -186,6 +186,20 @@ function resolveWith<T extends z.ZodType>(schema: T, settings: unknown): z.outpu
   return parsed.data;
 }
 
+/** MarkFailed's one retrier: as many tries as the two others together, at the longer pause. */
+export function markFailedRetrySettings(bounds: {
+  taskRetry: RetrierSettings;
+  lambdaRetry: RetrierSettings;
+}): RetrierSettings {
+  const { taskRetry, lambdaRetry } = bounds;
+  return {
+    maxAttempts: taskRetry.maxAttempts + lambdaRetry.maxAttempts,
+    intervalSeconds: lambdaRetry.intervalSeconds,
+    backoffRate: lambdaRetry.backoffRate,
+    maxDelaySeconds: Math.max(taskRetry.maxDelaySeconds, lambdaRetry.maxDelaySeconds),
+  };
+}
+
 function retrier(errors: readonly string[], s: RetrierSettings): AslRetrier {
   return {
     ErrorEquals: [...errors],
@@ -222,6 +236,9 @@ export function buildWorkflow(settings: WorkflowSettings): WorkflowDefinition {
     retrier([ERROR_NAMES.retryable], s.taskRetry),
     retrier(LAMBDA_SERVICE_ERRORS, s.lambdaRetry),
   ];
+  // MarkFailed retries whatever goes wrong, a crash of its function (`Lambda.Unknown`) too: its
+  // write is conditional, so repeating it is safe, and nothing else would end the record.
+  const markFailedRetries = [retrier(["States.ALL"], markFailedRetrySettings(s))];
   const toMarkFailed: AslCatcher[] = [
     { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: STATE_NAMES.markFailed },
   ];
@@ -307,7 +324,7 @@ export function buildWorkflow(settings: WorkflowSettings): WorkflowDefinition {
         Resource: s.functions.markFailed,
         ResultPath: "$.failure",
         TimeoutSeconds: s.stepTimeoutSeconds,
-        Retry: retries,
+        Retry: markFailedRetries,
         Next: STATE_NAMES.failed,
       },
       [STATE_NAMES.succeeded]: {

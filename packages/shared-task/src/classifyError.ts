@@ -18,7 +18,22 @@ interface SdkErrorShape {
  * classification`), and undici's for `fetch`. The SDK gives up after its own attempts and
  * rethrows them unmarked.
  */
-const TRANSIENT_NAMES = new Set(["TimeoutError", "RequestTimeout", "RequestTimeoutException"]);
+const TRANSIENT_NAMES = new Set([
+  "TimeoutError",
+  "RequestTimeout",
+  "RequestTimeoutException",
+  // Throttling, as the services name it (the SDK's THROTTLING_ERROR_CODES): DynamoDB's and SQS's
+  // deserialized errors carry no `$retryable`, so the name is all that says they may pass.
+  "ProvisionedThroughputExceededException",
+  "ThrottlingException",
+  "Throttling",
+  "ThrottledException",
+  "RequestThrottled",
+  "RequestThrottledException",
+  "RequestLimitExceeded",
+  "TooManyRequestsException",
+  "SlowDown",
+]);
 export const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
   "ECONNRESET",
   "ECONNREFUSED",

@@ -72,6 +72,11 @@ export const taskRecordSchema = z.object({
    * will never come.
    */
   unsentSince: timestamp.optional(),
+  /**
+   * A random token of the request that marked the record unsent: what tells that request's own
+   * write (met again when the SDK resends it after a lost answer) from a concurrent one's.
+   */
+  sendToken: z.string().optional(),
   /** When SQS took the current generation's envelope. */
   sentAt: timestamp.optional(),
   /**

@@ -5,8 +5,8 @@ export type {
   CompletedSummary,
   FailedSummary,
   RunRef,
-  StepRecords,
   StepOutcome,
+  StepRecords,
   TaskSteps,
   TaskStepsOptions,
 } from "./taskSteps.js";

@@ -13,7 +13,13 @@ import {
 } from "./errors.js";
 import { describeIssues, fieldIssues } from "./fieldIssues.js";
 import type { JsonValue } from "./json.js";
-import { type BlobStore, loadPayload, type Payload, payloadSchema, storePayload } from "./payload.js";
+import {
+  type BlobStore,
+  loadPayload,
+  type Payload,
+  payloadSchema,
+  storePayload,
+} from "./payload.js";
 import type { TaskErrorInfo, TaskRecord } from "./records.js";
 import { s3Keys } from "./s3Keys.js";
 import type { TaskRegistry } from "./taskRegistry.js";

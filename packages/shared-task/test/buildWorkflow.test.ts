@@ -15,6 +15,8 @@ const definition = buildWorkflow({ functions: FUNCTION_ARNS });
 const taskStates = Object.entries(definition.States).filter(
   (entry): entry is [string, Extract<AslState, { Type: "Task" }>] => entry[1].Type === "Task",
 );
+/** The states that run the task and its outcome; MarkFailed has a retrier of its own. */
+const workStates = taskStates.filter(([name]) => name !== STATE_NAMES.markFailed);
 
 describe("buildWorkflow", () => {
   it("passes asl-validator, JSONPaths and ARNs included", () => {
@@ -51,7 +53,7 @@ describe("buildWorkflow", () => {
   });
 
   it("retries the retryable task error at most three times, with exponential backoff, full jitter and a cap", () => {
-    for (const [, state] of taskStates) {
+    for (const [, state] of workStates) {
       expect(state.Retry[0]).toEqual({
         ErrorEquals: [ERROR_NAMES.retryable],
         MaxAttempts: 3,
@@ -64,17 +66,35 @@ describe("buildWorkflow", () => {
   });
 
   it("retries Lambda's own service errors with a retrier of their own", () => {
-    for (const [, state] of taskStates) {
+    for (const [, state] of workStates) {
       expect(state.Retry[1]?.ErrorEquals).toEqual([...LAMBDA_SERVICE_ERRORS]);
       expect(state.Retry[1]?.JitterStrategy).toBe("FULL");
     }
   });
 
-  it("never retries the permanent error", () => {
-    const retried = taskStates.flatMap(([, s]) => s.Retry.flatMap((r) => r.ErrorEquals));
+  it("never retries the permanent error while the task runs", () => {
+    const retried = workStates.flatMap(([, s]) => s.Retry.flatMap((r) => r.ErrorEquals));
 
     expect(retried).not.toContain(ERROR_NAMES.permanent);
     expect(retried).not.toContain("States.ALL");
+  });
+
+  it("retries MarkFailed on any error, a crash of its function too, as often as the other two retriers together", () => {
+    const markFailed = definition.States[STATE_NAMES.markFailed] as Extract<
+      AslState,
+      { Type: "Task" }
+    >;
+
+    expect(markFailed.Retry).toEqual([
+      {
+        ErrorEquals: ["States.ALL"],
+        MaxAttempts: 6,
+        IntervalSeconds: 1,
+        BackoffRate: 2,
+        MaxDelaySeconds: 60,
+        JitterStrategy: "FULL",
+      },
+    ]);
   });
 
   it("catches every error of every step into MarkFailed, except MarkFailed itself", () => {
@@ -118,8 +138,17 @@ describe("buildWorkflow", () => {
     });
   });
 
-  it("passes only the envelope and the step between states, never the task's data", () => {
-    expect(definition.States.CreateTask).toMatchObject({ Parameters: { "task.$": "$.task" } });
+  it("passes only the envelope, the step and the start id between states, never the task's data", () => {
+    expect(definition.States.CreateTask).toMatchObject({
+      Parameters: { "task.$": "$.task", "run.$": "$.run" },
+    });
+    for (const state of [STATE_NAMES.checkTaskStatus, STATE_NAMES.taskCompleted]) {
+      expect(definition.States[state]).toMatchObject({
+        Parameters: { "task.$": "$.task", "step.$": "$.step", "run.$": "$.run" },
+      });
+    }
+    // MarkFailed takes the whole state: the envelope, the start id and the caught error.
+    expect(definition.States.MarkFailed).not.toHaveProperty("Parameters");
     expect(definition.States.Succeeded).toMatchObject({ OutputPath: "$.result" });
     expect(definition.States.Failed).toMatchObject({
       ErrorPath: "$.failure.error",

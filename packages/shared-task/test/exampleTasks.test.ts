@@ -20,6 +20,7 @@ import {
   sleep,
 } from "../src/tasks.js";
 import { BUCKETS, envelopeFor, manualClock } from "./helpers/factories.js";
+import { MemoryStepRecords } from "./helpers/memoryStepRecords.js";
 
 function context(overrides: Partial<TaskContext> = {}): TaskContext {
   return {
@@ -100,22 +101,26 @@ describe("sleep", () => {
     // the step asked, and every step is given a whole second to run.
     const bounds = resolveWorkflowBounds();
     const clock = manualClock();
+    const records = new MemoryStepRecords(clock.now);
     const steps = createTaskSteps({
       tasks: new TaskRegistry(exampleTasks),
+      records,
       store: new MemoryBlobStore(),
       buckets: BUCKETS,
       now: clock.now,
     });
     const task = envelopeFor("sleep", { seconds: SLEEP_MAX_SECONDS });
+    records.seed(task);
+    const run = "run-1";
     const startedAt = clock.now().getTime();
 
-    let step: StepOutcome = await steps.createTask({ task });
+    let step: StepOutcome = await steps.createTask({ task, run });
     clock.advance(1_000);
     while (step.status === "running") {
       expect(step.polls).toBeLessThan(bounds.maxPolls);
       expect(step.pollAfterSeconds).toBeLessThanOrEqual(SLEEP_MAX_POLL_SECONDS);
       clock.advance(step.pollAfterSeconds * 1000);
-      step = await steps.checkTaskStatus({ task, step });
+      step = await steps.checkTaskStatus({ task, step, run });
       clock.advance(1_000);
     }
     const elapsedSeconds = (clock.now().getTime() - startedAt) / 1000;

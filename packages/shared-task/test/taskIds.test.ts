@@ -7,6 +7,7 @@ import {
   isTaskId,
   newTaskId,
   parseExecutionName,
+  S3_PREFIXES,
   s3Keys,
 } from "../src/index.js";
 
@@ -121,45 +122,28 @@ describe("fingerprintSubmission", () => {
 describe("s3Keys", () => {
   const id = "0190f5b2-7c1e-7d3a-9f00-123456789abc";
 
-  it("keeps each task's objects under its id", () => {
-    expect(s3Keys.taskRecord(id)).toBe(`tasks/${id}.json`);
+  it("keeps each task's blobs under its id and generation", () => {
     expect(s3Keys.input(id, "a".repeat(64))).toBe(`inputs/${id}/${"a".repeat(64)}.json`);
     expect(s3Keys.runningState(id, 2, 7)).toBe(`states/${id}/g2/7.json`);
-    expect(s3Keys.attempts(id, 2)).toBe(`runs/${id}/g2/attempts.json`);
     expect(s3Keys.output(id, 2)).toBe(`runs/${id}/g2/output.json`);
-    expect(s3Keys.result(id, 2)).toBe(`runs/${id}/g2/result.json`);
-    expect(s3Keys.failure(id, 2)).toBe(`runs/${id}/g2/failure.json`);
-    expect(s3Keys.cancellation(id, 2)).toBe(`runs/${id}/g2/cancel.json`);
   });
 
-  it("refuses anything but a task id, so a key can never leave its prefix", () => {
-    expect(() => s3Keys.taskRecord("../secrets")).toThrow("not a task id");
-    expect(() => s3Keys.result(id, 0)).toThrow("not a generation");
+  it("puts every key under one of the known prefixes", () => {
+    const keys = [
+      s3Keys.input(id, "a".repeat(64)),
+      s3Keys.runningState(id, 1, 0),
+      s3Keys.output(id, 1),
+    ];
+
+    for (const key of keys) {
+      expect(Object.values(S3_PREFIXES).some((prefix) => key.startsWith(prefix))).toBe(true);
+    }
   });
 
-  it("orders the created index by time, whatever kind of id the task has", () => {
-    const v5 = "f0000000-0000-5000-8000-000000000000";
-    const early = s3Keys.createdIndex("2026-11-25T10:00:00.000Z", v5);
-    const late = s3Keys.createdIndex("2026-11-25T10:00:00.001Z", id);
-
-    expect([late, early].sort()).toEqual([early, late]);
-    expect(s3Keys.parseCreatedIndexKey(early)).toEqual({
-      createdAt: "2026-11-25T10:00:00.000Z",
-      taskId: v5,
-    });
-  });
-
-  it("starts a listing of the created index just before the given time", () => {
-    const start = s3Keys.createdIndexStartAfter(new Date("2026-11-25T10:00:00.000Z"));
-    const atTheTime = s3Keys.createdIndex("2026-11-25T10:00:00.000Z", id);
-    const justBefore = s3Keys.createdIndex("2026-11-25T09:59:59.998Z", id);
-
-    expect(start < atTheTime).toBe(true);
-    expect(start > justBefore).toBe(true);
-  });
-
-  it("reads the task id back from a record key", () => {
-    expect(s3Keys.taskIdOfRecordKey(`tasks/${id}.json`)).toBe(id);
-    expect(s3Keys.taskIdOfRecordKey("tasks/other.json")).toBeUndefined();
+  it("refuses anything but a task id and a generation, so a key can never leave its prefix", () => {
+    expect(() => s3Keys.output("../secrets", 1)).toThrow("not a task id");
+    expect(() => s3Keys.runningState("../secrets", 1, 0)).toThrow("not a task id");
+    expect(() => s3Keys.output(id, 0)).toThrow("not a generation");
+    expect(() => s3Keys.input(id, "../x")).toThrow("not a submission fingerprint");
   });
 });

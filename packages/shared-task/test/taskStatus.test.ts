@@ -1,134 +1,173 @@
 import { describe, expect, it } from "vitest";
 import {
-  deriveTaskView,
-  type ExecutionSummary,
+  CANCELLABLE_STATUSES,
   isTerminalStatus,
+  RETRYABLE_STATUSES,
+  TASK_STATUSES,
   type TaskRecord,
+  taskRecordSchema,
+  taskViewOf,
 } from "../src/index.js";
 
-const record: TaskRecord = {
-  v: 1,
+const queued: TaskRecord = {
   id: "0190f5b2-7c1e-7d3a-9f00-123456789abc",
   type: "echo",
+  owner: "arn:aws:iam::123456789012:user/alice",
+  status: "queued",
   generation: 1,
   createdAt: "2026-11-25T10:00:00.000Z",
   updatedAt: "2026-11-25T10:00:00.000Z",
-  input: { kind: "inline", value: {} },
+  input: { kind: "inline", value: { secret: "input" } },
   fingerprint: "a".repeat(64),
   correlationId: "c",
-  enqueuedAt: "2026-11-25T10:00:00.010Z",
+  attempts: 0,
+  generationAttempts: 0,
+  unsentSince: "2026-11-25T10:00:00.000Z",
+  timeline: [{ at: "2026-11-25T10:00:00.000Z", generation: 1, event: "queued" }],
 };
 
-const running: ExecutionSummary = {
-  status: "RUNNING",
-  startDate: new Date("2026-11-25T10:00:01.000Z"),
-};
-
-const ledger = {
+const running: TaskRecord = {
+  ...queued,
+  status: "running",
+  runId: "run-1",
   attempts: 2,
   generationAttempts: 2,
-  firstStartedAt: "2026-11-25T10:00:01.100Z",
+  startedAt: "2026-11-25T10:00:01.000Z",
   lastStartedAt: "2026-11-25T10:00:03.000Z",
+  updatedAt: "2026-11-25T10:00:03.000Z",
   lastError: { name: "TaskRetryableError", message: "try again" },
 };
 
-describe("deriveTaskView", () => {
-  it("is queued while no execution exists", () => {
-    expect(deriveTaskView({ record })).toMatchObject({ status: "queued", attempts: 0 });
-  });
+describe("taskViewOf", () => {
+  it("shows a queued task with nothing run yet, and none of its input or bookkeeping", () => {
+    // Act
+    const view = taskViewOf(queued);
 
-  it("is cancelled when cancelled before any execution started", () => {
-    const view = deriveTaskView({
-      record,
-      cancellation: { id: record.id, generation: 1, cancelledAt: "2026-11-25T10:00:02.000Z" },
+    // Assess
+    expect(view).toEqual({
+      id: queued.id,
+      type: "echo",
+      status: "queued",
+      generation: 1,
+      attempts: 0,
+      createdAt: queued.createdAt,
+      updatedAt: queued.updatedAt,
+      timeline: queued.timeline,
     });
-
-    expect(view).toMatchObject({ status: "cancelled", finishedAt: "2026-11-25T10:00:02.000Z" });
   });
 
-  it("is running, with the attempts and last error so far, while the execution runs", () => {
-    const view = deriveTaskView({ record, execution: running, ledger });
+  it("shows a running task's attempts so far, and the last attempt's error while a retry runs", () => {
+    // Act
+    const view = taskViewOf(running);
 
+    // Assess
     expect(view).toMatchObject({
       status: "running",
       attempts: 2,
       startedAt: "2026-11-25T10:00:01.000Z",
       updatedAt: "2026-11-25T10:00:03.000Z",
-      error: { name: "TaskRetryableError" },
+      error: { name: "TaskRetryableError", message: "try again" },
     });
   });
 
-  it("is succeeded with the output once the result record exists", () => {
-    const view = deriveTaskView({
-      record,
-      execution: { ...running, status: "SUCCEEDED" },
-      result: {
-        id: record.id,
-        type: "echo",
-        generation: 1,
-        attempts: 1,
-        polls: 0,
-        completedAt: "2026-11-25T10:00:05.000Z",
-        output: { kind: "inline", value: { ok: true } },
-      },
-    });
-
-    expect(view).toMatchObject({
+  it("shows a succeeded task's output and when it finished", () => {
+    // Prepare
+    const succeeded: TaskRecord = {
+      ...running,
       status: "succeeded",
-      attempts: 1,
       output: { kind: "inline", value: { ok: true } },
       finishedAt: "2026-11-25T10:00:05.000Z",
       updatedAt: "2026-11-25T10:00:05.000Z",
+      polls: 0,
+    };
+    const { lastError: _gone, ...withoutLastError } = succeeded;
+
+    // Act
+    const view = taskViewOf(withoutLastError);
+
+    // Assess
+    expect(view).toMatchObject({
+      status: "succeeded",
+      output: { kind: "inline", value: { ok: true } },
+      finishedAt: "2026-11-25T10:00:05.000Z",
     });
+    expect(view).not.toHaveProperty("error");
   });
 
-  it("is failed with the error and attempts once the failure record exists", () => {
-    const view = deriveTaskView({
-      record,
-      execution: { ...running, status: "FAILED" },
-      failure: {
-        id: record.id,
-        type: "echo",
-        generation: 1,
-        attempts: 4,
-        failedAt: "2026-11-25T10:00:09.000Z",
-        error: { name: "TaskRetryableError", message: "still down" },
-      },
-    });
+  it("shows a failed task's own error, not the last attempt's", () => {
+    // Prepare
+    const failed: TaskRecord = {
+      ...running,
+      status: "failed",
+      error: { name: "TaskPermanentError", message: "bad data" },
+      finishedAt: "2026-11-25T10:00:09.000Z",
+    };
 
-    expect(view).toMatchObject({ status: "failed", attempts: 4, error: { message: "still down" } });
+    // Act
+    const view = taskViewOf(failed);
+
+    // Assess
+    expect(view).toMatchObject({ status: "failed", attempts: 2, error: { message: "bad data" } });
   });
 
-  it("is cancelled when the execution was stopped", () => {
-    const view = deriveTaskView({
-      record,
-      execution: { ...running, status: "ABORTED", stopDate: new Date("2026-11-25T10:00:04.000Z") },
-    });
+  it("hides a stale attempt error once the task ended otherwise (cancelled)", () => {
+    // Prepare
+    const cancelled: TaskRecord = {
+      ...running,
+      status: "cancelled",
+      cancelledBy: queued.owner,
+      finishedAt: "2026-11-25T10:00:04.000Z",
+    };
 
+    // Act
+    const view = taskViewOf(cancelled);
+
+    // Assess
     expect(view).toMatchObject({ status: "cancelled", finishedAt: "2026-11-25T10:00:04.000Z" });
+    expect(view).not.toHaveProperty("error");
+  });
+});
+
+describe("taskRecordSchema", () => {
+  it("takes a record as TaskRecords writes it", () => {
+    expect(taskRecordSchema.parse(running)).toEqual(running);
   });
 
   it.each([
-    ["FAILED", "States.Runtime", "States.Runtime"],
-    ["TIMED_OUT", undefined, "States.Timeout"],
-  ] as const)(
-    "is failed when the execution ended %s without a failure record",
-    (status, error, name) => {
-      const view = deriveTaskView({ record, execution: { ...running, status, error } });
+    ["without an owner", { owner: undefined }, "owner"],
+    ["at generation 0", { generation: 0 }, "generation"],
+    ["with an unknown status", { status: "paused" }, "status"],
+    [
+      "with an unknown timeline event",
+      { timeline: [{ at: queued.createdAt, generation: 1, event: "x" }] },
+      "timeline",
+    ],
+  ])("refuses a record %s", (_case, change, field) => {
+    // Act
+    const parsed = taskRecordSchema.safeParse({ ...queued, ...change });
 
-      expect(view).toMatchObject({ status: "failed", error: { name } });
-    },
-  );
+    // Assess
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues.map((i) => i.path[0])).toContain(field);
+  });
 });
 
-describe("isTerminalStatus", () => {
+describe("statuses", () => {
   it.each([
     ["queued", false],
     ["running", false],
     ["succeeded", true],
     ["failed", true],
     ["cancelled", true],
-  ] as const)("%s -> %s", (status, terminal) => {
+  ] as const)("%s is terminal: %s", (status, terminal) => {
     expect(isTerminalStatus(status)).toBe(terminal);
+  });
+
+  it("a task can be cancelled until it ends, and retried once it ended without succeeding", () => {
+    expect(CANCELLABLE_STATUSES.every((s) => !isTerminalStatus(s))).toBe(true);
+    expect(RETRYABLE_STATUSES.every((s) => isTerminalStatus(s))).toBe(true);
+    expect([...CANCELLABLE_STATUSES, ...RETRYABLE_STATUSES, "succeeded"].sort()).toEqual(
+      [...TASK_STATUSES].sort(),
+    );
   });
 });

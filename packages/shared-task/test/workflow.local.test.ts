@@ -1,32 +1,41 @@
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
-import { ERROR_NAMES, readJson, s3Keys } from "../src/index.js";
+import { defineTask, defineTaskContract, ERROR_NAMES, readJson, s3Keys } from "../src/index.js";
 import { exampleTasks } from "../src/tasks.js";
-import { BUCKETS, neverFinishing } from "./helpers/factories.js";
+import { BUCKETS, envelopeFor, neverFinishing } from "./helpers/factories.js";
 import { FailingBlobStore, slowDown } from "./helpers/failingBlobStore.js";
+import { MemoryStepRecords, throttled } from "./helpers/memoryStepRecords.js";
 import { retriesOf, runWorkflowLocally } from "./helpers/runWorkflowLocally.js";
 
 // The ASL the Pulumi program deploys, executed by aws-local-stepfunctions with its Lambda states
 // bound to the real step cores.
 describe("the workflow, run locally", () => {
-  it("echo: succeeds in one pass, and the output is the result summary", async () => {
+  it("echo: succeeds in one pass, the output is the result summary and the record holds the output", async () => {
     const run = await runWorkflowLocally({ type: "echo", input: { hello: "world" } });
 
     expect(run.path).toEqual(["CreateTask", "IsTaskDone", "TaskCompleted", "Succeeded"]);
-    expect(run.output).toMatchObject({ status: "succeeded", attempts: 1, polls: 0 });
-    const result = await readJson(run.store, {
-      bucket: BUCKETS.results,
-      key: s3Keys.result(run.taskId, 1),
+    expect(run.output).toEqual({
+      id: run.taskId,
+      generation: 1,
+      status: "succeeded",
+      attempts: 1,
+      polls: 0,
     });
-    expect(result).toMatchObject({ output: { kind: "inline", value: { hello: "world" } } });
+    expect(run.record).toMatchObject({
+      status: "succeeded",
+      attempts: 1,
+      output: { kind: "inline", value: { hello: "world" } },
+    });
+    expect(run.record?.timeline.map((e) => e.event)).toEqual([
+      "queued",
+      "attempt-started",
+      "succeeded",
+    ]);
   });
 
   it("sleep: loops through WaitForTaskCompletion and CheckTaskStatus until the time has passed", async () => {
-    const started = Date.now();
-
     const run = await runWorkflowLocally({ type: "sleep", input: { seconds: 2 } });
 
-    expect(Date.now() - started).toBeGreaterThanOrEqual(2_000);
     expect(run.path.slice(0, 4)).toEqual([
       "CreateTask",
       "IsTaskDone",
@@ -43,11 +52,11 @@ describe("the workflow, run locally", () => {
 
     expect(retriesOf(run, "CreateTask")).toBe(3);
     expect(run.output).toMatchObject({ status: "succeeded", attempts: 4 });
-    const result = await readJson(run.store, {
-      bucket: BUCKETS.results,
-      key: s3Keys.result(run.taskId, 1),
+    expect(run.record).toMatchObject({
+      status: "succeeded",
+      attempts: 4,
+      output: { value: { succeededOnAttempt: 4 } },
     });
-    expect(result).toMatchObject({ output: { value: { succeededOnAttempt: 4 } } });
   });
 
   it("flaky with 4 failures: after 4 attempts it ends in MarkFailed with the retryable error", async () => {
@@ -59,11 +68,11 @@ describe("the workflow, run locally", () => {
       error: ERROR_NAMES.retryable,
       cause: "flaky fails on purpose on attempt 4 (asked to fail 4 times)",
     });
-    const failure = await readJson(run.store, {
-      bucket: BUCKETS.results,
-      key: s3Keys.failure(run.taskId, 1),
+    expect(run.record).toMatchObject({
+      status: "failed",
+      attempts: 4,
+      error: { name: "TaskRetryableError" },
     });
-    expect(failure).toMatchObject({ attempts: 4, error: { name: "TaskRetryableError" } });
   });
 
   it("fail: reaches MarkFailed without a single retry", async () => {
@@ -72,11 +81,11 @@ describe("the workflow, run locally", () => {
     expect(retriesOf(run, "CreateTask")).toBe(0);
     expect(run.path).toEqual(["CreateTask", "MarkFailed", "Failed"]);
     expect(run.failed).toEqual({ error: ERROR_NAMES.permanent, cause: "bad data" });
-    const failure = await readJson(run.store, {
-      bucket: BUCKETS.results,
-      key: s3Keys.failure(run.taskId, 1),
+    expect(run.record).toMatchObject({
+      status: "failed",
+      attempts: 1,
+      error: { name: "TaskPermanentError", message: "bad data" },
     });
-    expect(failure).toMatchObject({ attempts: 1 });
   });
 
   it("a task that never finishes is stopped by the poll bound", async () => {
@@ -92,6 +101,10 @@ describe("the workflow, run locally", () => {
     expect(run.failed).toEqual({
       error: ERROR_NAMES.pollLimitExceeded,
       cause: "the task was still running after 3 polls",
+    });
+    expect(run.record).toMatchObject({
+      status: "failed",
+      error: { name: ERROR_NAMES.pollLimitExceeded },
     });
   });
 
@@ -128,15 +141,71 @@ describe("the workflow, run locally", () => {
     expect(run.failed?.error).toBe(ERROR_NAMES.timeout);
   });
 
-  it("a 503 from S3 while CreateTask counts the attempt is retried, not sent to MarkFailed", async () => {
-    const store = new FailingBlobStore().failNext("put", /attempts\.json$/, slowDown);
+  it("a throttled claim while CreateTask counts the attempt is retried, not sent to MarkFailed", async () => {
+    const records = new MemoryStepRecords().failNext("claimAttempt", throttled);
 
-    const run = await runWorkflowLocally({ type: "echo", input: { hello: "world" }, store });
+    const run = await runWorkflowLocally({ type: "echo", input: { hello: "world" }, records });
 
-    expect(store.pendingFaults).toBe(0);
+    expect(records.pendingFaults).toBe(0);
     expect(retriesOf(run, "CreateTask")).toBe(1);
     expect(run.path).not.toContain("MarkFailed");
     expect(run.output).toMatchObject({ status: "succeeded", attempts: 1 });
+  });
+
+  it("a 503 from S3 while CreateTask stores a large output is retried, and counted as an attempt", async () => {
+    const store = new FailingBlobStore().failNext("put", /output\.json$/, slowDown);
+    const text = "lorem ipsum ".repeat(5_000);
+
+    const run = await runWorkflowLocally({ type: "echo", input: { text }, store });
+
+    expect(store.pendingFaults).toBe(0);
+    expect(retriesOf(run, "CreateTask")).toBe(1);
+    expect(run.record).toMatchObject({ status: "succeeded", attempts: 2 });
+  });
+
+  it("a cancelled task's execution runs nothing, and MarkFailed leaves the cancellation", async () => {
+    const records = new MemoryStepRecords();
+    const task = envelopeFor("echo", { n: 1 });
+    records.seed(task);
+    records.cancel(task.id);
+
+    const run = await runWorkflowLocally({ type: "echo", input: null, records, task });
+
+    expect(run.path).toEqual(["CreateTask", "MarkFailed", "Failed"]);
+    expect(run.failed?.error).toBe(ERROR_NAMES.superseded);
+    expect(run.record).toMatchObject({ status: "cancelled", attempts: 0 });
+    expect(run.record?.timeline.map((e) => e.event)).toEqual(["queued", "cancelled"]);
+  });
+
+  it("two executions of one generation (Express) run the task's code once; the second ends superseded", async () => {
+    let starts = 0;
+    const once = defineTask(
+      defineTaskContract({
+        type: "once",
+        description: "Counts its starts.",
+        input: z.object({}),
+        output: z.object({ starts: z.number() }),
+      }),
+      { start: () => ({ status: "succeeded", output: { starts: ++starts } }) },
+    );
+    const records = new MemoryStepRecords();
+    const task = envelopeFor("once", {});
+    records.seed(task);
+    const execute = (run: string) =>
+      runWorkflowLocally({ type: "once", input: {}, tasks: [once], records, task, run });
+
+    const [first, second] = await Promise.all([execute("run-a"), execute("run-b")]);
+
+    expect(starts).toBe(1);
+    const outcomes = [first, second].map((r) => r.failed?.error ?? "succeeded").sort();
+    expect(outcomes).toEqual(["TaskSupersededError", "succeeded"]);
+    const record = await records.get(task.id);
+    expect(record).toMatchObject({
+      status: "succeeded",
+      attempts: 1,
+      output: { value: { starts: 1 } },
+    });
+    expect(record?.timeline.filter((e) => e.event === "failed")).toEqual([]);
   });
 
   it("a large output travels as an S3 key: the state machine never carries it", async () => {

@@ -24,6 +24,15 @@ export {
   LAMBDA_HANDLER,
   RELEASE_COMMIT_ENV,
 } from "./functionCatalog.js";
+export type { OperatorGrant } from "./functionSettings.js";
+export {
+  optionalEnv,
+  readOperators,
+  readResultExpirationDays,
+  requireEnv,
+  requirePositiveInt,
+  SettingsError,
+} from "./functionSettings.js";
 export type { StackConfigFile, StackRef } from "./parseStackConfig.js";
 export {
   DEV_STACKS,
@@ -41,12 +50,3 @@ export {
   STACK_CONFIG_KEYS,
   stackConfigSchema,
 } from "./stackConfigSchema.js";
-export type { OperatorGrant } from "./functionSettings.js";
-export {
-  optionalEnv,
-  readOperators,
-  readResultExpirationDays,
-  requireEnv,
-  requirePositiveInt,
-  SettingsError,
-} from "./functionSettings.js";

@@ -1,6 +1,7 @@
 export { executionArnFor, type StartOutcome, startExecution, stopExecution } from "./executions.js";
 export { CorruptRecordError } from "./recordCodec.js";
 export { ObjectExistsError, S3BlobStore } from "./s3BlobStore.js";
+export { tableClient } from "./tableClient.js";
 export {
   cursorAfter,
   InvalidCursorError,
@@ -21,5 +22,4 @@ export {
   TaskRecords,
   type TaskRecordsOptions,
 } from "./taskRecords.js";
-export { tableClient } from "./tableClient.js";
 export { findUnsentSince } from "./unsentRecords.js";

@@ -165,7 +165,10 @@ function mergePages(pages: PartitionPage[], limit: number): ListPage {
   const last = tasks.at(-1);
   if (merged.length > limit && last) return { tasks, nextCursor: cursorAfter(last.listKey) };
   if (readTo !== undefined) {
-    return { tasks, nextCursor: cursorAfter(last && last.listKey > readTo ? last.listKey : readTo) };
+    return {
+      tasks,
+      nextCursor: cursorAfter(last && last.listKey > readTo ? last.listKey : readTo),
+    };
   }
   return { tasks };
 }

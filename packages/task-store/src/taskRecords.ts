@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
   DeleteCommand,
@@ -41,9 +42,7 @@ export type CreateResult =
   | { created: false; existing: TaskRecord | undefined };
 
 /** Why a conditional change did not apply, from a read made only to explain it. */
-export type Refusal =
-  | { reason: "not-found" }
-  | { reason: "conflict"; record: TaskRecord };
+export type Refusal = { reason: "not-found" } | { reason: "conflict"; record: TaskRecord };
 
 export type ChangeResult<T = TaskRecord> = ({ ok: true } & T) | ({ ok: false } & Refusal);
 
@@ -56,7 +55,6 @@ export interface TaskRecordsOptions {
 
 /** Largest output (JSON bytes) a listing carries inline; larger ones are read one by one. */
 export const LIST_OUTPUT_MAX_BYTES = 1_024;
-
 
 function isConditionFailure(error: unknown): boolean {
   return (
@@ -129,6 +127,7 @@ export class TaskRecords {
       attempts: 0,
       generationAttempts: 0,
       unsentSince: at,
+      sendToken: randomUUID(),
       timeline: [{ at, generation: 1, event: "queued" }],
     };
     try {
@@ -148,7 +147,10 @@ export class TaskRecords {
       return { created: true, record };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      return { created: false, existing: await this.get(task.id) };
+      const existing = await this.get(task.id);
+      // The SDK resends a put whose answer was lost; the resend then meets this very write.
+      if (existing && isSameCreate(existing, record)) return { created: true, record: existing };
+      return { created: false, existing };
     }
   }
 
@@ -157,12 +159,14 @@ export class TaskRecords {
    * (`unsentSince`) clears it; `false` when something else already did (a resend, a cancel).
    */
   async markSent(record: Pick<TaskRecord, "id" | "generation" | "unsentSince">): Promise<boolean> {
+    // Without a mark there is nothing to clear (and DynamoDB refuses an undefined value).
+    if (record.unsentSince === undefined) return false;
     const at = this.now().toISOString();
     return this.applies(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { id: record.id },
-        UpdateExpression: "SET sentAt = :at REMOVE unsentSince, unsentShard",
+        UpdateExpression: "SET sentAt = :at REMOVE unsentSince, unsentShard, sendToken",
         ConditionExpression: "#generation = :generation AND unsentSince = :unsentSince",
         ExpressionAttributeNames: { "#generation": "generation" },
         ExpressionAttributeValues: {
@@ -180,6 +184,7 @@ export class TaskRecords {
    * was ambiguous, then finds no record and starts nothing.
    */
   async deleteUnsent(record: Pick<TaskRecord, "id" | "unsentSince">): Promise<boolean> {
+    if (record.unsentSince === undefined) return false;
     return this.applies(
       new DeleteCommand({
         TableName: this.tableName,
@@ -207,6 +212,7 @@ export class TaskRecords {
     actor: Actor,
   ): Promise<ChangeResult<{ record: TaskRecord; previous: TaskRecord }>> {
     const at = this.now().toISOString();
+    const token = randomUUID();
     const next = generation + 1;
     const event: TimelineEvent = { at, generation: next, event: "queued", by: actor.caller };
     try {
@@ -216,7 +222,7 @@ export class TaskRecords {
           Key: { id },
           UpdateExpression:
             "SET #status = :queued, #generation = :next, updatedAt = :at, unsentSince = :at, " +
-            "unsentShard = :shard, generationAttempts = :zero, " +
+            "unsentShard = :shard, sendToken = :token, generationAttempts = :zero, " +
             "#timeline = list_append(#timeline, :event) " +
             "REMOVE runId, startedAt, lastStartedAt, lastError, finishedAt, polls, #output, " +
             "#error, cancelledBy, sentAt, expiresAt, listOutput, outputLocation",
@@ -234,6 +240,7 @@ export class TaskRecords {
             ":next": next,
             ":at": at,
             ":shard": String(listShardOf(id)),
+            ":token": token,
             ":zero": 0,
             ":event": [event],
             ":generation": generation,
@@ -264,13 +271,20 @@ export class TaskRecords {
         generation: next,
         updatedAt: at,
         unsentSince: at,
+        sendToken: token,
         generationAttempts: 0,
         timeline: [...previous.timeline, event],
       };
       return { ok: true, record, previous };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      return this.refusal(id, actor);
+      const refused = await this.refusal(id, actor);
+      // The SDK resends an update whose answer was lost; the resend then meets this very write.
+      if (refused.reason === "conflict") {
+        const own = ownRetry(refused.record, generation, token);
+        if (own) return { ok: true, record: refused.record, previous: own };
+      }
+      return refused;
     }
   }
 
@@ -296,7 +310,7 @@ export class TaskRecords {
         UpdateExpression:
           "SET #status = :previousStatus, finishedAt = :finishedAt, updatedAt = :at, " +
           `${previous.error ? "#error = :error, " : ""}` +
-          "#timeline = list_append(#timeline, :event) REMOVE unsentSince, unsentShard",
+          "#timeline = list_append(#timeline, :event) REMOVE unsentSince, unsentShard, sendToken",
         ConditionExpression:
           "#generation = :generation AND #status = :queued AND unsentSince = :unsentSince",
         ExpressionAttributeNames: {
@@ -347,7 +361,7 @@ export class TaskRecords {
           UpdateExpression:
             "SET #status = :cancelled, finishedAt = :at, updatedAt = :at, cancelledBy = :by, " +
             `${this.expiry(at) ? "expiresAt = :expiresAt, " : ""}` +
-            "#timeline = list_append(#timeline, :event) REMOVE unsentSince, unsentShard",
+            "#timeline = list_append(#timeline, :event) REMOVE unsentSince, unsentShard, sendToken",
           ConditionExpression: `#generation = :generation AND #status IN (:s0, :s1)${ownerCondition(actor)}`,
           ExpressionAttributeNames: {
             "#status": "status",
@@ -370,7 +384,7 @@ export class TaskRecords {
         }),
       );
       const previous = decodeRecord(out.Attributes ?? {});
-      const { unsentSince: _unsent, ...rest } = previous;
+      const { unsentSince: _unsent, sendToken: _token, ...rest } = previous;
       const record: TaskRecord = {
         ...rest,
         status: "cancelled",
@@ -402,7 +416,8 @@ export class TaskRecords {
           UpdateExpression:
             "SET #status = :running, runId = :run, startedAt = if_not_exists(startedAt, :at), " +
             "lastStartedAt = :at, updatedAt = :at, #timeline = list_append(#timeline, :event) " +
-            "ADD attempts :one, generationAttempts :one",
+            // A claimed generation's message reached SQS: it is no longer the resend sweep's.
+            "REMOVE unsentSince, unsentShard, sendToken ADD attempts :one, generationAttempts :one",
           ConditionExpression:
             "#generation = :generation AND #status IN (:s0, :s1) AND " +
             "(attribute_not_exists(runId) OR runId = :run)",
@@ -428,7 +443,9 @@ export class TaskRecords {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const record = await this.get(id);
-      return record ? { ok: false, reason: "conflict", record } : { ok: false, reason: "not-found" };
+      return record
+        ? { ok: false, reason: "conflict", record }
+        : { ok: false, reason: "not-found" };
     }
   }
 
@@ -478,9 +495,12 @@ export class TaskRecords {
     const output = result.output;
     const encodedOutput = encodeValue(output);
     const small =
-      output.kind === "inline" && Buffer.byteLength(JSON.stringify(output.value)) <= LIST_OUTPUT_MAX_BYTES;
+      output.kind === "inline" &&
+      Buffer.byteLength(JSON.stringify(output.value)) <= LIST_OUTPUT_MAX_BYTES;
     const location =
-      output.kind === "s3" ? { bucket: output.bucket, key: output.key, bytes: output.bytes } : undefined;
+      output.kind === "s3"
+        ? { bucket: output.bucket, key: output.key, bytes: output.bytes }
+        : undefined;
     const owned = this.ownedByRun(run);
     return this.applies(
       new UpdateCommand({
@@ -526,7 +546,7 @@ export class TaskRecords {
         UpdateExpression:
           "SET #status = :failed, #error = :error, finishedAt = :at, updatedAt = :at, " +
           `${this.expiry(at) ? "expiresAt = :expiresAt, " : ""}` +
-          "#timeline = list_append(#timeline, :event)",
+          "#timeline = list_append(#timeline, :event) REMOVE unsentSince, unsentShard, sendToken",
         ConditionExpression:
           "#generation = :generation AND #status IN (:s0, :s1) AND " +
           `(attribute_not_exists(runId)${run.runId ? " OR runId = :run" : ""})`,
@@ -592,6 +612,35 @@ export class TaskRecords {
     const record = await this.getFor(id, actor);
     return record ? { ok: false, reason: "conflict", record } : { ok: false, reason: "not-found" };
   }
+}
+
+/** Whether `found` is the very record `create` wrote (and not another request's). */
+function isSameCreate(found: TaskRecord, written: TaskRecord): boolean {
+  return (
+    found.generation === 1 && found.sendToken !== undefined && found.sendToken === written.sendToken
+  );
+}
+
+/**
+ * The record as it was before this request's own retry, if `found` is that retry (generation
+ * `generation + 1`, queued, marked unsent with the retry's token), rebuilt from the end the timeline
+ * recorded for the generation before; otherwise `undefined`.
+ */
+function ownRetry(found: TaskRecord, generation: number, token: string): TaskRecord | undefined {
+  if (found.generation !== generation + 1 || found.status !== "queued") return undefined;
+  if (found.sendToken !== token) return undefined;
+  const ended = found.timeline.findLast(
+    (e) => e.generation === generation && (e.event === "failed" || e.event === "cancelled"),
+  );
+  if (!ended) return undefined;
+  const status = ended.event === "failed" ? "failed" : "cancelled";
+  return {
+    ...found,
+    generation,
+    status,
+    finishedAt: ended.at,
+    ...(ended.error ? { error: ended.error } : {}),
+  };
 }
 
 /** Whether `actor` may see and change `record`. */

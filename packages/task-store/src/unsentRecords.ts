@@ -21,7 +21,10 @@ export async function findUnsentSince(
           IndexName: layout.name,
           KeyConditionExpression: "#pk = :shard AND #sk < :before",
           ExpressionAttributeNames: { "#pk": layout.partitionKey, "#sk": layout.sortKey },
-          ExpressionAttributeValues: { ":shard": String(shard), ":before": olderThan.toISOString() },
+          ExpressionAttributeValues: {
+            ":shard": String(shard),
+            ":before": olderThan.toISOString(),
+          },
           Limit: limitPerShard,
         }),
       ),

@@ -1,11 +1,49 @@
 export { lambdaContext, sqsRecord, taskEnvelope } from "./factories.js";
 export {
+  ALL_FAULT_VARIANTS,
+  type AslDocument,
+  type AslStateDocument,
+  type CallPoint,
+  DEFAULT_FAULT_VARIANTS,
+  type DrivenExecution,
+  describeFault,
+  driveToQuiescence,
+  type Fault,
+  type FaultableClient,
+  type FaultableClients,
+  type FaultClients,
+  type FaultError,
+  type FaultKind,
+  type FaultSession,
+  type FaultVariant,
+  faultClients,
+  faultPoints,
+  HANDLER_CRASHED,
+  HandlerCrashedError,
+  type Interleave,
+  isHandlerCrash,
+  type PlanEntry,
+  type QuiescenceDeps,
+  type QuiescenceReport,
+  type RecordedCall,
+  type Recording,
+  type RunWorkflowOptions,
+  recordCalls,
+  runWorkflow,
+  scanItems,
+  settleDeliveries,
+  throttlingResponse,
+  type WorkflowRun,
+  withFaults,
+} from "./faults/index.js";
+export {
   type EventSourceQueue,
   receiveSqsEvent,
   sendMessages,
   settleSqsBatch,
 } from "./sqsMessages.js";
 export { type AwsEmulators, type EmulatorOptions, startAwsEmulators } from "./startAwsEmulators.js";
+export { type Dynalite, startDynalite } from "./startDynalite.js";
 export {
   type RecordedExecution,
   type RecordedExecutionStatus,
@@ -13,4 +51,5 @@ export {
   type StepFunctionsRecorder,
   startStepFunctionsRecorder,
 } from "./stepFunctionsRecorder.js";
+export { createTaskTable, readTaskItem } from "./taskTable.js";
 export { waitFor } from "./waitFor.js";

@@ -20,6 +20,8 @@ export interface RecordedExecution {
 /** What one `StartExecution` call was answered. */
 export interface StartCall {
   name: string;
+  /** The input as it was sent, JSON text: `{"task": ..., "run": ...}` from the consumer. */
+  input: string;
   answer: "started" | "same-running-execution" | "ExecutionAlreadyExists" | "ThrottlingException";
 }
 
@@ -60,9 +62,12 @@ class ApiError extends Error {
  * A Step Functions endpoint for tests of code that starts, describes and stops executions: it
  * speaks the API's wire protocol (AWS JSON 1.0, errors as `__type`), so `@aws-sdk/client-sfn`
  * talks to it unchanged, and it keeps AWS's rules for a STANDARD workflow's names (the same name
- * and input while RUNNING returns that execution; any other reuse is `ExecutionAlreadyExists`).
- * Its executions run nothing: each stays RUNNING until `finish` or `StopExecution`. Tests that
- * need the workflow itself to run use the local runtime's endpoint in `@tasklane/local`.
+ * and input while RUNNING returns that execution, with its `startDate`; a reuse with another input,
+ * or once the execution ended, is `ExecutionAlreadyExists`; stopping or describing an unknown
+ * execution is `ExecutionDoesNotExist`). It serves StartExecution, DescribeExecution,
+ * StopExecution and ListExecutions (newest first, in one page). Its executions run nothing: each
+ * stays RUNNING until `finish` or `StopExecution`. Tests that need the workflow itself to run use
+ * the local runtime's endpoint in `@tasklane/local`.
  */
 export async function startStepFunctionsRecorder(
   options: { stateMachineArn?: string } = {},
@@ -87,15 +92,15 @@ export async function startStepFunctionsRecorder(
       const executionArn = `${executionPrefix}:${name}`;
       const existing = executions.get(executionArn);
       if (existing?.status === "RUNNING" && existing.input === input) {
-        calls.push({ name, answer: "same-running-execution" });
+        calls.push({ name, input, answer: "same-running-execution" });
         return { executionArn, startDate: epochSeconds(existing.startDate) };
       }
       if (existing) {
-        calls.push({ name, answer: "ExecutionAlreadyExists" });
+        calls.push({ name, input, answer: "ExecutionAlreadyExists" });
         throw new ApiError("ExecutionAlreadyExists", `Execution Already Exists: '${executionArn}'`);
       }
       if (startsLeft !== undefined && startsLeft <= 0) {
-        calls.push({ name, answer: "ThrottlingException" });
+        calls.push({ name, input, answer: "ThrottlingException" });
         throw new ApiError("ThrottlingException", "Rate exceeded");
       }
       if (startsLeft !== undefined) startsLeft -= 1;
@@ -107,7 +112,7 @@ export async function startStepFunctionsRecorder(
         startDate: new Date(),
       };
       executions.set(executionArn, execution);
-      calls.push({ name, answer: "started" });
+      calls.push({ name, input, answer: "started" });
       return { executionArn, startDate: epochSeconds(execution.startDate) };
     },
     DescribeExecution(body) {
@@ -117,6 +122,27 @@ export async function startStepFunctionsRecorder(
         stateMachineArn,
         startDate: epochSeconds(startDate),
         ...(stopDate ? { stopDate: epochSeconds(stopDate) } : {}),
+      };
+    },
+    ListExecutions(body) {
+      if (body.stateMachineArn !== stateMachineArn) {
+        throw new ApiError(
+          "StateMachineDoesNotExist",
+          `State Machine Does Not Exist: '${String(body.stateMachineArn)}'`,
+        );
+      }
+      const matching = [...executions.values()]
+        .filter((e) => body.statusFilter === undefined || e.status === body.statusFilter)
+        .reverse();
+      return {
+        executions: matching.map(({ executionArn, name, status, startDate, stopDate }) => ({
+          executionArn,
+          stateMachineArn,
+          name,
+          status,
+          startDate: epochSeconds(startDate),
+          ...(stopDate ? { stopDate: epochSeconds(stopDate) } : {}),
+        })),
       };
     },
     StopExecution(body) {

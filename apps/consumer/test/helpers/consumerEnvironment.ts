@@ -1,21 +1,98 @@
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import type { TaskEnvelope, TaskRecord, TaskStatus } from "@tasklane/shared-task";
 import { FUNCTION_ENV } from "@tasklane/stack-config";
+import { TaskRecords, tableClient } from "@tasklane/task-store";
 import { type AwsEmulators, type EmulatorOptions, startAwsEmulators } from "@tasklane/test-support";
 
+export const OWNER = "arn:aws:iam::123456789012:user/alice";
+
 /**
- * fauxqs, Step Functions and the environment the Pulumi program gives the consumer's functions.
- * Import handler modules only after this: they read the environment when loaded.
+ * fauxqs, dynalite with the tasks table, Step Functions and the environment the Pulumi program
+ * gives the consumer's functions. Import handler modules only after this: they read the
+ * environment when loaded.
  */
-export async function startConsumerEnvironment(options: EmulatorOptions = {}) {
+export async function startConsumerEnvironment(
+  options: EmulatorOptions & { metrics?: boolean } = {},
+) {
   const aws = await startAwsEmulators(options);
   Object.assign(process.env, {
+    [FUNCTION_ENV.tableName]: aws.tableName,
     [FUNCTION_ENV.resultsBucket]: aws.buckets.results,
     [FUNCTION_ENV.payloadsBucket]: aws.buckets.payloads,
     [FUNCTION_ENV.stateMachineArn]: aws.stepFunctions.stateMachineArn,
     POWERTOOLS_LOG_LEVEL: "SILENT",
-    POWERTOOLS_METRICS_DISABLED: "true",
+    POWERTOOLS_METRICS_DISABLED: options.metrics ? "false" : "true",
   });
-  return aws;
+  const records = new TaskRecords(tableClient(aws.dynamodb), { tableName: aws.tableName });
+  return { aws, records };
+}
+
+/**
+ * The record the producer writes for `task` (queued at generation 1), then moved to `status`
+ * the way the system moves it: a claim by `runId`, its end, a cancellation; `generation` > 1
+ * fails and retries it first. The envelope of a later generation is `{ ...task, generation }`.
+ */
+export async function recordFor(
+  records: TaskRecords,
+  task: TaskEnvelope,
+  status: TaskStatus = "queued",
+  options: { generation?: number; runId?: string } = {},
+): Promise<TaskRecord> {
+  const created = await records.create({
+    id: task.id,
+    type: task.type,
+    owner: OWNER,
+    input: task.input,
+    fingerprint: task.fingerprint,
+    correlationId: task.correlationId,
+    createdAt: task.createdAt,
+    ...(task.groupId ? { groupId: task.groupId } : {}),
+  });
+  if (!created.created) throw new Error(`task ${task.id} has a record already`);
+  const actor = { caller: OWNER, operator: false };
+  const runId = options.runId ?? "run-earlier";
+  for (let generation = 1; generation < (options.generation ?? 1); generation++) {
+    await records.cancel(task.id, actor);
+    await records.retry(task.id, generation, actor);
+  }
+  const generation = options.generation ?? 1;
+  if (status === "cancelled") await records.cancel(task.id, actor);
+  if (status === "running" || status === "succeeded" || status === "failed") {
+    await records.claimAttempt(task.id, generation, runId);
+  }
+  if (status === "succeeded") {
+    await records.complete(
+      task.id,
+      { generation, runId },
+      { output: { kind: "inline", value: {} }, polls: 0 },
+    );
+  }
+  if (status === "failed") {
+    await records.fail(
+      task.id,
+      { generation, runId },
+      { name: "TaskPermanentError", message: "x" },
+    );
+  }
+  const record = await records.get(task.id);
+  if (record?.status !== status || record.generation !== generation) {
+    throw new Error(`task ${task.id} did not reach ${status} at generation ${generation}`);
+  }
+  return record;
+}
+
+/** Metric values in the EMF lines a test captured from stdout, summed by name. */
+export function metricsIn(lines: Record<string, unknown>[]): Record<string, number> {
+  const totals: Record<string, number> = {};
+  for (const line of lines) {
+    const aws = line._aws as { CloudWatchMetrics?: { Metrics: { Name: string }[] }[] } | undefined;
+    for (const { Name } of aws?.CloudWatchMetrics?.flatMap((m) => m.Metrics) ?? []) {
+      const value = line[Name];
+      const values = Array.isArray(value) ? value : [value];
+      totals[Name] = (totals[Name] ?? 0) + values.reduce((sum, v) => sum + Number(v), 0);
+    }
+  }
+  return totals;
 }
 
 export async function readJsonObject(

@@ -1,3 +1,4 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { SQSClient } from "@aws-sdk/client-sqs";
@@ -22,6 +23,11 @@ export function s3Client(fauxqsPort: number): S3Client {
     forcePathStyle: true,
     credentials,
   });
+}
+
+/** A DynamoDB client of a dynalite endpoint. */
+export function dynamodbClient(url: string): DynamoDBClient {
+  return new DynamoDBClient({ region: REGION, endpoint: url, credentials });
 }
 
 /** A Step Functions client of a local endpoint; one attempt, so errors surface as they are. */

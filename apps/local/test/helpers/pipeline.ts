@@ -1,11 +1,21 @@
-import { GetObjectCommand } from "@aws-sdk/client-s3";
+import { type AttributeValue, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { paginateListExecutions } from "@aws-sdk/client-sfn";
 import { GetQueueAttributesCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { createTasklaneClient, type TaskResource } from "@tasklane/api-client";
-import { createEnvelope, s3Keys, taskRecordSchema } from "@tasklane/shared-task";
-import { waitFor } from "@tasklane/test-support";
+import { createEnvelope, payloadSchema, taskRecordSchema } from "@tasklane/shared-task";
+import { readTaskItem, waitFor } from "@tasklane/test-support";
 import type { LocalRuntime } from "../../src/index.js";
-import { s3Client, sfnClient, sqsClient } from "./awsClients.js";
+import { dynamodbClient, s3Client, sfnClient, sqsClient } from "./awsClients.js";
+
+/** The fields of a task's item an envelope is made of, besides `input`. */
+const envelopeFields = taskRecordSchema.pick({
+  id: true,
+  type: true,
+  generation: true,
+  createdAt: true,
+  fingerprint: true,
+  correlationId: true,
+});
 
 /** The API client, the AWS clients and a few questions about one running local runtime. */
 export function pipelineProbe(runtime: LocalRuntime) {
@@ -13,6 +23,7 @@ export function pipelineProbe(runtime: LocalRuntime) {
   const sqs = sqsClient(port);
   const s3 = s3Client(port);
   const sfn = sfnClient(runtime.stepFunctions.url);
+  const dynamodb = dynamodbClient(runtime.dynamodbUrl);
   const api = createTasklaneClient({ apiUrl: runtime.apiUrl });
 
   async function depth(queueUrl: string): Promise<number> {
@@ -39,6 +50,7 @@ export function pipelineProbe(runtime: LocalRuntime) {
     sqs,
     s3,
     sfn,
+    dynamodb,
     queueDepth: () => depth(runtime.queueUrl),
     dlqDepth: () => depth(runtime.dlqUrl),
 
@@ -74,14 +86,34 @@ export function pipelineProbe(runtime: LocalRuntime) {
       return byName;
     },
 
+    /** How many task records the table holds. */
+    async taskRecordCount(): Promise<number> {
+      let count = 0;
+      let startKey: Record<string, AttributeValue> | undefined;
+      do {
+        const page = await dynamodb.send(
+          new ScanCommand({
+            TableName: runtime.tableName,
+            Select: "COUNT",
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        count += page.Count ?? 0;
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return count;
+    },
+
     /** Sends the task's current envelope to the queue again, as a duplicate delivery would. */
     async redeliver(id: string): Promise<void> {
-      const out = await s3.send(
-        new GetObjectCommand({ Bucket: runtime.buckets.results, Key: s3Keys.taskRecord(id) }),
-      );
-      const record = taskRecordSchema.parse(
-        JSON.parse((await out.Body?.transformToString()) ?? ""),
-      );
+      const item = await readTaskItem(dynamodb, runtime.tableName, id);
+      if (!item) throw new Error(`no record of task ${id} in ${runtime.tableName}`);
+      // The item holds the input as its payload's JSON text.
+      const record = {
+        ...envelopeFields.parse(item),
+        input: payloadSchema.parse(JSON.parse(String(item.input))),
+      };
       const envelope = createEnvelope({
         id: record.id,
         type: record.type,
@@ -112,6 +144,7 @@ export function pipelineProbe(runtime: LocalRuntime) {
       sqs.destroy();
       s3.destroy();
       sfn.destroy();
+      dynamodb.destroy();
     },
   };
 }

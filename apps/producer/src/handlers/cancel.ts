@@ -37,6 +37,10 @@ export const handler = createHttpHandler("tasklane-cancel", {
         ),
       );
     }
+    if (outcome.stop === "failed") {
+      logger.warn("task cancelled, but its execution could not be stopped now", { taskId: id });
+      metrics.addMetric("CancelStopsFailed", MetricUnit.Count, 1);
+    }
     if (!outcome.alreadyCancelled) {
       logger.info("task cancelled", { taskId: id, generation: outcome.record.generation });
       metrics.addMetric("TasksCancelled", MetricUnit.Count, 1);

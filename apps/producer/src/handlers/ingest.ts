@@ -7,9 +7,9 @@ import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { createHttpHandler } from "../httpHandler.js";
 import { callerIdentity, header, jsonResponse, readJsonBody } from "../httpRequest.js";
 import { HttpProblem, type Problem, problemResponse, problems } from "../problem.js";
+import type { RequestLogger } from "../requestLogger.js";
 import { type SubmitOutcome, submitTasks } from "../submitTasks.js";
 import { taskContracts } from "../taskContracts.js";
-import type { RequestLogger } from "../requestLogger.js";
 import { batchItems, type ValidSubmission, validateSubmission } from "../validateSubmission.js";
 
 /** At most this many tasks per `POST /tasks/batch`. */
@@ -18,7 +18,10 @@ export const BATCH_MAX_TASKS = 100;
 const maxBodyBytes = requirePositiveInt("maxBodyBytes");
 const deps = {
   records: new TaskRecords(tableClient(), { tableName: requireEnv("tableName") }),
-  payloads: new TaskPayloads(new S3Client({}), { payloads: requireEnv("payloadsBucket"), results: "" }),
+  payloads: new TaskPayloads(new S3Client({}), {
+    payloads: requireEnv("payloadsBucket"),
+    results: "",
+  }),
   sqs: new SQSClient({}),
   queueUrl: requireEnv("queueUrl"),
   inlineInputMaxBytes: requirePositiveInt("inlineInputMaxBytes"),
@@ -33,7 +36,8 @@ function accepted(outcome: Extract<SubmitOutcome, { kind: "accepted" }>) {
 function noteRollbacks(outcomes: SubmitOutcome[], logger: RequestLogger, metrics: Metrics) {
   for (const outcome of outcomes) {
     if (outcome.kind !== "unavailable" || outcome.rollback === "none") continue;
-    const metric = outcome.rollback === "rolled-back" ? "SubmissionsRolledBack" : "RollbacksLeftForResend";
+    const metric =
+      outcome.rollback === "rolled-back" ? "SubmissionsRolledBack" : "RollbacksLeftForResend";
     metrics.addMetric(metric, MetricUnit.Count, 1);
     logger.warn(`submission refused: ${outcome.rollback}`, { detail: outcome.detail });
   }

@@ -7,6 +7,18 @@ import type {
 } from "aws-lambda";
 
 export const CALLER_ARN = "arn:aws:sts::123456789012:assumed-role/TasklaneClient/session-1";
+/** The owner `CALLER_ARN`'s tasks get: the assumed role without its session name. */
+export const CALLER = "arn:aws:sts::123456789012:assumed-role/TasklaneClient";
+
+/** The authorizer of a JWT caller (an HTTP API JWT authorizer), with the scopes given. */
+export function jwtAuthorizer(subject: string, scopes: string[] = []) {
+  return {
+    jwt: {
+      claims: { iss: "https://auth.example.com", sub: subject, scope: scopes.join(" ") },
+      scopes,
+    },
+  };
+}
 
 /** An API Gateway HTTP API (payload 2.0) event, as API Gateway sends it with IAM auth. */
 export function apiEvent(options: {
@@ -18,6 +30,8 @@ export function apiEvent(options: {
   pathParameters?: Record<string, string>;
   query?: Record<string, string>;
   callerArn?: string;
+  /** The whole `requestContext.authorizer` (a JWT caller's); overrides `callerArn`. */
+  authorizer?: Record<string, unknown>;
 }): APIGatewayProxyEventV2 {
   const [method = "GET", template = "/"] =
     options.routeKey === "$default" ? ["GET", "/"] : options.routeKey.split(" ");
@@ -46,7 +60,7 @@ export function apiEvent(options: {
       stage: "$default",
       time: new Date().toUTCString(),
       timeEpoch: Date.now(),
-      authorizer: { iam: { userArn: options.callerArn ?? CALLER_ARN } },
+      authorizer: options.authorizer ?? { iam: { userArn: options.callerArn ?? CALLER_ARN } },
     } as APIGatewayProxyEventV2["requestContext"],
   };
 }

@@ -210,6 +210,7 @@ export function fakeSmokeApi(behaviour: FakeApiBehaviour = {}) {
         attempts: 1,
         createdAt: "2025-01-01T00:00:00.000Z",
         updatedAt: "2025-01-01T00:00:01.000Z",
+        timeline: [],
         ...(status === "succeeded"
           ? { output: "output" in behaviour ? behaviour.output : task?.input }
           : {}),

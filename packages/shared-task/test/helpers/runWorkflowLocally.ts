@@ -9,12 +9,15 @@ import {
   buildWorkflow,
   type JsonValue,
   MemoryBlobStore,
+  type TaskEnvelope,
+  type TaskRecord,
   TaskRegistry,
   type WorkflowSettings,
 } from "../../src/index.js";
 import { createTaskSteps, workflowStateHandlers } from "../../src/steps.js";
 import { exampleTasks } from "../../src/tasks.js";
 import { BUCKETS, envelopeFor, FUNCTION_ARNS } from "./factories.js";
+import { MemoryStepRecords } from "./memoryStepRecords.js";
 
 type EventLog =
   ReturnType<StateMachine["run"]>["eventLogs"] extends AsyncGenerator<infer E> ? E : never;
@@ -26,13 +29,18 @@ export interface LocalRun {
   /** State names in the order they were entered. */
   path: string[];
   store: BlobStore;
+  records: MemoryStepRecords;
   taskId: string;
+  /** The task's record once the execution ended. */
+  record: TaskRecord | undefined;
 }
 
 /**
  * Runs one task through the workflow in aws-local-stepfunctions, with the Lambda states bound
- * to the real step cores over an in-memory store. Retry pauses are overridden to 0 ms so tests
- * do not wait for backoff; the retriers' counts are untouched.
+ * to the real step cores over an in-memory store and tasks table. The task's record is seeded
+ * queued (as the producer leaves it) unless `task` names one already in `records`; the execution
+ * input is `{ task, run }`, as the consumer starts it. Retry pauses are overridden to 0 ms so
+ * tests do not wait for backoff; the retriers' counts are untouched.
  */
 export async function runWorkflowLocally(options: {
   type: string;
@@ -40,20 +48,30 @@ export async function runWorkflowLocally(options: {
   tasks?: readonly AnyTaskDefinition[];
   settings?: Omit<WorkflowSettings, "functions">;
   overrides?: NonNullable<RunOptions["overrides"]>;
-  /** The store the steps keep records in; an empty one in memory by default. */
+  /** Where large payloads go; an empty store in memory by default. */
   store?: BlobStore;
+  /** The tasks table; an empty one in memory by default. */
+  records?: MemoryStepRecords;
+  /** An envelope whose record `records` holds already (no seeding). */
+  task?: TaskEnvelope;
+  /** The execution's start id. */
+  run?: string;
 }): Promise<LocalRun> {
   const store = options.store ?? new MemoryBlobStore();
+  const records = options.records ?? new MemoryStepRecords();
   const steps = createTaskSteps({
     tasks: new TaskRegistry(options.tasks ?? exampleTasks),
+    records,
     store,
     buckets: BUCKETS,
   });
   const definition = buildWorkflow({ functions: FUNCTION_ARNS, ...options.settings });
   const machine = new StateMachine(definition as unknown as StateMachineDefinition);
-  const task = envelopeFor(options.type, options.input);
+  const task = options.task ?? envelopeFor(options.type, options.input);
+  if (!options.task) records.seed(task);
+  const run = options.run ?? "run-1";
 
-  const execution = machine.run({ task } as unknown as JsonValue, {
+  const execution = machine.run({ task, run } as unknown as JsonValue, {
     overrides: {
       taskResourceLocalHandlers: workflowStateHandlers(steps) as never,
       retryIntervalOverrides: {
@@ -71,19 +89,27 @@ export async function runWorkflowLocally(options: {
     for await (const event of execution.eventLogs) events.push(event);
   })();
 
-  const run: LocalRun = { events, path: [], store, taskId: task.id };
+  const local: LocalRun = {
+    events,
+    path: [],
+    store,
+    records,
+    taskId: task.id,
+    record: undefined,
+  };
   try {
-    run.output = await execution.result;
+    local.output = await execution.result;
   } catch {
     // The ExecutionFailed event below carries the error and cause.
   }
   await collecting;
   for (const event of events) {
-    if (event.type === "StateEntered") run.path.push(event.state.name);
+    if (event.type === "StateEntered") local.path.push(event.state.name);
     if (event.type === "ExecutionFailed")
-      run.failed = { error: event.Error, cause: String(event.Cause) };
+      local.failed = { error: event.Error, cause: String(event.Cause) };
   }
-  return run;
+  local.record = await records.get(task.id);
+  return local;
 }
 
 /** How many times a state was retried in a run. */
