@@ -1,0 +1,62 @@
+import { parseArgs } from "node:util";
+import type { BuildOptions } from "esbuild";
+import { benchColdStart, formatColdStartResult } from "./benchColdStart.js";
+
+const USAGE = `Usage: pnpm bench:coldstart [--pairs N] [--only NAME,...] [--esbuild JSON] [--json]
+
+For every function bundle (apps/<app>/dist/<name>/index.mjs, built by pnpm build): the time to
+import it in a fresh Node process, paired against a default esbuild build of the same entry
+(bundle, platform node, format esm), median of N pairs; its minified and gzipped size; and the
+five packages that make up most of it. Prints the floors (load <= 0.80x, <= 500 kB) per bundle.
+
+  --pairs N        pairs of loads per function (default 20)
+  --only NAMES     comma-separated function names (default: every function in the catalog)
+  --esbuild JSON   try esbuild options over lambda-bundler's: our bundles are rebuilt with them
+                   into a temporary folder and measured instead of dist/, e.g.
+                   --esbuild '{"conditions":["@tasklane/source","module"]}'
+  --json           print the result as JSON
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        pairs: { type: "string", default: "20" },
+        only: { type: "string" },
+        esbuild: { type: "string" },
+        json: { type: "boolean", default: false },
+        help: { type: "boolean", default: false },
+      },
+    }));
+  } catch (error) {
+    process.stderr.write(`bench:coldstart: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  try {
+    const pairs = Number(values.pairs);
+    if (!Number.isInteger(pairs) || pairs < 1 || pairs > 1000)
+      throw new Error("--pairs must be a whole number from 1 to 1000");
+    const only = typeof values.only === "string" ? values.only.split(",").filter(Boolean) : [];
+    const esbuild =
+      typeof values.esbuild === "string" ? (JSON.parse(values.esbuild) as BuildOptions) : undefined;
+    const result = await benchColdStart({
+      pairs,
+      only,
+      esbuild,
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+    process.stdout.write(
+      values.json ? `${JSON.stringify(result)}\n` : `${formatColdStartResult(result)}\n`,
+    );
+    return result.skipped.length === 0 ? 0 : 1;
+  } catch (error) {
+    process.stderr.write(`bench:coldstart: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
