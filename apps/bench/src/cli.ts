@@ -1,10 +1,13 @@
 import { parseArgs } from "node:util";
+import { benchBaseline, formatComparison } from "./baselineRun.js";
 import { benchLocal, formatBenchResult } from "./benchLocal.js";
 
-const USAGE = `Usage: pnpm bench:local [--tasks N] [--batch-size 1-100] [--concurrency N] [--timeout SECONDS] [--json]
+const USAGE = `Usage: pnpm bench:local [--tasks N] [--batch-size 1-100] [--concurrency N] [--timeout SECONDS] [--baseline GIT-REF] [--json]
 
 Pushes N echo tasks through the local runtime (the built bundles, Pulumi.dev.yaml's settings)
-and prints tasks/s and the p50/p90/p99 latency from submission to succeeded.
+and prints tasks/s and the p50/p90/p99 latency from submission to succeeded. With --baseline,
+then checks out GIT-REF in a temporary worktree, builds it and runs its bench:local with the
+same arguments, and prints both side by side.
 Defaults: --tasks 2000 --batch-size 100 --concurrency 4 --timeout 300
 `;
 
@@ -18,6 +21,7 @@ export async function main(argv: string[]): Promise<number> {
         "batch-size": { type: "string", default: "100" },
         concurrency: { type: "string", default: "4" },
         timeout: { type: "string", default: "300" },
+        baseline: { type: "string" },
         json: { type: "boolean", default: false },
         help: { type: "boolean", default: false },
       },
@@ -44,8 +48,22 @@ export async function main(argv: string[]): Promise<number> {
       timeoutMs: number("timeout", 1, 86_400) * 1000,
       log: values.json ? undefined : (line) => process.stderr.write(`${line}\n`),
     });
+    const ref = values.baseline;
+    if (typeof ref !== "string") {
+      process.stdout.write(
+        values.json ? `${JSON.stringify(result)}\n` : `${formatBenchResult(result)}\n`,
+      );
+      return result.succeeded === result.tasks ? 0 : 1;
+    }
+    const passOn = ["tasks", "batch-size", "concurrency", "timeout"].flatMap((name) => [
+      `--${name}`,
+      String(values[name]),
+    ]);
+    const baseline = await benchBaseline(ref, passOn, (line) => process.stderr.write(`${line}\n`));
     process.stdout.write(
-      values.json ? `${JSON.stringify(result)}\n` : `${formatBenchResult(result)}\n`,
+      values.json
+        ? `${JSON.stringify({ result, baseline: { ref, result: baseline } })}\n`
+        : `${formatBenchResult(result)}\n\n${formatComparison(result, baseline, ref)}\n`,
     );
     return result.succeeded === result.tasks ? 0 : 1;
   } catch (error) {
