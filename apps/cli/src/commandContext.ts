@@ -1,7 +1,7 @@
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { createTasklaneClient, type TasklaneClient } from "@tasklane/api-client";
+import { RECEIVE_WAIT_SECONDS } from "@tasklane/dead-letters";
 import type { CliIo } from "./cliIo.js";
-import { RECEIVE_WAIT_SECONDS } from "./constants.js";
 import { UsageError } from "./errors.js";
 import { Output } from "./output.js";
 import { requireApiUrl, resolveTarget, type Target, type TargetFlags } from "./resolveTarget.js";

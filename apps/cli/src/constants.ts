@@ -36,29 +36,5 @@ export const BATCH_MAX_BYTES = 900_000;
 /** Batches of `submit-many` in flight at once, unless `--concurrency` says otherwise. */
 export const DEFAULT_SUBMIT_CONCURRENCY = 4;
 
-/** SQS takes at most ten entries per batch call and returns at most ten messages per receive. */
-export const SQS_BATCH_MAX = 10;
-
-/**
- * How long `dlq list` hides the messages it peeks at. It makes each one visible again as soon as
- * it is done; this only matters if it is killed in between.
- */
-export const PEEK_VISIBILITY_SECONDS = 30;
-
-/** How long `dlq redrive` and `dlq purge` hold a message they are working on. */
-export const WORK_VISIBILITY_SECONDS = 120;
-
-/**
- * Long polling of the DLQ: a short poll samples only some SQS servers and can answer "empty"
- * while messages wait, so each receive waits up to this long for one.
- */
-export const RECEIVE_WAIT_SECONDS = 1;
-
-/** Message attributes `dlq redrive` adds, so a later `dlq list` shows how often it was moved. */
-export const REDRIVE_ATTRIBUTES = {
-  count: "tasklane.redriveCount",
-  run: "tasklane.redriveRun",
-} as const;
-
 /** Characters of a message body that `dlq list` shows. */
 export const BODY_PREVIEW_CHARS = 60;

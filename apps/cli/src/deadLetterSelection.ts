@@ -1,13 +1,7 @@
-import type { DeadLetter } from "./deadLetterQueue.js";
+import { type DeadLetterSelection, selectDeadLetters } from "@tasklane/dead-letters";
 import { UsageError } from "./errors.js";
 
 /** Which DLQ messages `redrive` and `purge` act on: `--all`, or those of `--id` (task or message ids). */
-export interface DeadLetterSelection {
-  select(letter: DeadLetter): boolean;
-  /** The ids given with `--id` that matched no message. */
-  notFound(): string[];
-}
-
 export function deadLetterSelection(
   options: { id?: string[]; all?: boolean },
   command: string,
@@ -21,19 +15,5 @@ export function deadLetterSelection(
       fix: "`tasklane dlq list` shows the ids (a task id, or a message id for bodies that are not tasks)",
     });
   }
-  const wanted = new Set(ids);
-  const found = new Set<string>();
-  return {
-    select(letter) {
-      if (options.all) return true;
-      for (const id of [letter.taskId, letter.messageId]) {
-        if (id && wanted.has(id)) {
-          found.add(id);
-          return true;
-        }
-      }
-      return false;
-    },
-    notFound: () => [...wanted].filter((id) => !found.has(id)),
-  };
+  return selectDeadLetters(options.all ? { all: true } : { ids });
 }

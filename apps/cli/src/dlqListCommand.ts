@@ -1,13 +1,13 @@
-import { Command } from "commander";
-import type { CommandRunner } from "./commandRunner.js";
-import { BODY_PREVIEW_CHARS, EXIT_CODES, PEEK_VISIBILITY_SECONDS } from "./constants.js";
 import {
-  type DeadLetter,
-  DeadLetterScan,
   deadLetterJson,
+  PEEK_VISIBILITY_SECONDS,
+  peekDeadLetters,
   queueDepth,
   queueName,
-} from "./deadLetterQueue.js";
+} from "@tasklane/dead-letters";
+import { Command } from "commander";
+import type { CommandRunner } from "./commandRunner.js";
+import { BODY_PREVIEW_CHARS, EXIT_CODES } from "./constants.js";
 import { formatTime, oneLine } from "./formatTask.js";
 import { wholeNumber } from "./optionParsers.js";
 import { requireDlqUrl } from "./resolveTarget.js";
@@ -38,23 +38,10 @@ firstFailureAt, sentAt, redriveCount, preview, body, ... }] }.`,
         const dlqUrl = requireDlqUrl(target);
         const sqs = await ctx.sqs();
         const depth = await queueDepth(sqs, dlqUrl);
-        const scan = new DeadLetterScan(
-          sqs,
-          dlqUrl,
-          PEEK_VISIBILITY_SECONDS,
-          await ctx.receiveWaitSeconds(),
-        );
-        const letters: DeadLetter[] = [];
-        try {
-          while (letters.length < options.limit) {
-            const batch = await scan.next();
-            if (!batch) break;
-            letters.push(...batch);
-          }
-        } finally {
-          await scan.release();
-        }
-        const shown = letters.slice(0, options.limit);
+        const { letters: shown, more: hasMore } = await peekDeadLetters(sqs, dlqUrl, {
+          limit: options.limit,
+          waitTimeSeconds: await ctx.receiveWaitSeconds(),
+        });
 
         ctx.output.document({
           dlq: dlqUrl,
@@ -78,8 +65,7 @@ firstFailureAt, sentAt, redriveCount, preview, body, ... }] }.`,
           ]),
         );
         ctx.output.line();
-        const more =
-          letters.length > shown.length ? " (more than --limit: raise it to see them)" : "";
+        const more = hasMore ? " (more than --limit: raise it to see them)" : "";
         ctx.output.line(
           `${shown.length} message${shown.length === 1 ? "" : "s"} in ${name}${more}; they stay there.`,
         );

@@ -1,11 +1,10 @@
+import { queueName, redriveDeadLetters } from "@tasklane/dead-letters";
 import { Command } from "commander";
 import type { CommandRunner } from "./commandRunner.js";
 import { EXIT_CODES } from "./constants.js";
-import { queueName } from "./deadLetterQueue.js";
 import { deadLetterSelection } from "./deadLetterSelection.js";
 import { printSweepSummary, runSweep } from "./dlqReport.js";
 import { collectIds, ratePerSecond } from "./optionParsers.js";
-import { redriveDeadLetters } from "./redriveDeadLetters.js";
 import { requireDlqUrl, requireQueueUrl } from "./resolveTarget.js";
 
 interface DlqRedriveOptions {

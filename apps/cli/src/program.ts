@@ -1,6 +1,7 @@
 import { Command, Option } from "commander";
 import { cancelCommand } from "./cancelCommand.js";
 import type { CommandRunner } from "./commandRunner.js";
+import { consoleCommand } from "./consoleCommand.js";
 import { dlqCommand } from "./dlqCommand.js";
 import { listCommand } from "./listCommand.js";
 import { retryCommand } from "./retryCommand.js";
@@ -66,6 +67,7 @@ export function buildProgram(run: CommandRunner): Command {
     cancelCommand(run),
     typesCommand(run),
     dlqCommand(run),
+    consoleCommand(run),
   ]) {
     program.addCommand(command);
   }

@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { findRepoRoot } from "@tasklane/lambda-bundler";
 import { TASK_TABLE } from "@tasklane/shared-task";
 import { StackConfigError } from "@tasklane/stack-config";
-import { DEFAULT_API_PORT } from "./constants.js";
+import { DEFAULT_API_PORT, DEFAULT_LOCAL_CONSOLE_PORT } from "./constants.js";
 import { DISCOVERY_FILE, removeDiscoveryFile, writeDiscoveryFile } from "./discoveryFile.js";
 import { BundlesMissingError, LocalRuntimeError, PortInUseError } from "./errors.js";
 import type { HandlerLogLevel } from "./handlerEnvironment.js";
@@ -24,6 +24,8 @@ no AWS account, no Docker.
 
 Options:
   --port <n>              port of the HTTP API (default: $PORT, else ${DEFAULT_API_PORT}; 0 picks a free one)
+  --console-port <n>      port of the web console (default: ${DEFAULT_LOCAL_CONSOLE_PORT}; 0 picks a free one)
+  --no-console            do not serve the web console
   --host <address>        interface the API listens on (default 127.0.0.1: the local API verifies no auth)
   --from-source           build the handlers from their TypeScript sources with esbuild and rebuild
                           them on change, instead of running the built bundles (apps/*/dist)
@@ -74,6 +76,7 @@ export async function runCli(
       handlers: parsed.fromSource ? "source" : "bundles",
       watch: parsed.fromSource,
       handlerLogLevel: parsed.handlerLogLevel,
+      console: parsed.consolePort === undefined ? false : { port: parsed.consolePort },
       onEvent: (event) => {
         const line = log.format(event);
         if (line !== undefined) io.stdout.write(`${line}\n`);
@@ -110,6 +113,8 @@ export async function runCli(
 
 interface CliArgs {
   port: number;
+  /** `undefined`: no console. */
+  consolePort: number | undefined;
   host: string;
   stack: string;
   fromSource: boolean;
@@ -128,6 +133,8 @@ function parseCliArgs(
       args: [...argv],
       options: {
         port: { type: "string" },
+        "console-port": { type: "string", default: String(DEFAULT_LOCAL_CONSOLE_PORT) },
+        "no-console": { type: "boolean", default: false },
         host: { type: "string", default: "127.0.0.1" },
         stack: { type: "string", default: "dev" },
         "from-source": { type: "boolean", default: false },
@@ -149,6 +156,13 @@ function parseCliArgs(
       error: `${from} must be a whole number from 0 to 65535, got ${JSON.stringify(portText)}`,
     };
   }
+  const consoleText = String(values["console-port"]);
+  const consolePort = Number(consoleText);
+  if (!/^\d+$/.test(consoleText.trim()) || consolePort > 65_535) {
+    return {
+      error: `--console-port must be a whole number from 0 to 65535, got ${JSON.stringify(consoleText)}`,
+    };
+  }
   const level = LOG_LEVELS[String(values["handler-logs"]).toLowerCase()];
   if (!level) {
     return {
@@ -157,6 +171,7 @@ function parseCliArgs(
   }
   return {
     port,
+    consolePort: values["no-console"] === true ? undefined : consolePort,
     host: values.host as string,
     stack: values.stack as string,
     fromSource: values["from-source"] === true,
@@ -195,6 +210,7 @@ export function banner(runtime: LocalRuntime, host: string, fromSource: boolean)
   return `Tasklane local runtime: stack ${runtime.stack} (${runtime.region}), handlers from ${handlers}
 
   API             ${api}   (api.auth ${runtime.config.api.auth}: ${auth})
+${runtime.consoleUrl ? `  Console         ${runtime.consoleUrl}   (the web console: tasks, submit, dead letters, overview)\n` : ""}
   SQS and S3      ${runtime.fauxqsUrl}   (fauxqs, in memory)
   DynamoDB        ${runtime.dynamodbUrl}   (dynalite, in memory)
   Step Functions  ${runtime.stepFunctions.url}

@@ -12,6 +12,8 @@ export const DEFAULT_REGION = "us-east-1";
 
 /** Where `pnpm dev` serves the API unless `--port` or `PORT` says otherwise. */
 export const DEFAULT_API_PORT = 3000;
+/** `pnpm dev`'s console: beside the API, and off `tasklane console`'s 4000 so both can run. */
+export const DEFAULT_LOCAL_CONSOLE_PORT = 4001;
 
 /** The caller the local API presents to the producer: there is no SigV4 check locally. */
 export const LOCAL_CALLER_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/tasklane-local`;

@@ -22,6 +22,8 @@ export interface LocalRuntimeDiscovery {
   buckets: { payloads: string; results: string };
   tableName: string;
   stateMachineArn: string;
+  /** The web console, when `pnpm dev` serves one. */
+  consoleUrl?: string;
 }
 
 export async function writeDiscoveryFile(repoRoot: string, runtime: LocalRuntime): Promise<string> {
@@ -40,6 +42,7 @@ export async function writeDiscoveryFile(repoRoot: string, runtime: LocalRuntime
     buckets: runtime.buckets,
     tableName: runtime.tableName,
     stateMachineArn: runtime.stateMachineArn,
+    ...(runtime.consoleUrl ? { consoleUrl: runtime.consoleUrl } : {}),
   };
   await mkdir(join(repoRoot, ".tasklane"), { recursive: true });
   await writeFile(path, `${JSON.stringify(discovery, null, 2)}\n`);

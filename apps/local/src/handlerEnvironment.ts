@@ -22,6 +22,11 @@ export interface HandlerEnvironmentInput {
   buckets: { payloads: string; results: string };
   config: StackConfig;
   handlerLogLevel: HandlerLogLevel;
+  /**
+   * Powertools metrics on: the handlers write their EMF lines to stdout, as on Lambda (where they
+   * become CloudWatch Logs bytes). @default false (they would flood the console)
+   */
+  metrics?: boolean;
   /** The functions whose `env` is set. @default the catalog's */
   functions?: readonly Pick<FunctionSpec, "env">[];
 }
@@ -37,7 +42,8 @@ const CLEARED = ["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_SESSION_TOKEN", "AW
  * dynalite and the local Step Functions endpoint, so handler code builds plain clients
  * (`new S3Client({})`) exactly as on AWS.
  *
- * Metrics are off (their EMF lines would flood the console) and handler logs go to the level given.
+ * Metrics are off unless `metrics` (their EMF lines would flood the console) and handler logs go
+ * to the level given.
  */
 export function handlerEnvironment(input: HandlerEnvironmentInput): Record<string, string> {
   const { region, fauxqsPort, config } = input;
@@ -64,7 +70,7 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
     AWS_ENDPOINT_URL_DYNAMODB: input.dynamodbUrl,
     ...Object.fromEntries([...used].map((key) => [FUNCTION_ENV[key], settings[key]] as const)),
     POWERTOOLS_LOG_LEVEL: input.handlerLogLevel,
-    POWERTOOLS_METRICS_DISABLED: "true",
+    POWERTOOLS_METRICS_DISABLED: input.metrics === true ? "false" : "true",
   };
 }
 

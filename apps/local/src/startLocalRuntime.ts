@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { startConsoleServer } from "@tasklane/console";
 import { findRepoRoot } from "@tasklane/lambda-bundler";
 import { buildWorkflow, STATE_NAMES, type WorkflowDefinition } from "@tasklane/shared-task";
 import {
@@ -89,11 +90,21 @@ export interface LocalRuntimeOptions {
   /** `POWERTOOLS_LOG_LEVEL` of the handlers. @default "WARN" */
   handlerLogLevel?: HandlerLogLevel;
   /**
+   * Turn the handlers' Powertools metrics on, so they write their EMF lines to stdout as they do
+   * on Lambda (the cost benchmark counts those bytes). @default false
+   */
+  handlerMetrics?: boolean;
+  /**
    * With `api.auth: iam`, the IAM principal of API requests that send no SigV4 `Authorization`
    * header (a signed request is the user its access key names).
    * @default arn:aws:iam::000000000000:user/tasklane-local
    */
   callerArn?: string;
+  /**
+   * Serve the web console (see @tasklane/console) in front of the API and the DLQ, on loopback.
+   * @default false (`pnpm dev` turns it on, on port 4001)
+   */
+  console?: false | { port?: number };
   /** Where the runtime reports transitions, requests, failed batches, errors and rebuilds. */
   onEvent?: LocalRuntimeEventSink;
   /**
@@ -128,6 +139,8 @@ export interface LocalRuntime {
   readonly tableName: string;
   /** DynamoDB (dynalite), as `http://127.0.0.1:<port>`. */
   readonly dynamodbUrl: string;
+  /** The web console, when the runtime serves one (`console` option). */
+  readonly consoleUrl?: string;
   readonly stateMachineArn: string;
   /** The local Step Functions endpoint, with its outage switch and executions. */
   readonly stepFunctions: StepFunctionsEndpoint;
@@ -203,11 +216,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const definition = workflowDefinition(specs, fnOf, config);
 
   if ((options.handlers ?? "bundles") === "bundles") assertBundlesBuilt(repoRoot, specs);
+  const callerArn = options.callerArn ?? LOCAL_CALLER_ARN;
 
   // What to stop, registered as it starts, and stopped in this order whatever the start order:
   // no new work first (schedules, queue, API), then the work in flight, then the services it uses.
   const stopOrder = [
     "schedules",
+    "console",
     "eventSourceMappings",
     "httpApi",
     "executions",
@@ -240,7 +255,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       ),
       ...(options.port !== undefined ? { port: options.port } : {}),
       ...(options.host !== undefined ? { host: options.host } : {}),
-      authorizer: localAuthorizer(config, options.callerArn ?? LOCAL_CALLER_ARN),
+      authorizer: localAuthorizer(config, callerArn),
       onRequest: (request) => emit({ kind: "request", request }),
       onFunctionError,
     });
@@ -294,6 +309,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       buckets: names.buckets,
       config,
       handlerLogLevel: options.handlerLogLevel ?? "WARN",
+      metrics: options.handlerMetrics ?? false,
     });
     stoppers.set("environment", applyEnvironment(env));
 
@@ -362,6 +378,26 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     });
     stoppers.set("schedules", () => schedules.stop());
 
+    // The console signs its calls like any client. The local API takes a SigV4 caller's access
+    // key as its user name, so the console acts as the runtime's default user, who owns what
+    // curl and the CLI submit without credentials.
+    const consoleServer =
+      options.console === undefined || options.console === false
+        ? undefined
+        : await startConsoleServer({
+            target: {
+              apiUrl: api.url,
+              region,
+              queueUrl: resources.queueUrl,
+              dlqUrl: resources.dlqUrl,
+              sqsEndpoint: `http://127.0.0.1:${fauxqs.port}`,
+              credentials: { accessKeyId: localUserName(callerArn), secretAccessKey: "local" },
+              description: `the local runtime (stack ${stack})`,
+            },
+            port: options.console.port ?? 0,
+          });
+    if (consoleServer) stoppers.set("console", () => consoleServer.stop());
+
     let stopping: Promise<void> | undefined;
     return {
       apiUrl: api.url,
@@ -383,6 +419,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       env,
       functions,
       definition,
+      ...(consoleServer ? { consoleUrl: consoleServer.url } : {}),
       runScheduled: (name) => schedules.run(name),
       stop() {
         stopping ??= stopAll();
@@ -463,6 +500,11 @@ function timingOverrides(
       ? { waitTimeOverrides: Object.fromEntries(statesOf("Wait").map((name) => [name, waitMs])) }
       : {}),
   };
+}
+
+/** The user name of an IAM user ARN: the access key the local API maps to that user. */
+function localUserName(userArn: string): string {
+  return userArn.slice(userArn.lastIndexOf("/") + 1);
 }
 
 /**

@@ -61,6 +61,11 @@ export function parseListQuery(
     if (TASK_TYPE_PATTERN.test(params.type)) type = params.type;
     else errors.push({ path: "type", message: "must be a task type name" });
   }
+  let order: "oldest" | "newest" | undefined;
+  if (params.order !== undefined) {
+    if (params.order === "oldest" || params.order === "newest") order = params.order;
+    else errors.push({ path: "order", message: "must be oldest or newest" });
+  }
   let limit = 50;
   if (params.limit !== undefined) {
     const n = Number(params.limit);
@@ -75,6 +80,7 @@ export function parseListQuery(
       limit,
       ...(statuses ? { statuses } : {}),
       ...(type ? { type } : {}),
+      ...(order ? { order } : {}),
       ...(params.cursor ? { cursor: params.cursor } : {}),
     },
   };

@@ -38,6 +38,8 @@ export interface ListTasksQuery {
   since?: string;
   /** Only tasks of this type. */
   type?: string;
+  /** `oldest` first (the default) or `newest` first. */
+  order?: "oldest" | "newest";
   limit?: number;
   cursor?: string;
 }
@@ -134,6 +136,7 @@ export function createTasklaneClient(options: TasklaneClientOptions) {
       if (query.status) params.status = [query.status].flat().join(",");
       if (query.since) params.since = query.since;
       if (query.type) params.type = query.type;
+      if (query.order) params.order = query.order;
       if (query.limit) params.limit = String(query.limit);
       if (query.cursor) params.cursor = query.cursor;
       return (await request<TaskList>("GET", "/tasks", { query: params })).body;

@@ -19,6 +19,8 @@ export interface ListQuery {
   limit: number;
   /** `nextCursor` of the previous page. */
   cursor?: string | undefined;
+  /** `oldest` first (the default), or `newest` first. */
+  order?: "oldest" | "newest" | undefined;
 }
 
 /** A task as the listing indexes project it: no input, and its output only when small. */
@@ -71,8 +73,8 @@ interface PartitionPage {
 }
 
 /**
- * Tasks created since `query.since`, oldest first: an owner's from `byOwner`, or everyone's
- * (for an operator) from `byTime`, one day at a time. Each page queries every shard of the
+ * Tasks created since `query.since`, oldest or newest first: an owner's from `byOwner`, or
+ * everyone's (for an operator) from `byTime`, one day at a time. Each page queries every shard of the
  * partitions it reads and merges them; where a shard stopped early (its query's limit, or a
  * status filter that read more than it kept), the page ends at the earliest such point, so the
  * next page misses nothing.
@@ -84,46 +86,68 @@ export async function listTaskRecords(
   query: ListQuery,
   now: Date = new Date(),
 ): Promise<ListPage> {
-  let after = query.cursor ? listKeyOfCursor(query.cursor) : query.since.toISOString();
-  if (after < query.since.toISOString()) after = query.since.toISOString();
+  const newest = query.order === "newest";
+  const since = query.since.toISOString();
+  // Listing keys start with the creation time, so a time is a bound between keys.
+  const bound = query.cursor ? listKeyOfCursor(query.cursor) : newest ? "~" : since;
+  const range: KeyRange = newest
+    ? { from: since, before: bound }
+    : { after: [since, bound].sort()[1] ?? since };
   const readPartitions = (keys: string[], index: "byOwner" | "byTime") =>
-    Promise.all(keys.map((key) => queryPartition(db, tableName, index, key, after, query)));
+    Promise.all(keys.map((key) => queryPartition(db, tableName, index, key, range, query)));
 
   if (!actor.operator) {
     const pages = await readPartitions(
       LIST_SHARD_NUMBERS.map((shard) => ownerShardKey(actor.caller, shard)),
       "byOwner",
     );
-    return mergePages(pages, query.limit);
+    return mergePages(pages, query.limit, newest);
   }
+  const lastDay = newest && query.cursor ? new Date(bound.slice(0, 10)) : now;
+  const firstDay = !newest && query.cursor ? new Date(bound.slice(0, 10)) : query.since;
+  const days = daysBetween(firstDay, lastDay);
+  if (newest) days.reverse();
   const tasks: ListedTask[] = [];
-  for (const day of daysBetween(new Date(after.slice(0, 10)), now)) {
+  for (const day of days) {
     const pages = await readPartitions(
       LIST_SHARD_NUMBERS.map((shard) => dayShardKey(day, shard)),
       "byTime",
     );
-    const page = mergePages(pages, query.limit - tasks.length);
+    const page = mergePages(pages, query.limit - tasks.length, newest);
     tasks.push(...page.tasks);
     if (page.nextCursor || tasks.length >= query.limit) {
       const last = tasks.at(-1);
-      return { tasks, nextCursor: page.nextCursor ?? cursorAfter(last?.listKey ?? after) };
+      return { tasks, nextCursor: page.nextCursor ?? cursorAfter(last?.listKey ?? bound) };
     }
   }
   return { tasks };
 }
+
+/** The part of a partition a page reads: after a key (oldest first), or from a time to before a key (newest first). */
+type KeyRange = { after: string } | { from: string; before: string };
 
 async function queryPartition(
   db: DynamoDBDocumentClient,
   tableName: string,
   index: "byOwner" | "byTime",
   partition: string,
-  after: string,
+  range: KeyRange,
   query: ListQuery,
 ): Promise<PartitionPage> {
   const layout = TASK_TABLE.indexes[index];
   const filters: string[] = [];
   const names: Record<string, string> = { "#pk": layout.partitionKey, "#sk": layout.sortKey };
-  const values: Record<string, unknown> = { ":pk": partition, ":after": after };
+  const values: Record<string, unknown> = { ":pk": partition };
+  let keyCondition: string;
+  if ("after" in range) {
+    values[":after"] = range.after;
+    keyCondition = "#pk = :pk AND #sk > :after";
+  } else {
+    // BETWEEN is inclusive: the key a cursor names is dropped from the items below.
+    values[":from"] = range.from;
+    values[":before"] = range.before;
+    keyCondition = "#pk = :pk AND #sk BETWEEN :from AND :before";
+  }
   if (query.statuses?.length) {
     names["#status"] = "status";
     const placeholders = query.statuses.map((status, i) => {
@@ -141,35 +165,42 @@ async function queryPartition(
     new QueryCommand({
       TableName: tableName,
       IndexName: layout.name,
-      KeyConditionExpression: "#pk = :pk AND #sk > :after",
+      KeyConditionExpression: keyCondition,
+      ScanIndexForward: "after" in range,
       ...(filters.length ? { FilterExpression: filters.join(" AND ") } : {}),
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
-      Limit: query.limit,
+      // Newest first, the inclusive bound reads the cursor's own item again: one more makes room.
+      Limit: "before" in range ? query.limit + 1 : query.limit,
     }),
   );
-  const items = (out.Items ?? []).map(listedTaskOf);
+  const items = (out.Items ?? [])
+    .map(listedTaskOf)
+    .filter((item) => !("before" in range) || item.listKey !== range.before);
   const readTo = out.LastEvaluatedKey?.[layout.sortKey];
   return typeof readTo === "string" ? { items, readTo } : { items };
 }
 
-/** Merges shard pages in listing order, up to where every shard has been read. */
-function mergePages(pages: PartitionPage[], limit: number): ListPage {
+/**
+ * Merges shard pages in listing order, up to where every shard has been read: a shard that
+ * stopped early stopped at `readTo`, and nothing past the earliest such point (in listing
+ * order) is shown, so the next page, from there, misses nothing.
+ */
+function mergePages(pages: PartitionPage[], limit: number, newest: boolean): ListPage {
+  const before = (a: string, b: string) => (newest ? a > b : a < b);
   const stops = pages.flatMap((page) => (page.readTo ? [page.readTo] : []));
-  const readTo = stops.sort()[0];
+  const readTo = stops.reduce<string | undefined>(
+    (first, stop) => (first === undefined || before(stop, first) ? stop : first),
+    undefined,
+  );
   const merged = pages
     .flatMap((page) => page.items)
-    .filter((item) => readTo === undefined || item.listKey <= readTo)
-    .sort((a, b) => (a.listKey < b.listKey ? -1 : 1));
+    .filter((item) => readTo === undefined || !before(readTo, item.listKey))
+    .sort((a, b) => (before(a.listKey, b.listKey) ? -1 : 1));
   const tasks = merged.slice(0, limit);
   const last = tasks.at(-1);
   if (merged.length > limit && last) return { tasks, nextCursor: cursorAfter(last.listKey) };
-  if (readTo !== undefined) {
-    return {
-      tasks,
-      nextCursor: cursorAfter(last && last.listKey > readTo ? last.listKey : readTo),
-    };
-  }
+  if (readTo !== undefined) return { tasks, nextCursor: cursorAfter(readTo) };
   return { tasks };
 }
 

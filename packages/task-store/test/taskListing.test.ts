@@ -105,6 +105,28 @@ describe("listing an owner's tasks", () => {
     },
   );
 
+  it.each([1, 7, 100])(
+    "pages through all 120 newest first, %i at a time, with no gap and no repeat",
+    async (limit) => {
+      // Act
+      const { ids } = await allPages(records, alice, { since, limit, order: "newest" });
+
+      // Assess
+      expect(ids).toEqual(idsOf(alices).reverse());
+    },
+  );
+
+  it("leaves out what was created before `since`, newest first too", async () => {
+    // Prepare
+    const from = new Date(alices[100]?.createdAt as string);
+
+    // Act
+    const { ids } = await allPages(records, alice, { since: from, limit: 7, order: "newest" });
+
+    // Assess
+    expect(ids).toEqual(idsOf(alices).slice(100).reverse());
+  });
+
   it("leaves out what was created before `since`", async () => {
     // Prepare
     const from = new Date(alices[100]?.createdAt as string);
@@ -285,6 +307,21 @@ describe("an operator's listing", () => {
 
       // Assess
       expect(ids).toEqual(idsOf(all));
+    },
+  );
+
+  it.each([1, 4, 10])(
+    "pages across the days' partitions newest first, %i at a time, with no gap and no repeat",
+    async (limit) => {
+      // Act
+      const { ids } = await allPages(records, operator, {
+        since: new Date("2026-11-23T00:00:00.000Z"),
+        limit,
+        order: "newest",
+      });
+
+      // Assess
+      expect(ids).toEqual(idsOf(all).reverse());
     },
   );
 

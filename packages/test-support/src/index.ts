@@ -1,3 +1,4 @@
+export { chromiumLaunchOptions } from "./chromium.js";
 export { lambdaContext, sqsRecord, taskEnvelope } from "./factories.js";
 export {
   ALL_FAULT_VARIANTS,

@@ -30,17 +30,18 @@ export interface DeadLetter {
   sentAt?: string;
   /** FIFO queues only. */
   groupId?: string;
-  /** How often `tasklane dlq redrive` moved it back already. */
+  /** How often a redrive moved it back already. */
   redriveCount: number;
   /** The redrive run that last moved it. */
   redriveRun?: string;
   attributes: Record<string, MessageAttributeValue>;
 }
 
-/** A dead letter as `--json` prints it: without its receipt handle and raw attributes. */
-export function deadLetterJson(
-  letter: DeadLetter,
-): Omit<DeadLetter, "receiptHandle" | "attributes"> {
+/** A dead letter as shown outside the process: without its receipt handle and raw attributes. */
+export type DeadLetterJson = Omit<DeadLetter, "receiptHandle" | "attributes">;
+
+/** The dead letter as `--json` prints it and the console shows it. */
+export function deadLetterJson(letter: DeadLetter): DeadLetterJson {
   const { receiptHandle, attributes, ...shown } = letter;
   return shown;
 }
@@ -155,20 +156,31 @@ export class DeadLetterScan {
   }
 }
 
-/** How many messages the queue holds, visible and in flight (SQS's approximations). */
-export async function queueDepth(
-  sqs: SQSClient,
-  queueUrl: string,
-): Promise<{ visible: number; inFlight: number }> {
+/** How many messages a queue holds (SQS's approximations). */
+export interface QueueDepth {
+  /** Ready to be received. */
+  visible: number;
+  /** Received and not yet deleted, or hidden by a visibility timeout. */
+  inFlight: number;
+  /** Sent with a delay that has not passed yet. */
+  delayed: number;
+}
+
+export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<QueueDepth> {
   const out = await sqs.send(
     new GetQueueAttributesCommand({
       QueueUrl: queueUrl,
-      AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+      AttributeNames: [
+        "ApproximateNumberOfMessages",
+        "ApproximateNumberOfMessagesNotVisible",
+        "ApproximateNumberOfMessagesDelayed",
+      ],
     }),
   );
   return {
     visible: Number(out.Attributes?.ApproximateNumberOfMessages ?? 0),
     inFlight: Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
+    delayed: Number(out.Attributes?.ApproximateNumberOfMessagesDelayed ?? 0),
   };
 }
 

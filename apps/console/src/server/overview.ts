@@ -1,0 +1,186 @@
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import type { TaskList, TaskSummary } from "@tasklane/api-client";
+import { type QueueDepth, queueDepth, queueName } from "@tasklane/dead-letters";
+import type { ApiCaller } from "./apiCaller.js";
+import { describeFailure } from "./apiProxy.js";
+
+/** Minutes of finished tasks the overview's chart shows. */
+export const THROUGHPUT_MINUTES = 30;
+/** Pages of `GET /tasks` (100 tasks each) one overview reads at most, per question. */
+export const OVERVIEW_MAX_PAGES = 10;
+/** An overview is computed at most this often, however many pages ask for it. */
+const OVERVIEW_MAX_AGE_MS = 1_000;
+
+export interface QueueSummary extends QueueDepth {
+  name: string;
+}
+
+export interface ThroughputMinute {
+  /** The minute's start, ISO 8601. */
+  at: string;
+  succeeded: number;
+  failed: number;
+  cancelled: number;
+}
+
+/** What the Overview page shows. */
+export interface Overview {
+  generatedAt: string;
+  queue?: QueueSummary;
+  dlq?: QueueSummary;
+  /** Tasks queued or running (in-flight executions), from the API's listing of the last day. */
+  active?: {
+    queued: number;
+    running: number;
+    oldestQueuedAt?: string;
+    /** False when there were more than the overview reads: the counts are lower bounds. */
+    complete: boolean;
+  };
+  /** Tasks finished per minute by outcome, oldest minute first. */
+  throughput?: { minutes: ThroughputMinute[]; complete: boolean };
+  /** What could not be read, in words. */
+  errors: string[];
+}
+
+export interface OverviewSources {
+  callApi: ApiCaller;
+  sqs?: SQSClient | undefined;
+  queueUrl?: string | undefined;
+  dlqUrl?: string | undefined;
+  now?: () => Date;
+}
+
+/** The overview, computed at most once a second and shared by every page that asks at once. */
+export function overviewSource(sources: OverviewSources): () => Promise<Overview> {
+  let last: { at: number; overview: Promise<Overview> } | undefined;
+  return () => {
+    const now = Date.now();
+    if (!last || now - last.at > OVERVIEW_MAX_AGE_MS) {
+      last = { at: now, overview: computeOverview(sources) };
+    }
+    return last.overview;
+  };
+}
+
+export async function computeOverview(sources: OverviewSources): Promise<Overview> {
+  const now = (sources.now ?? (() => new Date()))();
+  const errors: string[] = [];
+  const attempt = async <T>(what: string, work: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await work();
+    } catch (error) {
+      errors.push(`${what}: ${describeFailure(error)}`);
+      return undefined;
+    }
+  };
+  const depthOf = (url: string | undefined) =>
+    sources.sqs && url
+      ? attempt(`the depth of ${queueName(url)}`, async () => ({
+          name: queueName(url),
+          ...(await queueDepth(sources.sqs as SQSClient, url)),
+        }))
+      : Promise.resolve(undefined);
+
+  const [queue, dlq, active, finished] = await Promise.all([
+    depthOf(sources.queueUrl),
+    depthOf(sources.dlqUrl),
+    attempt("the queued and running tasks", () =>
+      listTasks(sources.callApi, { status: "queued,running", since: "24h" }),
+    ),
+    attempt("the finished tasks", () =>
+      listTasks(sources.callApi, {
+        status: "succeeded,failed,cancelled",
+        since: `${THROUGHPUT_MINUTES * 2}m`,
+      }),
+    ),
+  ]);
+  const overview: Overview = { generatedAt: now.toISOString(), errors };
+  if (queue) overview.queue = queue;
+  if (dlq) overview.dlq = dlq;
+  if (active) overview.active = summarizeActive(active.tasks, active.complete);
+  if (finished) {
+    overview.throughput = {
+      minutes: throughputByMinute(finished.tasks, now),
+      complete: finished.complete,
+    };
+  }
+  return overview;
+}
+
+/** Reads up to `OVERVIEW_MAX_PAGES` pages of `GET /tasks`, newest first where the API can. */
+async function listTasks(
+  callApi: ApiCaller,
+  query: Record<string, string>,
+): Promise<{ tasks: TaskSummary[]; complete: boolean }> {
+  const tasks: TaskSummary[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < OVERVIEW_MAX_PAGES; page++) {
+    const params = new URLSearchParams({ ...query, limit: "100", order: "newest" });
+    if (cursor) params.set("cursor", cursor);
+    const answer = await callApi({
+      method: "GET",
+      path: "/tasks",
+      search: `?${params}`,
+      headers: { accept: "application/json" },
+    });
+    const text = await answer.text();
+    if (!answer.ok) {
+      const detail = (safeJson(text) as { detail?: string } | undefined)?.detail;
+      throw new Error(`GET /tasks answered ${answer.status}${detail ? `: ${detail}` : ""}`);
+    }
+    const list = safeJson(text) as TaskList;
+    tasks.push(...list.tasks);
+    cursor = list.nextCursor;
+    if (!cursor) return { tasks, complete: true };
+  }
+  return { tasks, complete: false };
+}
+
+export function summarizeActive(
+  tasks: readonly TaskSummary[],
+  complete: boolean,
+): NonNullable<Overview["active"]> {
+  let queued = 0;
+  let running = 0;
+  let oldestQueuedAt: string | undefined;
+  for (const task of tasks) {
+    if (task.status === "running") running++;
+    if (task.status !== "queued") continue;
+    queued++;
+    if (!oldestQueuedAt || Date.parse(task.createdAt) < Date.parse(oldestQueuedAt)) {
+      oldestQueuedAt = task.createdAt;
+    }
+  }
+  return { queued, running, ...(oldestQueuedAt ? { oldestQueuedAt } : {}), complete };
+}
+
+/** Finished tasks counted by the minute they finished in, over the last `THROUGHPUT_MINUTES`. */
+export function throughputByMinute(tasks: readonly TaskSummary[], now: Date): ThroughputMinute[] {
+  const minuteMs = 60_000;
+  const last = Math.floor(now.getTime() / minuteMs) * minuteMs;
+  const first = last - (THROUGHPUT_MINUTES - 1) * minuteMs;
+  const minutes: ThroughputMinute[] = Array.from({ length: THROUGHPUT_MINUTES }, (_, i) => ({
+    at: new Date(first + i * minuteMs).toISOString(),
+    succeeded: 0,
+    failed: 0,
+    cancelled: 0,
+  }));
+  for (const task of tasks) {
+    if (task.status !== "succeeded" && task.status !== "failed" && task.status !== "cancelled") {
+      continue;
+    }
+    const finished = Date.parse(task.finishedAt ?? task.updatedAt);
+    const index = Math.floor((finished - first) / minuteMs);
+    const minute = minutes[index];
+    if (minute) minute[task.status]++;
+  }
+  return minutes;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,23 @@
+import { defineConfig } from "@playwright/test";
+import { chromiumLaunchOptions } from "@tasklane/test-support";
+
+export default defineConfig({
+  testDir: "e2e",
+  testMatch: "*.spec.ts",
+  globalSetup: "./e2e/globalSetup.ts",
+  // One local runtime serves every test: they run one at a time, in one browser.
+  workers: 1,
+  fullyParallel: false,
+  retries: 0,
+  forbidOnly: true,
+  timeout: 45_000,
+  expect: { timeout: 10_000 },
+  reporter: [["list"]],
+  outputDir: "node_modules/.cache/playwright",
+  use: {
+    browserName: "chromium",
+    viewport: { width: 1280, height: 860 },
+    launchOptions: chromiumLaunchOptions(),
+    trace: "retain-on-failure",
+  },
+});

@@ -1,0 +1,34 @@
+// @tasklane/dead-letters: the DLQ's core, shared by the `tasklane dlq` commands and the console.
+
+export {
+  PEEK_VISIBILITY_SECONDS,
+  RECEIVE_WAIT_SECONDS,
+  REDRIVE_ATTRIBUTES,
+  SQS_BATCH_MAX,
+  WORK_VISIBILITY_SECONDS,
+} from "./constants.js";
+export {
+  type DeadLetter,
+  type DeadLetterJson,
+  DeadLetterScan,
+  deadLetterJson,
+  type QueueDepth,
+  queueDepth,
+  queueName,
+  toDeadLetter,
+} from "./deadLetterQueue.js";
+export { type PeekOptions, peekDeadLetters } from "./peekDeadLetters.js";
+export { type PurgeOptions, purgeDeadLetters } from "./purgeDeadLetters.js";
+export { type RateLimiter, rateLimiter } from "./rateLimiter.js";
+export { type RedriveOptions, redriveDeadLetters } from "./redriveDeadLetters.js";
+export {
+  type DeadLetterChoice,
+  type DeadLetterSelection,
+  selectDeadLetters,
+} from "./selectDeadLetters.js";
+export {
+  type MessageReport,
+  reportOf,
+  type SweepOptions,
+  sweepDeadLetters,
+} from "./sweepDeadLetters.js";
