@@ -1,12 +1,12 @@
 import { CommanderError } from "commander";
-import { type CliIo, processIo } from "./cliIo.js";
 import { CommandFailedError, commandRunner } from "./commandRunner.js";
 import { EXIT_CODES } from "./constants.js";
-import { explainError } from "./explainError.js";
+import { type CliIo, processIo } from "./output/cliIo.js";
+import { explainError } from "./output/explainError.js";
+import { reportError } from "./output/reportError.js";
 import { buildProgram, descendants } from "./program.js";
-import { reportError } from "./reportError.js";
 
-export { type CliIo, processIo } from "./cliIo.js";
+export { type CliIo, processIo } from "./output/cliIo.js";
 
 /**
  * `tasklane <command>`: runs one command and resolves the process's exit code (see `EXIT_CODES`);

@@ -1,10 +1,15 @@
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { createTasklaneClient, type TasklaneClient } from "@tasklane/api-client";
 import { RECEIVE_WAIT_SECONDS } from "@tasklane/dead-letters";
-import type { CliIo } from "./cliIo.js";
 import { UsageError } from "./errors.js";
-import { Output } from "./output.js";
-import { requireApiUrl, resolveTarget, type Target, type TargetFlags } from "./resolveTarget.js";
+import type { CliIo } from "./output/cliIo.js";
+import { Output } from "./output/output.js";
+import {
+  requireApiUrl,
+  resolveTarget,
+  type Target,
+  type TargetFlags,
+} from "./target/resolveTarget.js";
 
 /** The options every command takes (see `tasklane --help`). */
 export interface GlobalOptions extends TargetFlags {

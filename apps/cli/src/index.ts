@@ -1,7 +1,6 @@
 // @tasklane/cli: the `tasklane` command line, runnable in-process.
 
 export { type CliIo, EXIT_CODES, processIo, runCli } from "./cli.js";
-export type { OutputStream } from "./cliIo.js";
 export {
   InterruptedError,
   RefusedError,
@@ -10,9 +9,10 @@ export {
   UsageError,
   WaitTimeoutError,
 } from "./errors.js";
+export type { OutputStream } from "./output/cliIo.js";
 export {
   resolveTarget,
   type Target,
   type TargetFlags,
   type TargetSource,
-} from "./resolveTarget.js";
+} from "./target/resolveTarget.js";

@@ -1,15 +1,15 @@
 import { Command, Option } from "commander";
-import { cancelCommand } from "./cancelCommand.js";
 import type { CommandRunner } from "./commandRunner.js";
-import { consoleCommand } from "./consoleCommand.js";
-import { dlqCommand } from "./dlqCommand.js";
-import { listCommand } from "./listCommand.js";
-import { retryCommand } from "./retryCommand.js";
-import { statusCommand } from "./statusCommand.js";
-import { submitCommand } from "./submitCommand.js";
-import { submitManyCommand } from "./submitManyCommand.js";
-import { typesCommand } from "./typesCommand.js";
-import { watchCommand } from "./watchCommand.js";
+import { cancelCommand } from "./commands/cancelCommand.js";
+import { consoleCommand } from "./commands/consoleCommand.js";
+import { listCommand } from "./commands/listCommand.js";
+import { retryCommand } from "./commands/retryCommand.js";
+import { statusCommand } from "./commands/statusCommand.js";
+import { submitCommand } from "./commands/submitCommand.js";
+import { submitManyCommand } from "./commands/submitManyCommand.js";
+import { typesCommand } from "./commands/typesCommand.js";
+import { watchCommand } from "./commands/watchCommand.js";
+import { dlqCommand } from "./deadLetters/dlqCommand.js";
 
 const HELP_AFTER = `
 Target (the first that applies):

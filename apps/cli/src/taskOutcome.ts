@@ -2,7 +2,7 @@ import type { TasklaneClient, TaskResource } from "@tasklane/api-client";
 import type { CommandContext } from "./commandContext.js";
 import { EXIT_CODES } from "./constants.js";
 import { followTask } from "./followTask.js";
-import { progressLine, taskDetails } from "./formatTask.js";
+import { progressLine, taskDetails } from "./output/formatTask.js";
 
 /**
  * Follows a task to its end for `submit --wait`, `retry --wait` and `watch`: a line per change,

@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { createProgressReporter, progressText } from "../src/progressReporter.js";
+import { createProgressReporter, progressText } from "../src/output/progressReporter.js";
 
 describe("the progress of submit-many", () => {
   it("is a bar with done/total, rate, ETA and counts on a terminal", () => {

@@ -1,7 +1,7 @@
 import { type BatchResult, TasklaneApiError } from "@tasklane/api-client";
 import { describe, expect, it } from "vitest";
-import { type RejectedLine, submitLines } from "../src/submitLines.js";
-import type { TaskLine } from "../src/taskLines.js";
+import { type RejectedLine, submitLines } from "../src/submissions/submitLines.js";
+import type { TaskLine } from "../src/submissions/taskLines.js";
 
 type Task = { type: string; input?: unknown };
 

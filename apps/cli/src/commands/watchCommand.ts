@@ -1,7 +1,7 @@
 import { Command } from "commander";
-import type { CommandRunner } from "./commandRunner.js";
-import { durationMs } from "./optionParsers.js";
-import { followToEnd } from "./taskOutcome.js";
+import type { CommandRunner } from "../commandRunner.js";
+import { durationMs } from "../optionParsers.js";
+import { followToEnd } from "../taskOutcome.js";
 
 interface WatchOptions {
   timeout?: number;

@@ -2,9 +2,9 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { regionOfApiUrl } from "@tasklane/api-client";
 import { findRepoRoot } from "@tasklane/lambda-bundler";
+import { TargetError, UsageError } from "../errors.js";
+import type { CliIo } from "../output/cliIo.js";
 import { isExecuteApiUrl, isLoopbackHost, regionOfQueueUrl } from "./awsRegions.js";
-import type { CliIo } from "./cliIo.js";
-import { TargetError, UsageError } from "./errors.js";
 import { readStackOutputs } from "./stackOutputs.js";
 
 /** The flags every command takes to name its target. */

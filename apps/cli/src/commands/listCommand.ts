@@ -1,9 +1,9 @@
 import type { TaskStatus, TaskSummary } from "@tasklane/api-client";
 import { Command } from "commander";
-import type { CommandRunner } from "./commandRunner.js";
-import { EXIT_CODES } from "./constants.js";
-import { TASK_TABLE_HEADERS, taskRow } from "./formatTask.js";
-import { sinceValue, statusList, wholeNumber } from "./optionParsers.js";
+import type { CommandRunner } from "../commandRunner.js";
+import { EXIT_CODES } from "../constants.js";
+import { sinceValue, statusList, wholeNumber } from "../optionParsers.js";
+import { TASK_TABLE_HEADERS, taskRow } from "../output/formatTask.js";
 
 interface ListOptions {
   status?: TaskStatus[];

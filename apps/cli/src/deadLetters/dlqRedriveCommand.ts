@@ -1,11 +1,11 @@
 import { queueName, redriveDeadLetters } from "@tasklane/dead-letters";
 import { Command } from "commander";
-import type { CommandRunner } from "./commandRunner.js";
-import { EXIT_CODES } from "./constants.js";
+import type { CommandRunner } from "../commandRunner.js";
+import { EXIT_CODES } from "../constants.js";
+import { collectIds, ratePerSecond } from "../optionParsers.js";
+import { requireDlqUrl, requireQueueUrl } from "../target/resolveTarget.js";
 import { deadLetterSelection } from "./deadLetterSelection.js";
 import { printSweepSummary, runSweep } from "./dlqReport.js";
-import { collectIds, ratePerSecond } from "./optionParsers.js";
-import { requireDlqUrl, requireQueueUrl } from "./resolveTarget.js";
 
 interface DlqRedriveOptions {
   id?: string[];

@@ -6,11 +6,11 @@ import {
   startConsoleServer,
 } from "@tasklane/console";
 import { Command } from "commander";
-import type { CommandRunner } from "./commandRunner.js";
-import { EXIT_CODES } from "./constants.js";
-import { UsageError } from "./errors.js";
-import { wholeNumber } from "./optionParsers.js";
-import { requireApiUrl } from "./resolveTarget.js";
+import type { CommandRunner } from "../commandRunner.js";
+import { EXIT_CODES } from "../constants.js";
+import { UsageError } from "../errors.js";
+import { wholeNumber } from "../optionParsers.js";
+import { requireApiUrl } from "../target/resolveTarget.js";
 
 interface ConsoleOptions {
   port: number;

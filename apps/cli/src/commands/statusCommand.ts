@@ -1,8 +1,8 @@
 import type { TaskResource } from "@tasklane/api-client";
 import { Command } from "commander";
-import type { CommandRunner } from "./commandRunner.js";
-import { EXIT_CODES } from "./constants.js";
-import { taskDetails } from "./formatTask.js";
+import type { CommandRunner } from "../commandRunner.js";
+import { EXIT_CODES } from "../constants.js";
+import { taskDetails } from "../output/formatTask.js";
 
 /** `tasklane status <id>`: the task's status, attempts, timestamps and output or error. */
 export function statusCommand(run: CommandRunner): Command {

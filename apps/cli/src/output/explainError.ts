@@ -1,7 +1,7 @@
 import { type ProblemDetails, TasklaneApiError } from "@tasklane/api-client";
 import { NETWORK_ERROR_CODES } from "@tasklane/shared-task";
-import { InterruptedError, RefusedError, TargetError, TasklaneCliError } from "./errors.js";
-import type { Target } from "./resolveTarget.js";
+import { InterruptedError, RefusedError, TargetError, TasklaneCliError } from "../errors.js";
+import type { Target } from "../target/resolveTarget.js";
 
 const CREDENTIALS_FIX =
   "sign in to AWS the usual way (`aws sso login`, AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) and try again";

@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import type { CommandRunner } from "./commandRunner.js";
+import type { CommandRunner } from "../commandRunner.js";
 import { dlqListCommand } from "./dlqListCommand.js";
 import { dlqPurgeCommand } from "./dlqPurgeCommand.js";
 import { dlqRedriveCommand } from "./dlqRedriveCommand.js";

@@ -1,9 +1,9 @@
 import type { MessageReport } from "@tasklane/dead-letters";
-import type { CommandContext } from "./commandContext.js";
-import { EXIT_CODES } from "./constants.js";
-import { TasklaneCliError } from "./errors.js";
-import { explainError } from "./explainError.js";
-import { errorDocument, reportError } from "./reportError.js";
+import type { CommandContext } from "../commandContext.js";
+import { EXIT_CODES } from "../constants.js";
+import { TasklaneCliError } from "../errors.js";
+import { explainError } from "../output/explainError.js";
+import { errorDocument, reportError } from "../output/reportError.js";
 
 /** One message's line: `  redriven  <task id>  echo  -> message <new id>`. */
 export function sweepLine(report: MessageReport): string {

@@ -1,7 +1,7 @@
 import { Command } from "commander";
-import type { CommandRunner } from "./commandRunner.js";
-import { EXIT_CODES } from "./constants.js";
-import { taskTypeLines } from "./formatTask.js";
+import type { CommandRunner } from "../commandRunner.js";
+import { EXIT_CODES } from "../constants.js";
+import { taskTypeLines } from "../output/formatTask.js";
 
 /** `tasklane types`: the task catalog, with each type's input and output schema. */
 export function typesCommand(run: CommandRunner): Command {

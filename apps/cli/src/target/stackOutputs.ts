@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { TargetError } from "./errors.js";
+import { TargetError } from "../errors.js";
 
 /** What the CLI reads from a stack's outputs. */
 export interface StackOutputs {

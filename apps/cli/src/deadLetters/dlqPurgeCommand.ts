@@ -1,12 +1,12 @@
 import { purgeDeadLetters, queueName } from "@tasklane/dead-letters";
 import { Command } from "commander";
-import type { CommandRunner } from "./commandRunner.js";
-import { EXIT_CODES } from "./constants.js";
+import type { CommandRunner } from "../commandRunner.js";
+import { EXIT_CODES } from "../constants.js";
+import { UsageError } from "../errors.js";
+import { collectIds } from "../optionParsers.js";
+import { requireDlqUrl } from "../target/resolveTarget.js";
 import { deadLetterSelection } from "./deadLetterSelection.js";
 import { printSweepSummary, runSweep } from "./dlqReport.js";
-import { UsageError } from "./errors.js";
-import { collectIds } from "./optionParsers.js";
-import { requireDlqUrl } from "./resolveTarget.js";
 
 interface DlqPurgeOptions {
   id?: string[];

@@ -1,16 +1,16 @@
 import { access, constants as fsConstants } from "node:fs/promises";
 import { isAbsolute, relative, resolve } from "node:path";
 import { Command } from "commander";
-import type { CommandRunner } from "./commandRunner.js";
-import { DEFAULT_SUBMIT_CONCURRENCY, EXIT_CODES } from "./constants.js";
-import { TasklaneCliError, UsageError } from "./errors.js";
-import { explainError } from "./explainError.js";
-import { wholeNumber } from "./optionParsers.js";
-import { createProgressReporter } from "./progressReporter.js";
-import { defaultRejectsPath, RejectsFile } from "./rejectsFile.js";
-import { errorDocument, reportError } from "./reportError.js";
-import { submitLines } from "./submitLines.js";
-import { countLines, readTaskLines } from "./taskLines.js";
+import type { CommandRunner } from "../commandRunner.js";
+import { DEFAULT_SUBMIT_CONCURRENCY, EXIT_CODES } from "../constants.js";
+import { TasklaneCliError, UsageError } from "../errors.js";
+import { wholeNumber } from "../optionParsers.js";
+import { explainError } from "../output/explainError.js";
+import { createProgressReporter } from "../output/progressReporter.js";
+import { errorDocument, reportError } from "../output/reportError.js";
+import { defaultRejectsPath, RejectsFile } from "../submissions/rejectsFile.js";
+import { submitLines } from "../submissions/submitLines.js";
+import { countLines, readTaskLines } from "../submissions/taskLines.js";
 
 interface SubmitManyOptions {
   file: string;

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { UsageError } from "./errors.js";
+import { UsageError } from "../errors.js";
 
 /**
  * The task input of `--input <json>` or `--input-file <path>`, parsed; `undefined` when neither

@@ -1,7 +1,7 @@
 import { Command } from "commander";
-import type { CommandRunner } from "./commandRunner.js";
-import { EXIT_CODES } from "./constants.js";
-import { taskDetails } from "./formatTask.js";
+import type { CommandRunner } from "../commandRunner.js";
+import { EXIT_CODES } from "../constants.js";
+import { taskDetails } from "../output/formatTask.js";
 
 /** `tasklane cancel <id>`: stops a queued or running task. */
 export function cancelCommand(run: CommandRunner): Command {

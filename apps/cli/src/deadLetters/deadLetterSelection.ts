@@ -1,5 +1,5 @@
 import { type DeadLetterSelection, selectDeadLetters } from "@tasklane/dead-letters";
-import { UsageError } from "./errors.js";
+import { UsageError } from "../errors.js";
 
 /** Which DLQ messages `redrive` and `purge` act on: `--all`, or those of `--id` (task or message ids). */
 export function deadLetterSelection(

@@ -5,8 +5,8 @@ import {
   TasklaneApiError,
   type TasklaneClient,
 } from "@tasklane/api-client";
-import { BATCH_MAX_BYTES, BATCH_MAX_TASKS } from "./constants.js";
-import { networkCode } from "./explainError.js";
+import { BATCH_MAX_BYTES, BATCH_MAX_TASKS } from "../constants.js";
+import { networkCode } from "../output/explainError.js";
 import { type LineError, parseTaskLine, type TaskLine, type TaskSubmission } from "./taskLines.js";
 
 export interface RejectedLine extends TaskLine {

@@ -1,9 +1,9 @@
 import { Command, Option } from "commander";
-import type { CommandRunner } from "./commandRunner.js";
-import { EXIT_CODES } from "./constants.js";
-import { durationMs } from "./optionParsers.js";
-import { readJsonInput } from "./readJsonInput.js";
-import { followToEnd } from "./taskOutcome.js";
+import type { CommandRunner } from "../commandRunner.js";
+import { EXIT_CODES } from "../constants.js";
+import { durationMs } from "../optionParsers.js";
+import { readJsonInput } from "../submissions/readJsonInput.js";
+import { followToEnd } from "../taskOutcome.js";
 
 interface SubmitOptions {
   input?: string;

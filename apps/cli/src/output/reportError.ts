@@ -1,6 +1,6 @@
+import { EXIT_CODES } from "../constants.js";
+import { TasklaneCliError } from "../errors.js";
 import type { CliIo } from "./cliIo.js";
-import { EXIT_CODES } from "./constants.js";
-import { TasklaneCliError } from "./errors.js";
 
 /** The JSON form of an error, as `--json` prints it: `{ "error": { ... } }`. */
 export function errorDocument(error: TasklaneCliError): { error: Record<string, unknown> } {

@@ -1,6 +1,6 @@
 import cliProgress from "cli-progress";
+import type { SubmitTally } from "../submissions/submitLines.js";
 import type { OutputStream } from "./cliIo.js";
-import type { SubmitTally } from "./submitLines.js";
 
 /** Shows how far `submit-many` is: done / total, rate and ETA. */
 export interface ProgressReporter {

@@ -6,11 +6,11 @@ import {
   queueName,
 } from "@tasklane/dead-letters";
 import { Command } from "commander";
-import type { CommandRunner } from "./commandRunner.js";
-import { BODY_PREVIEW_CHARS, EXIT_CODES } from "./constants.js";
-import { formatTime, oneLine } from "./formatTask.js";
-import { wholeNumber } from "./optionParsers.js";
-import { requireDlqUrl } from "./resolveTarget.js";
+import type { CommandRunner } from "../commandRunner.js";
+import { BODY_PREVIEW_CHARS, EXIT_CODES } from "../constants.js";
+import { wholeNumber } from "../optionParsers.js";
+import { formatTime, oneLine } from "../output/formatTask.js";
+import { requireDlqUrl } from "../target/resolveTarget.js";
 
 interface DlqListOptions {
   limit: number;

@@ -1,8 +1,8 @@
 import { Command } from "commander";
-import type { CommandRunner } from "./commandRunner.js";
-import { EXIT_CODES } from "./constants.js";
-import { durationMs } from "./optionParsers.js";
-import { followToEnd } from "./taskOutcome.js";
+import type { CommandRunner } from "../commandRunner.js";
+import { EXIT_CODES } from "../constants.js";
+import { durationMs } from "../optionParsers.js";
+import { followToEnd } from "../taskOutcome.js";
 
 interface RetryOptions {
   wait?: boolean;
