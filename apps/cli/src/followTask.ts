@@ -1,10 +1,4 @@
-import { setTimeout as sleep } from "node:timers/promises";
-import {
-  TasklaneApiError,
-  type TasklaneClient,
-  type TaskResource,
-  TERMINAL_STATUSES,
-} from "@tasklane/api-client";
+import { type TasklaneClient, type TaskResource, TaskWaitTimeoutError } from "@tasklane/api-client";
 import { InterruptedError, WaitTimeoutError } from "./errors.js";
 
 export interface FollowOptions {
@@ -19,58 +13,34 @@ export interface FollowOptions {
   maxIntervalMs?: number;
 }
 
-/** Answers worth reading again: the API is busy or briefly unavailable. */
-const TRANSIENT_STATUSES = new Set([429, 500, 502, 503, 504]);
-const MAX_TRANSIENT_IN_A_ROW = 10;
-
 /**
- * Reads the task until it is succeeded, failed or cancelled, and returns it. Pauses start short
- * (most tasks finish in a second) and grow; a few transient API errors in a row are ridden out.
+ * The API client's `waitForTask`, with the CLI's errors: what to do next when it gives up, and
+ * that the task keeps running when the user stops following it.
  *
  * @throws WaitTimeoutError after `timeoutMs`; InterruptedError when `signal` aborts.
  */
 export async function followTask(
-  api: Pick<TasklaneClient, "getTask">,
+  api: Pick<TasklaneClient, "waitForTask">,
   id: string,
   options: FollowOptions = {},
 ): Promise<TaskResource> {
-  const started = Date.now();
-  const maxInterval = options.maxIntervalMs ?? 2_000;
-  let interval = options.intervalMs ?? 250;
-  let previous: string | undefined;
-  let transientInARow = 0;
-  for (;;) {
+  try {
+    return await api.waitForTask(id, {
+      timeoutMs: options.timeoutMs ?? Number.POSITIVE_INFINITY,
+      ...(options.intervalMs !== undefined ? { intervalMs: options.intervalMs } : {}),
+      ...(options.maxIntervalMs !== undefined ? { maxIntervalMs: options.maxIntervalMs } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onChange ? { onUpdate: options.onChange } : {}),
+    });
+  } catch (error) {
     if (options.signal?.aborted) throw stoppedFollowing(id);
-    let task: TaskResource | undefined;
-    try {
-      task = await api.getTask(id);
-      transientInARow = 0;
-    } catch (error) {
-      const transient = error instanceof TasklaneApiError && TRANSIENT_STATUSES.has(error.status);
-      if (!transient || ++transientInARow > MAX_TRANSIENT_IN_A_ROW) throw error;
+    if (error instanceof TaskWaitTimeoutError) {
+      throw new WaitTimeoutError(error.message, {
+        fix: `it keeps running: follow it with \`tasklane watch ${id}\``,
+        data: { taskId: id, ...(error.task ? { status: error.task.status } : {}) },
+      });
     }
-    if (task) {
-      const state = JSON.stringify([task.status, task.attempts, task.generation, task.updatedAt]);
-      if (state !== previous) options.onChange?.(task);
-      previous = state;
-      if (TERMINAL_STATUSES.includes(task.status)) return task;
-    }
-    const elapsed = Date.now() - started;
-    if (options.timeoutMs !== undefined && elapsed + interval > options.timeoutMs) {
-      throw new WaitTimeoutError(
-        `task ${id} is still ${task?.status ?? "not finished"} after ${Math.round(options.timeoutMs / 1000)} s`,
-        {
-          fix: `it keeps running: follow it with \`tasklane watch ${id}\``,
-          data: { taskId: id, ...(task ? { status: task.status } : {}) },
-        },
-      );
-    }
-    try {
-      await sleep(interval, undefined, options.signal ? { signal: options.signal } : {});
-    } catch {
-      throw stoppedFollowing(id);
-    }
-    interval = Math.min(maxInterval, Math.round(interval * 1.5));
+    throw error;
   }
 }
 

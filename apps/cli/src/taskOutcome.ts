@@ -14,7 +14,7 @@ import { progressLine, taskDetails } from "./output/formatTask.js";
  */
 export async function followToEnd(
   ctx: CommandContext,
-  api: Pick<TasklaneClient, "getTask">,
+  api: Pick<TasklaneClient, "waitForTask">,
   id: string,
   options: { timeoutMs?: number | undefined; jsonLines?: boolean } = {},
 ): Promise<number> {

@@ -1,6 +1,8 @@
 /** The JSON the Tasklane HTTP API speaks. The producer builds these; clients read them. */
 
-export type TaskStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
+import type { TaskStatus } from "@tasklane/shared-task";
+
+export type { TaskStatus };
 
 /** What happened to a task, oldest first (`GET /tasks/{id}`'s `timeline`). */
 export interface TimelineEntry {
@@ -95,5 +97,3 @@ export interface TaskTypeDescription {
   inputSchema: Record<string, unknown>;
   outputSchema: Record<string, unknown>;
 }
-
-export const TERMINAL_STATUSES: readonly TaskStatus[] = ["succeeded", "failed", "cancelled"];

@@ -1,3 +1,5 @@
+// The statuses are shared-task's: one list, for the API that answers them and its clients.
+export { TASK_STATUSES, TERMINAL_STATUSES } from "@tasklane/shared-task";
 export type {
   AcceptedTask,
   BatchItemResult,
@@ -11,7 +13,6 @@ export type {
   TaskTypeDescription,
   TimelineEntry,
 } from "./apiTypes.js";
-export { TERMINAL_STATUSES } from "./apiTypes.js";
 export { createRequestSigner, regionOfApiUrl, type SigV4Options } from "./signRequest.js";
 export {
   createTasklaneClient,
@@ -19,5 +20,6 @@ export {
   TasklaneApiError,
   type TasklaneClient,
   type TasklaneClientOptions,
+  TaskWaitTimeoutError,
   type WaitOptions,
 } from "./tasklaneClient.js";

@@ -1,12 +1,12 @@
-import {
-  type AcceptedTask,
-  type BatchResult,
-  type ProblemDetails,
-  type TaskList,
-  type TaskResource,
-  type TaskStatus,
-  type TaskTypeDescription,
-  TERMINAL_STATUSES,
+import { isTerminalStatus } from "@tasklane/shared-task";
+import type {
+  AcceptedTask,
+  BatchResult,
+  ProblemDetails,
+  TaskList,
+  TaskResource,
+  TaskStatus,
+  TaskTypeDescription,
 } from "./apiTypes.js";
 import { createRequestSigner, type SigV4Options } from "./signRequest.js";
 
@@ -45,12 +45,34 @@ export interface ListTasksQuery {
 }
 
 export interface WaitOptions {
+  /** Give up after this long. @default 300000 (5 minutes); `Infinity` waits as long as it takes */
   timeoutMs?: number;
+  /** The first pause between reads; it grows by half each time up to `maxIntervalMs`. @default 250 */
   intervalMs?: number;
+  /** @default 2000 */
+  maxIntervalMs?: number;
   signal?: AbortSignal;
-  /** Called with each state read while waiting. */
+  /** Called with the first state read and with every state that differs from the one before. */
   onUpdate?: (task: TaskResource) => void;
 }
+
+/** `waitForTask` gave up: the task had not ended by then. `task` is the last state read. */
+export class TaskWaitTimeoutError extends Error {
+  override name = "TaskWaitTimeoutError";
+  constructor(
+    readonly taskId: string,
+    readonly task: TaskResource | undefined,
+    readonly timeoutMs: number,
+  ) {
+    super(
+      `task ${taskId} is still ${task?.status ?? "not finished"} after ${Math.round(timeoutMs / 1000)} s`,
+    );
+  }
+}
+
+/** Answers worth reading again: the API is busy or briefly unavailable. */
+const TRANSIENT_STATUSES = new Set([429, 500, 502, 503, 504]);
+const MAX_TRANSIENT_IN_A_ROW = 10;
 
 /**
  * A client for the Tasklane API. Every method throws `TasklaneApiError` for a non-2xx answer.
@@ -160,20 +182,47 @@ export function createTasklaneClient(options: TasklaneClientOptions) {
       return (await request<{ types: TaskTypeDescription[] }>("GET", "/task-types")).body.types;
     },
 
-    /** Polls until the task is succeeded, failed or cancelled, and returns it. */
+    /**
+     * Reads the task until it is succeeded, failed or cancelled, and returns it. Pauses start
+     * short (most tasks finish in a second) and grow; a few transient API errors in a row are
+     * ridden out.
+     *
+     * @throws TaskWaitTimeoutError after `timeoutMs`; the signal's reason when it aborts.
+     */
     async waitForTask(id: string, opts: WaitOptions = {}): Promise<TaskResource> {
-      const deadline = Date.now() + (opts.timeoutMs ?? 5 * 60_000);
-      const interval = opts.intervalMs ?? 500;
+      const timeoutMs = opts.timeoutMs ?? 5 * 60_000;
+      const started = Date.now();
+      const maxInterval = opts.maxIntervalMs ?? 2_000;
+      let interval = opts.intervalMs ?? 250;
+      let previous: string | undefined;
+      let transientInARow = 0;
       for (;;) {
-        const task = await client.getTask(id);
-        opts.onUpdate?.(task);
-        if (TERMINAL_STATUSES.includes(task.status)) return task;
-        if (Date.now() + interval > deadline) {
-          throw new Error(
-            `task ${id} is still ${task.status} after ${opts.timeoutMs ?? 300_000} ms`,
-          );
+        opts.signal?.throwIfAborted();
+        let task: TaskResource | undefined;
+        try {
+          task = await client.getTask(id);
+          transientInARow = 0;
+        } catch (error) {
+          const transient =
+            error instanceof TasklaneApiError && TRANSIENT_STATUSES.has(error.status);
+          if (!transient || ++transientInARow > MAX_TRANSIENT_IN_A_ROW) throw error;
+        }
+        if (task) {
+          const state = JSON.stringify([
+            task.status,
+            task.attempts,
+            task.generation,
+            task.updatedAt,
+          ]);
+          if (state !== previous) opts.onUpdate?.(task);
+          previous = state;
+          if (isTerminalStatus(task.status)) return task;
+        }
+        if (Date.now() - started + interval > timeoutMs) {
+          throw new TaskWaitTimeoutError(id, task, timeoutMs);
         }
         await sleep(interval, opts.signal);
+        interval = Math.min(maxInterval, Math.round(interval * 1.5));
       }
     },
   };

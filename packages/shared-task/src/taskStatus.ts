@@ -4,14 +4,15 @@ import type { TaskErrorInfo, TaskRecord, TimelineEvent } from "./records.js";
 export const TASK_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
-export const TERMINAL_STATUSES: ReadonlySet<TaskStatus> = new Set([
+/** The statuses a generation ends in. */
+export const TERMINAL_STATUSES = [
   "succeeded",
   "failed",
   "cancelled",
-]);
+] as const satisfies readonly TaskStatus[];
 
 export function isTerminalStatus(status: TaskStatus): boolean {
-  return TERMINAL_STATUSES.has(status);
+  return (TERMINAL_STATUSES as readonly TaskStatus[]).includes(status);
 }
 
 /** The statuses a retry starts from: the generation ended without succeeding. */
