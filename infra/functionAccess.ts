@@ -18,9 +18,12 @@ export interface AccessTargets {
   queueArn: pulumi.Input<string>;
   /** The queue's customer-managed KMS key, when it has one. */
   queueKeyArn?: pulumi.Input<string>;
+  /** The Standard state machine. */
   stateMachineArn?: pulumi.Input<string>;
-  /** `arn:...:execution:<state machine name>:*` */
+  /** `arn:...:execution:<state machine name>:*`: the Standard state machine's executions. */
   executionsArn?: pulumi.Input<string>;
+  /** The Express state machine, when the stack has one. */
+  expressStateMachineArn?: pulumi.Input<string>;
 }
 
 type Prefix = (typeof S3_PREFIXES)[keyof typeof S3_PREFIXES];
@@ -101,7 +104,8 @@ export const FUNCTION_ACCESS: Record<FunctionName, (t: AccessTargets) => PolicyS
     list("FindLargeOutputs", t.resultsBucketArn, [runs]),
   ],
   cancel: (t) => [
-    // A running task's Standard execution, named from its id and generation.
+    // A running task's Standard execution, named from its id and generation. An Express one
+    // cannot be stopped: the cancelled record makes its next step run nothing.
     {
       Sid: "StopExecutions",
       Effect: "Allow",
@@ -134,8 +138,12 @@ export const FUNCTION_ACCESS: Record<FunctionName, (t: AccessTargets) => PolicyS
       Sid: "StartExecutions",
       Effect: "Allow",
       Action: ["states:StartExecution"],
-      Resource: [required(t, "stateMachineArn", "start-executions")],
+      Resource: [
+        required(t, "stateMachineArn", "start-executions"),
+        ...(t.expressStateMachineArn ? [t.expressStateMachineArn] : []),
+      ],
     },
+    // Standard executions only: Express has no StopExecution.
     {
       Sid: "StopCancelledExecutions",
       Effect: "Allow",

@@ -9,7 +9,7 @@ import {
   queueVisibilityTimeoutSeconds,
   type StackRef,
   stackConfigWarnings,
-  workflowStepTimeoutSeconds,
+  workflowBounds,
 } from "@tasklane/stack-config";
 import { TaskAlarms } from "./components/taskAlarms.js";
 import { type ApiRouteTarget, TaskApi } from "./components/taskApi.js";
@@ -67,7 +67,8 @@ const targets: AccessTargets = {
   queueArn: queue.queue.arn,
   ...(queue.key ? { queueKeyArn: queue.key.arn } : {}),
 };
-const environment: Partial<Record<FunctionEnvKey, pulumi.Input<string>>> = {
+/** Each variable's value; `null` for one this stack leaves unset (no Express workflow). */
+const environment: Partial<Record<FunctionEnvKey, pulumi.Input<string> | null>> = {
   tableName: table.table.name,
   resultExpirationDays: String(config.storage.resultExpirationDays),
   operators: JSON.stringify(config.api.operators),
@@ -88,6 +89,15 @@ function createFunction(spec: (typeof FUNCTIONS)[number]): TaskFunction {
   }[spec.role];
   const bundle = artifacts.bundles[spec.name];
   if (!bundle) throw new Error(`no bundle for function ${spec.name}`);
+  const variables = Object.fromEntries(
+    spec.env.flatMap((key) => {
+      const value = environment[key];
+      if (value === undefined) throw new Error(`function ${spec.name} needs ${key} too early`);
+      return value === null ? [] : [[FUNCTION_ENV[key], value]];
+    }),
+  );
+  // Node reads the bundle's source map at every cold start, so only when the stack asks.
+  if (config.lambda.sourceMaps) variables.NODE_OPTIONS = "--enable-source-maps";
   return new TaskFunction(
     camelCase(spec.name),
     {
@@ -102,13 +112,7 @@ function createFunction(spec: (typeof FUNCTIONS)[number]): TaskFunction {
       tracing: config.lambda.tracing,
       logRetentionDays: config.logs.retentionDays,
       logLevel: config.logs.level,
-      environment: Object.fromEntries(
-        spec.env.map((key) => {
-          const value = environment[key];
-          if (value === undefined) throw new Error(`function ${spec.name} needs ${key} too early`);
-          return [FUNCTION_ENV[key], value];
-        }),
-      ),
+      environment: variables,
       statements: accessOf(spec, targets),
     },
     withProvider,
@@ -138,10 +142,8 @@ const workflow = new TaskWorkflow(
   {
     ref,
     steps,
-    taskRetry: config.workflow.taskRetry,
-    stepTimeoutSeconds: workflowStepTimeoutSeconds(config),
-    executionTimeoutSeconds: config.workflow.executionTimeoutSeconds,
-    maxPolls: config.workflow.maxPolls,
+    ...workflowBounds(config),
+    express: config.workflow.express === "auto",
     logLevel: config.workflow.logLevel,
     includeExecutionData: config.workflow.includeExecutionData,
     logRetentionDays: config.logs.retentionDays,
@@ -151,7 +153,13 @@ const workflow = new TaskWorkflow(
 );
 targets.stateMachineArn = workflow.stateMachine.arn;
 targets.executionsArn = workflow.executionsArn;
+if (workflow.expressStateMachine) targets.expressStateMachineArn = workflow.expressStateMachine.arn;
 environment.stateMachineArn = workflow.stateMachine.arn;
+// The consumer decides each task's workflow from the bounds both were built with.
+environment.expressStateMachineArn = workflow.expressStateMachine?.arn ?? null;
+environment.workflowBounds = workflow.expressStateMachine
+  ? JSON.stringify(workflowBounds(config))
+  : null;
 
 // Then the queue consumer and the API handlers, which name the state machine.
 for (const spec of FUNCTIONS.filter((f) => f.role !== "step")) {
@@ -216,6 +224,9 @@ const alarms = new TaskAlarms(
     queueName: queue.queue.name,
     deadLetterQueueName: queue.deadLetterQueue.name,
     stateMachineArn: workflow.stateMachine.arn,
+    ...(workflow.expressStateMachine
+      ? { expressStateMachineArn: workflow.expressStateMachine.arn }
+      : {}),
     functions: Object.fromEntries([...functions].map(([name, fn]) => [name, fn.function.name])),
     workflowSteps: FUNCTIONS.filter((f) => f.role === "step").map((f) => f.name),
     apiId: api.api.id,
@@ -245,6 +256,8 @@ export const queueArn = queue.queue.arn;
 export const deadLetterQueueUrl = queue.deadLetterQueue.url;
 export const deadLetterQueueArn = queue.deadLetterQueue.arn;
 export const stateMachineArn = workflow.stateMachine.arn;
+/** The Express state machine; undefined when `tasklane:workflow.express` is off. */
+export const expressStateMachineArn = workflow.expressStateMachine?.arn;
 export const payloadsBucket = storage.payloads.bucket;
 export const resultsBucket = storage.results.bucket;
 export const functionNames = Object.fromEntries(

@@ -20,8 +20,14 @@ export interface TaskAlarmsArgs {
   queueName: pulumi.Input<string>;
   /** Name of its dead-letter queue. */
   deadLetterQueueName: pulumi.Input<string>;
-  /** ARN of the state machine. */
+  /** ARN of the Standard state machine. */
   stateMachineArn: pulumi.Input<string>;
+  /**
+   * ARN of the Express state machine, whose executions get the same alarms and widgets.
+   * @default undefined (the stack runs every task on Standard)
+   * @example workflow.expressStateMachine.arn
+   */
+  expressStateMachineArn?: pulumi.Input<string>;
   /**
    * Every function to watch: short name -> physical name.
    * @example { ingest: ingest.function.name }
@@ -86,7 +92,7 @@ interface AlarmSpec {
 /**
  * CloudWatch alarms on what needs a person, all notifying one SNS topic: a topic of its own (with
  * an email subscription when given) or an existing one. They fire when a message reached the
- * DLQ, the queue's oldest message is too old, executions failed or timed out, a function outside
+ * DLQ, the queue's oldest message is too old, executions (Standard or Express) failed or timed out, a function outside
  * the workflow errored, any function was throttled, or the tasks table throttled or failed
  * requests. And a dashboard with queue depth, executions, errors, API traffic and the table.
  *
@@ -164,8 +170,10 @@ export class TaskAlarms extends pulumi.ComponentResource {
   }
 }
 
-type TaskAlarmsSettings = Required<Omit<TaskAlarmsArgs, "email" | "topicArn">> &
-  Pick<TaskAlarmsArgs, "email" | "topicArn">;
+type TaskAlarmsSettings = Required<
+  Omit<TaskAlarmsArgs, "email" | "topicArn" | "expressStateMachineArn">
+> &
+  Pick<TaskAlarmsArgs, "email" | "topicArn" | "expressStateMachineArn">;
 
 function normalizeArgs(name: string, args: TaskAlarmsArgs): TaskAlarmsSettings {
   const settings: TaskAlarmsSettings = { oldestMessageAgeSeconds: 600, workflowSteps: [], ...args };
@@ -223,17 +231,29 @@ function alarmSpecs(settings: TaskAlarmsSettings): AlarmSpec[] {
       threshold: settings.oldestMessageAgeSeconds,
     },
   ];
-  const executionAlarms: AlarmSpec[] = (["ExecutionsFailed", "ExecutionsTimedOut"] as const).map(
-    (metricName) => ({
-      id: metricName === "ExecutionsFailed" ? "executions-failed" : "executions-timed-out",
-      description: `Task executions ${metricName === "ExecutionsFailed" ? "failed" : "timed out"} in the last ${ERROR_PERIOD_SECONDS / 60} minutes.`,
+  const machines: { prefix: string; label: string; arn: pulumi.Input<string> }[] = [
+    { prefix: "", label: "Task executions", arn: settings.stateMachineArn },
+    ...(settings.expressStateMachineArn !== undefined
+      ? [
+          {
+            prefix: "express-",
+            label: "Express task executions",
+            arn: settings.expressStateMachineArn,
+          },
+        ]
+      : []),
+  ];
+  const executionAlarms: AlarmSpec[] = machines.flatMap(({ prefix, label, arn }) =>
+    (["ExecutionsFailed", "ExecutionsTimedOut"] as const).map((metricName) => ({
+      id: `${prefix}${metricName === "ExecutionsFailed" ? "executions-failed" : "executions-timed-out"}`,
+      description: `${label} ${metricName === "ExecutionsFailed" ? "failed" : "timed out"} in the last ${ERROR_PERIOD_SECONDS / 60} minutes.`,
       namespace: "AWS/States",
       metricName,
-      dimensions: { StateMachineArn: settings.stateMachineArn },
-      statistic: "Sum",
+      dimensions: { StateMachineArn: arn },
+      statistic: "Sum" as const,
       period: ERROR_PERIOD_SECONDS,
       threshold: 0,
-    }),
+    })),
   );
   const functionAlarms: AlarmSpec[] = Object.entries(settings.functions).flatMap(
     ([short, functionName]) =>
@@ -338,8 +358,9 @@ function dashboardBody(settings: TaskAlarmsSettings): pulumi.Output<string> {
       functionNames,
       settings.apiId,
       settings.table.name,
+      settings.expressStateMachineArn,
     ])
-    .apply(([queue, dlq, stateMachineArn, functions, apiId, table]) => {
+    .apply(([queue, dlq, stateMachineArn, functions, apiId, table, expressStateMachineArn]) => {
       const widget = (x: number, y: number, title: string, stat: string, metrics: unknown[][]) => ({
         type: "metric",
         x,
@@ -395,19 +416,25 @@ function dashboardBody(settings: TaskAlarmsSettings): pulumi.Output<string> {
           widget(12, 0, "Age of oldest queued task (s)", "Maximum", [
             ["AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", queue, { label: "oldest" }],
           ]),
-          widget(
-            0,
-            6,
-            "Executions",
-            "Sum",
-            ["Started", "Succeeded", "Failed", "TimedOut", "Aborted"].map((outcome) => [
+          widget(0, 6, "Executions", "Sum", [
+            ...["Started", "Succeeded", "Failed", "TimedOut", "Aborted"].map((outcome) => [
               "AWS/States",
               `Executions${outcome}`,
               "StateMachineArn",
               stateMachineArn,
               { label: outcome.toLowerCase() },
             ]),
-          ),
+            // Express executions cannot be stopped, so none is ever aborted.
+            ...(expressStateMachineArn === undefined
+              ? []
+              : ["Started", "Succeeded", "Failed", "TimedOut"].map((outcome) => [
+                  "AWS/States",
+                  `Executions${outcome}`,
+                  "StateMachineArn",
+                  expressStateMachineArn,
+                  { label: `express ${outcome.toLowerCase()}` },
+                ])),
+          ]),
           widget(12, 6, "API requests", "Sum", [
             ["AWS/ApiGateway", "Count", "ApiId", apiId, { label: "requests" }],
             ["AWS/ApiGateway", "4xx", "ApiId", apiId, { label: "4xx" }],

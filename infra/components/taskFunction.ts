@@ -72,7 +72,8 @@ export interface TaskFunctionArgs {
    */
   logRetentionDays?: number;
   /**
-   * Environment variables the handler reads (Powertools' and Node's are added here).
+   * Environment variables the handler reads, and Node's (`NODE_OPTIONS`); Powertools' are
+   * added here.
    * @default {}
    * @example { TASKLANE_RESULTS_BUCKET: storage.results.bucket }
    */
@@ -185,7 +186,6 @@ export class TaskFunction extends pulumi.ComponentResource {
             POWERTOOLS_SERVICE_NAME: `${args.ref.project}-${args.functionName}`,
             POWERTOOLS_LOG_LEVEL: settings.logLevel,
             POWERTOOLS_METRICS_NAMESPACE: "Tasklane",
-            NODE_OPTIONS: "--enable-source-maps",
           },
         },
         tracingConfig: { mode: settings.tracing ? "Active" : "PassThrough" },

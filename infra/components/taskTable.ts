@@ -119,9 +119,6 @@ function layoutOf(
         keyType: key.KeyType,
       })),
       projectionType: index.Projection.ProjectionType,
-      ...("NonKeyAttributes" in index.Projection
-        ? { nonKeyAttributes: index.Projection.NonKeyAttributes }
-        : {}),
     })),
   };
 }

@@ -2,9 +2,11 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
   buildWorkflow,
+  expressWorkflowBounds,
   MAX_POLLS_UPPER_BOUND,
   type RetrierSettings,
   type WorkflowSettings,
+  type WorkflowType,
 } from "@tasklane/shared-task";
 import {
   LOG_RETENTION_DAYS,
@@ -16,8 +18,11 @@ import { ComponentArgsError } from "./errors.js";
 import { assumeRolePolicy, type PolicyStatement, policyJson } from "./policyDocument.js";
 
 /**
- * What Step Functions needs to deliver its logs to CloudWatch Logs. These log-delivery actions
- * have no resource-level permissions, so AWS documents them on "*".
+ * What Step Functions needs to deliver its logs to CloudWatch Logs. Step Functions delivers them
+ * as vended logs: it creates the log delivery, and the log group's resource policy, with the
+ * state machine's role. These actions have no resource-level permissions (IAM cannot scope them
+ * to a log group or a delivery), so AWS requires, and documents them on, `Resource: "*"`; the
+ * log group itself is named in the state machine's `loggingConfiguration`.
  */
 export const LOG_DELIVERY_ACTIONS = [
   "logs:CreateLogDelivery",
@@ -70,7 +75,16 @@ export interface TaskWorkflowArgs {
    */
   maxPolls?: number;
   /**
-   * What the state machine logs to CloudWatch Logs. `OFF` creates no log group.
+   * Also deploy the Express state machine (`buildWorkflows`' `express` document), for the tasks
+   * that finish in `start` quickly enough (`workflowFor`). Its executions have no history but
+   * their logs, so it always logs to a log group of its own, at `ALL` when `logLevel` is `ALL`
+   * and at `ERROR` otherwise.
+   * @default true
+   * @example false
+   */
+  express?: boolean;
+  /**
+   * What the Standard state machine logs to CloudWatch Logs. `OFF` creates no log group for it.
    * @default "ERROR"
    * @example "ALL"
    */
@@ -83,7 +97,7 @@ export interface TaskWorkflowArgs {
    */
   includeExecutionData?: boolean;
   /**
-   * Days CloudWatch keeps the state machine's logs.
+   * Days CloudWatch keeps the state machines' logs.
    * @default 14
    * @example 90
    */
@@ -97,10 +111,11 @@ export interface TaskWorkflowArgs {
 }
 
 /**
- * The Standard state machine that runs one task per execution. Its definition is the very ASL
- * document `buildWorkflow` returns (the one the local runtime executes), with the step
- * functions' ARNs filled in once they are known. Its role may invoke exactly those four
- * functions and deliver logs and traces.
+ * The state machines that run one task per execution: a Standard one, and (unless `express` is
+ * false) an Express one for short tasks. Their definitions are the very ASL documents
+ * `buildWorkflows` returns (the ones the local runtime executes), with the step functions' ARNs
+ * filled in once they are known. Their one role may invoke exactly those four functions and
+ * deliver logs and traces.
  *
  * @example
  * ```ts
@@ -112,9 +127,14 @@ export interface TaskWorkflowArgs {
  * ```
  */
 export class TaskWorkflow extends pulumi.ComponentResource {
+  /** The Standard state machine. */
   readonly stateMachine: aws.sfn.StateMachine;
+  /** The Express state machine, unless `express` is false. */
+  readonly expressStateMachine?: aws.sfn.StateMachine;
   readonly role: aws.iam.Role;
   readonly logGroup?: aws.cloudwatch.LogGroup;
+  /** Where the Express state machine logs: the only history its executions have. */
+  readonly expressLogGroup?: aws.cloudwatch.LogGroup;
   /** The ARN pattern of this state machine's executions (`...:execution:<name>:*`). */
   readonly executionsArn: pulumi.Output<string>;
 
@@ -123,33 +143,43 @@ export class TaskWorkflow extends pulumi.ComponentResource {
     const settings = normalizeArgs(name, args);
     super("tasklane:infra:TaskWorkflow", name, {}, opts);
     const machineName = resourceName(args.ref, name, NAME_LIMITS.stateMachine);
+    const expressName = resourceName(args.ref, `${name}-express`, NAME_LIMITS.stateMachine);
     const logging = settings.logLevel !== "OFF";
+    const logGroup = (logicalName: string, machine: string) =>
+      new aws.cloudwatch.LogGroup(
+        logicalName,
+        {
+          // The /aws/vendedlogs/ prefix keeps CloudWatch's log resource policy small.
+          name: `/aws/vendedlogs/states/${machine}`,
+          retentionInDays: settings.logRetentionDays,
+        },
+        { parent: this },
+      );
 
-    this.logGroup = logging
-      ? new aws.cloudwatch.LogGroup(
-          `${name}LogGroup`,
-          {
-            // The /aws/vendedlogs/ prefix keeps CloudWatch's log resource policy small.
-            name: `/aws/vendedlogs/states/${machineName}`,
-            retentionInDays: settings.logRetentionDays,
-          },
-          { parent: this },
-        )
+    this.logGroup = logging ? logGroup(`${name}LogGroup`, machineName) : undefined;
+    this.expressLogGroup = settings.express
+      ? logGroup(`${name}ExpressLogGroup`, expressName)
       : undefined;
 
     const identity = aws.getCallerIdentityOutput({}, { parent: this });
     const partition = aws.getPartitionOutput({}, { parent: this });
     const region = aws.getRegionOutput({}, { parent: this });
+    const machineArn = (machine: string) =>
+      pulumi.interpolate`arn:${partition.partition}:states:${region.region}:${identity.accountId}:stateMachine:${machine}`;
     this.role = new aws.iam.Role(
       `${name}Role`,
       {
         name: resourceName(args.ref, name, NAME_LIMITS.iamRole),
-        description: `Runs the ${machineName} state machine`,
-        // Only Step Functions acting for this account's state machine of this name may assume it.
+        description: settings.express
+          ? `Runs the ${machineName} and ${expressName} state machines`
+          : `Runs the ${machineName} state machine`,
+        // Only Step Functions acting for this account's state machines of these names may assume it.
         assumeRolePolicy: assumeRolePolicy("states.amazonaws.com", {
           StringEquals: { "aws:SourceAccount": identity.accountId },
           ArnLike: {
-            "aws:SourceArn": pulumi.interpolate`arn:${partition.partition}:states:${region.region}:${identity.accountId}:stateMachine:${machineName}`,
+            "aws:SourceArn": settings.express
+              ? pulumi.all([machineArn(machineName), machineArn(expressName)])
+              : machineArn(machineName),
           },
         }),
       },
@@ -166,7 +196,7 @@ export class TaskWorkflow extends pulumi.ComponentResource {
         Resource: stepArns,
       },
     ];
-    if (logging) {
+    if (logging || settings.express) {
       statements.push({
         Sid: "DeliverLogs",
         Effect: "Allow",
@@ -189,24 +219,35 @@ export class TaskWorkflow extends pulumi.ComponentResource {
     );
 
     const { createTask, checkTaskStatus, taskCompleted, markFailed } = args.steps;
-    const definition = pulumi
+    const functions = pulumi
       .all([createTask.arn, checkTaskStatus.arn, taskCompleted.arn, markFailed.arn])
-      .apply(([createTaskArn, checkTaskStatusArn, taskCompletedArn, markFailedArn]) =>
+      .apply(([createTaskArn, checkTaskStatusArn, taskCompletedArn, markFailedArn]) => ({
+        createTask: createTaskArn,
+        checkTaskStatus: checkTaskStatusArn,
+        taskCompleted: taskCompletedArn,
+        markFailed: markFailedArn,
+      }));
+    const definitionOf = (type: WorkflowType) =>
+      functions.apply((arns) =>
         JSON.stringify(
-          buildWorkflow({
-            functions: {
-              createTask: createTaskArn,
-              checkTaskStatus: checkTaskStatusArn,
-              taskCompleted: taskCompletedArn,
-              markFailed: markFailedArn,
+          buildWorkflow(
+            {
+              functions: arns,
+              taskRetry: settings.taskRetry,
+              stepTimeoutSeconds: settings.stepTimeoutSeconds,
+              executionTimeoutSeconds: settings.executionTimeoutSeconds,
+              maxPolls: settings.maxPolls,
             },
-            taskRetry: settings.taskRetry,
-            stepTimeoutSeconds: settings.stepTimeoutSeconds,
-            executionTimeoutSeconds: settings.executionTimeoutSeconds,
-            maxPolls: settings.maxPolls,
-          }),
+            type,
+          ),
         ),
       );
+    const logsTo = (group: aws.cloudwatch.LogGroup, level: string) => ({
+      level,
+      includeExecutionData: settings.includeExecutionData,
+      // Step Functions takes the log group's ARN with the `:*` of its log streams.
+      logDestination: pulumi.interpolate`${group.arn}:*`,
+    });
 
     this.stateMachine = new aws.sfn.StateMachine(
       `${name}StateMachine`,
@@ -214,19 +255,34 @@ export class TaskWorkflow extends pulumi.ComponentResource {
         name: machineName,
         type: "STANDARD",
         roleArn: this.role.arn,
-        definition,
+        definition: definitionOf("standard"),
         loggingConfiguration: this.logGroup
-          ? {
-              level: settings.logLevel,
-              includeExecutionData: settings.includeExecutionData,
-              logDestination: pulumi.interpolate`${this.logGroup.arn}:*`,
-            }
+          ? logsTo(this.logGroup, settings.logLevel)
           : { level: "OFF", includeExecutionData: false },
         tracingConfiguration: { enabled: settings.tracing },
       },
       // Step Functions checks log delivery permissions when it creates the state machine.
       { parent: this, dependsOn: [policy] },
     );
+
+    this.expressStateMachine = this.expressLogGroup
+      ? new aws.sfn.StateMachine(
+          `${name}ExpressStateMachine`,
+          {
+            name: expressName,
+            type: "EXPRESS",
+            roleArn: this.role.arn,
+            definition: definitionOf("express"),
+            // An Express execution's history is its log events, so it logs at least its errors.
+            loggingConfiguration: logsTo(
+              this.expressLogGroup,
+              settings.logLevel === "ALL" ? "ALL" : "ERROR",
+            ),
+            tracingConfiguration: { enabled: settings.tracing },
+          },
+          { parent: this, dependsOn: [policy] },
+        )
+      : undefined;
 
     this.executionsArn = this.stateMachine.arn.apply(
       (arn) => `${arn.replace(":stateMachine:", ":execution:")}:*`,
@@ -235,6 +291,7 @@ export class TaskWorkflow extends pulumi.ComponentResource {
     this.registerOutputs({
       stateMachineArn: this.stateMachine.arn,
       stateMachineName: this.stateMachine.name,
+      expressStateMachineArn: this.expressStateMachine?.arn,
     });
   }
 }
@@ -246,6 +303,7 @@ function normalizeArgs(name: string, args: TaskWorkflowArgs): TaskWorkflowSettin
     taskRetry: { maxAttempts: 3, intervalSeconds: 2, backoffRate: 2, maxDelaySeconds: 60 },
     executionTimeoutSeconds: 86_400,
     maxPolls: 1_000,
+    express: true,
     logLevel: "ERROR",
     includeExecutionData: false,
     logRetentionDays: 14,
@@ -266,6 +324,13 @@ function normalizeArgs(name: string, args: TaskWorkflowArgs): TaskWorkflowSettin
   }
   if (!(LOG_RETENTION_DAYS as readonly number[]).includes(settings.logRetentionDays)) {
     fail("logRetentionDays", `must be one of ${LOG_RETENTION_DAYS.join(", ")}`);
+  }
+  if (settings.express) {
+    try {
+      expressWorkflowBounds(settings);
+    } catch (error) {
+      fail("express", `cannot be true: ${(error as Error).message}`);
+    }
   }
   return settings;
 }

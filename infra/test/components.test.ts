@@ -95,6 +95,17 @@ describe.each([
       "TaskWorkflow `workflow`: `executionTimeoutSeconds` must be longer than stepTimeoutSeconds (905)",
   },
   {
+    build: () =>
+      new TaskWorkflow("workflow", {
+        ref,
+        steps: {} as WorkflowSteps,
+        stepTimeoutSeconds: 65,
+        taskRetry: { maxAttempts: 10, intervalSeconds: 30, backoffRate: 2, maxDelaySeconds: 600 },
+      }),
+    message:
+      "TaskWorkflow `workflow`: `express` cannot be true: no task fits an Express workflow with these retries",
+  },
+  {
     build: () => new TaskApi("api", { ref, routes: [], auth: "iam" }),
     message: "TaskApi `api`: `routes` must name at least one route",
   },

@@ -57,7 +57,8 @@ function expectedAccess(kms: boolean): Record<FunctionName, string[]> {
     "start-executions": [
       "sqs:ReceiveMessage,sqs:DeleteMessage,sqs:GetQueueAttributes on queue",
       ...(kms ? ["kms:Decrypt on queue-key"] : []),
-      "states:StartExecution on state-machine",
+      // Both state machines, but only Standard executions can be stopped.
+      "states:StartExecution on state-machine, express-state-machine",
       "states:StopExecution on executions",
     ],
     "create-task": runningStates,
@@ -101,6 +102,10 @@ describe.each(STACKS)("IAM in the %s stack", (stack) => {
       [mockKeyArn("tasksKey"), "queue-key"],
       [mockKeyArn("tableKey"), "table-key"],
       [await promiseOf(run.program.stateMachineArn), "state-machine"],
+      [
+        `arn:aws:states:us-east-1:${MOCK_ACCOUNT_ID}:stateMachine:tasklane-${stack}-workflow-express`,
+        "express-state-machine",
+      ],
       [
         `arn:aws:states:us-east-1:${MOCK_ACCOUNT_ID}:execution:tasklane-${stack}-workflow:*`,
         "executions",
@@ -297,7 +302,7 @@ describe.each(STACKS)("IAM in the %s stack", (stack) => {
     expect(invokers).toEqual([]);
   });
 
-  it("lets only Lambda assume function roles, and only this account's state machine assume its role", () => {
+  it("lets only Lambda assume function roles, and only this account's two state machines assume theirs", () => {
     for (const spec of FUNCTIONS) {
       const trust = json<{ Statement: { Principal: unknown; Action: string }[] }>(
         run.named(`${componentName(spec.name)}Role`).inputs.assumeRolePolicy,
@@ -320,7 +325,10 @@ describe.each(STACKS)("IAM in the %s stack", (stack) => {
           Condition: {
             StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT_ID },
             ArnLike: {
-              "aws:SourceArn": `arn:aws:states:us-east-1:${MOCK_ACCOUNT_ID}:stateMachine:tasklane-${stack}-workflow`,
+              "aws:SourceArn": [
+                `arn:aws:states:us-east-1:${MOCK_ACCOUNT_ID}:stateMachine:tasklane-${stack}-workflow`,
+                `arn:aws:states:us-east-1:${MOCK_ACCOUNT_ID}:stateMachine:tasklane-${stack}-workflow-express`,
+              ],
             },
           },
         },

@@ -6,6 +6,7 @@ import {
   FUNCTIONS,
   LAMBDA_HANDLER,
   NAME_LIMITS,
+  workflowBounds,
 } from "@tasklane/stack-config";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
@@ -127,7 +128,7 @@ describe.each(STACKS)("the %s stack", (stack) => {
   );
 
   it.each(FUNCTIONS.map((f) => f.name))(
-    "gives the %s function exactly its catalog environment, plus Powertools and source maps",
+    "gives the %s function exactly its catalog environment, plus Powertools",
     (name) => {
       const spec = FUNCTIONS.find((f) => f.name === name) as (typeof FUNCTIONS)[number];
       const variables = (
@@ -136,17 +137,16 @@ describe.each(STACKS)("the %s stack", (stack) => {
         }
       ).variables;
 
+      // No NODE_OPTIONS: source maps are off unless `lambda.sourceMaps` turns them on.
       expect(Object.keys(variables).sort()).toEqual(
         [
           ...spec.env.map((key) => FUNCTION_ENV[key]),
-          "NODE_OPTIONS",
           "POWERTOOLS_LOG_LEVEL",
           "POWERTOOLS_METRICS_NAMESPACE",
           "POWERTOOLS_SERVICE_NAME",
         ].sort(),
       );
       expect(variables).toMatchObject({
-        NODE_OPTIONS: "--enable-source-maps",
         POWERTOOLS_LOG_LEVEL: config.logs.level,
         POWERTOOLS_METRICS_NAMESPACE: "Tasklane",
         POWERTOOLS_SERVICE_NAME: `tasklane-${name}`,
@@ -163,6 +163,8 @@ describe.each(STACKS)("the %s stack", (stack) => {
       TASKLANE_PAYLOADS_BUCKET: await promiseOf(run.program.payloadsBucket),
       TASKLANE_QUEUE_URL: await promiseOf(run.program.queueUrl),
       TASKLANE_STATE_MACHINE_ARN: await promiseOf(run.program.stateMachineArn),
+      TASKLANE_EXPRESS_STATE_MACHINE_ARN: `arn:aws:states:us-east-1:123456789012:stateMachine:tasklane-${stack}-workflow-express`,
+      TASKLANE_WORKFLOW_BOUNDS: JSON.stringify(workflowBounds(config)),
       TASKLANE_MAX_BODY_BYTES: String(config.producer.maxBodyBytes),
       TASKLANE_INLINE_INPUT_MAX_BYTES: String(config.producer.inlineInputMaxBytes),
     };
@@ -216,6 +218,21 @@ describe("who operates every caller's tasks (tasklane:api.operators)", () => {
       expect(value, `${componentName(spec.name)}Function`).toBe(
         reads ? JSON.stringify(operators) : undefined,
       );
+    }
+  });
+});
+
+describe("stack traces mapped to the sources (tasklane:lambda.sourceMaps)", () => {
+  it("makes every function read its bundle's source map when turned on", async () => {
+    // Prepare
+    const run = await runProgram("prod", { "tasklane:lambda": { sourceMaps: true } });
+
+    // Assess
+    for (const spec of FUNCTIONS) {
+      expect(
+        environmentOf(run, spec.name).NODE_OPTIONS,
+        `${componentName(spec.name)}Function`,
+      ).toBe("--enable-source-maps");
     }
   });
 });

@@ -24,9 +24,6 @@ export const EXIT_CODES = {
 
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
 
-/** `POST /tasks/batch` takes at most this many tasks. */
-export const BATCH_MAX_TASKS = 100;
-
 /**
  * A batch is also cut before its lines add up to this many bytes, under the API's default 1 MiB
  * body limit; a stack with a smaller limit answers 413 and the CLI halves the batch.

@@ -1,35 +1,59 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
-import { S3Client } from "@aws-sdk/client-s3";
-import { ERROR_NAMES } from "@tasklane/shared-task";
+import { type BlobStore, ERROR_NAMES } from "@tasklane/shared-task";
 import { createTaskSteps, type TaskSteps } from "@tasklane/shared-task/steps";
 import { optionalEnv, readResultExpirationDays, requireEnv } from "@tasklane/stack-config";
-import { S3BlobStore, TaskRecords, tableClient } from "@tasklane/task-store";
+import { TaskRecords, tableClient } from "@tasklane/task-store";
 import type { Context } from "aws-lambda";
 import { taskDefinitions } from "./taskDefinitions.js";
 
 /**
- * The step cores over the tasks table and S3, as every step function builds them at cold
- * start. The S3 client is made on first use: only steps with large payloads ever need it.
+ * The step cores over the tasks table and the blob store given, as every step function builds
+ * them at cold start. The store comes from the handler, so only the steps that move payloads
+ * (CreateTask, CheckTaskStatus) import the S3 client at all.
  */
-export function stepsFromEnvironment(): TaskSteps {
-  let s3: S3BlobStore | undefined;
-  const blobs = () => {
-    s3 ??= new S3BlobStore(new S3Client({}));
-    return s3;
-  };
+export function stepsFromEnvironment(store: BlobStore): TaskSteps {
   return createTaskSteps({
     tasks: taskDefinitions,
     records: new TaskRecords(tableClient(), {
       tableName: requireEnv("tableName"),
       resultExpirationDays: readResultExpirationDays(),
     }),
-    store: {
-      getText: (location) => blobs().getText(location),
-      putText: (location, body) => blobs().putText(location, body),
-    },
+    store,
     buckets: { payloads: optionalEnv("payloadsBucket"), results: optionalEnv("resultsBucket") },
   });
+}
+
+/**
+ * A blob store made on first use: most tasks' inputs, states and outputs travel inline, so a
+ * step may never need its S3 client.
+ */
+export function lazyBlobStore(create: () => BlobStore): BlobStore {
+  let store: BlobStore | undefined;
+  const get = () => {
+    store ??= create();
+    return store;
+  };
+  return {
+    getText: (location) => get().getText(location),
+    putText: (location, body) => get().putText(location, body),
+  };
+}
+
+/**
+ * The store of a step that moves no payloads (TaskCompleted and MarkFailed take the output's
+ * reference as it is): using it is a bug, and the error names the step.
+ */
+export function noBlobStore(state: string): BlobStore {
+  const refuse = (location: { bucket: string; key: string }): never => {
+    throw new Error(
+      `${state} reads and writes no payloads, yet was asked for s3://${location.bucket}/${location.key}; give its handler a blob store`,
+    );
+  };
+  return {
+    getText: async (location) => refuse(location),
+    putText: async (location) => refuse(location),
+  };
 }
 
 interface TaskRef {
@@ -67,7 +91,9 @@ export function createStepHandler<Result>(
     };
     try {
       const result = await run(event);
-      logger.info("step done", { ...keys, result: summarize(result) });
+      // A step that went well says so in its metrics; its line costs log bytes every task pays
+      // for, so it is only written at DEBUG.
+      logger.debug("step done", { ...keys, result: summarize(result) });
       measure(result, task, metrics);
       return result;
     } catch (error) {

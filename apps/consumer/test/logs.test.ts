@@ -25,7 +25,7 @@ beforeAll(async () => {
   ({ aws, records } = await startConsumerEnvironment());
   // This file's module instances log at INFO to stdout (warnings and errors to stderr), where
   // the test reads the JSON lines.
-  process.env.POWERTOOLS_LOG_LEVEL = "INFO";
+  process.env.POWERTOOLS_LOG_LEVEL = "DEBUG";
   startExecutions = (await import("../src/handlers/startExecutions.js")).handler as Handler;
   createTask = (await import("../src/handlers/createTask.js")).handler as Handler;
 });

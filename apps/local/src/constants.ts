@@ -27,12 +27,6 @@ export const LAMBDA_PAYLOAD_MAX_BYTES = 6 * 1024 * 1024;
 /** The longest long poll SQS allows, which is what Lambda's SQS pollers use. */
 export const SQS_MAX_WAIT_SECONDS = 20;
 
-/** The most messages one `ReceiveMessage` returns. */
-export const SQS_MAX_MESSAGES_PER_RECEIVE = 10;
-
-/** The most entries one `DeleteMessageBatch` takes. */
-export const SQS_MAX_BATCH_ENTRIES = 10;
-
 /** The largest SQS message, so the room a batch must keep free for one more. */
 export const SQS_MAX_MESSAGE_BYTES = 1024 * 1024;
 

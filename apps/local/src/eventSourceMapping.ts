@@ -5,12 +5,11 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
+import { SQS_MAX_BATCH_ENTRIES } from "@tasklane/shared-task";
 import { batchVerdict } from "./batchResponse.js";
 import {
   LAMBDA_PAYLOAD_MAX_BYTES,
-  SQS_MAX_BATCH_ENTRIES,
   SQS_MAX_MESSAGE_BYTES,
-  SQS_MAX_MESSAGES_PER_RECEIVE,
   SQS_MAX_WAIT_SECONDS,
 } from "./constants.js";
 import { LambdaInvocationError } from "./errors.js";
@@ -81,7 +80,7 @@ export function startEventSourceMapping(options: EventSourceMappingOptions): Eve
     const out = await sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: queueUrl,
-        MaxNumberOfMessages: Math.min(max, SQS_MAX_MESSAGES_PER_RECEIVE),
+        MaxNumberOfMessages: Math.min(max, SQS_MAX_BATCH_ENTRIES),
         WaitTimeSeconds: waitSeconds,
         MessageSystemAttributeNames: ["All"],
         MessageAttributeNames: ["All"],

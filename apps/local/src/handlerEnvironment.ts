@@ -1,3 +1,4 @@
+import type { WorkflowBounds } from "@tasklane/shared-task";
 import {
   FUNCTION_ENV,
   FUNCTIONS,
@@ -19,6 +20,8 @@ export interface HandlerEnvironmentInput {
   tableName: string;
   queueUrl: string;
   stateMachineArn: string;
+  /** The Express state machine and the bounds the consumer decides with; none when off. */
+  express?: { stateMachineArn: string; bounds: WorkflowBounds };
   buckets: { payloads: string; results: string };
   config: StackConfig;
   handlerLogLevel: HandlerLogLevel;
@@ -47,7 +50,7 @@ const CLEARED = ["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_SESSION_TOKEN", "AW
  */
 export function handlerEnvironment(input: HandlerEnvironmentInput): Record<string, string> {
   const { region, fauxqsPort, config } = input;
-  const settings: Record<FunctionEnvKey, string> = {
+  const settings: Record<FunctionEnvKey, string | undefined> = {
     tableName: input.tableName,
     resultExpirationDays: String(config.storage.resultExpirationDays),
     operators: JSON.stringify(config.api.operators),
@@ -55,6 +58,9 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
     payloadsBucket: input.buckets.payloads,
     queueUrl: input.queueUrl,
     stateMachineArn: input.stateMachineArn,
+    // Unset without an Express workflow, as the Pulumi program leaves them.
+    expressStateMachineArn: input.express?.stateMachineArn,
+    workflowBounds: input.express && JSON.stringify(input.express.bounds),
     maxBodyBytes: String(config.producer.maxBodyBytes),
     inlineInputMaxBytes: String(config.producer.inlineInputMaxBytes),
   };
@@ -68,7 +74,12 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
     AWS_ENDPOINT_URL_S3: `http://s3.localhost:${fauxqsPort}`,
     AWS_ENDPOINT_URL_SFN: input.stepFunctionsUrl,
     AWS_ENDPOINT_URL_DYNAMODB: input.dynamodbUrl,
-    ...Object.fromEntries([...used].map((key) => [FUNCTION_ENV[key], settings[key]] as const)),
+    ...Object.fromEntries(
+      [...used].flatMap((key) => {
+        const value = settings[key];
+        return value === undefined ? [] : [[FUNCTION_ENV[key], value] as const];
+      }),
+    ),
     POWERTOOLS_LOG_LEVEL: input.handlerLogLevel,
     POWERTOOLS_METRICS_DISABLED: input.metrics === true ? "false" : "true",
   };

@@ -44,8 +44,10 @@ export type {
   ExecutionDescription,
   ExecutionListItem,
   ExecutionStatus,
+  ExecutionSummary,
   ExecutionTransition,
   LocalStepFunctionsOptions,
+  StateMachineType,
   TaskHandler,
   TimingOverrides,
 } from "./localStepFunctions.js";
@@ -60,7 +62,11 @@ export { scheduledEvent, startSchedules } from "./schedules.js";
 export { toSqsRecord } from "./sqsRecord.js";
 export type { LocalRuntime, LocalRuntimeOptions } from "./startLocalRuntime.js";
 export { startLocalRuntime } from "./startLocalRuntime.js";
-export type { StepFunctionsEndpoint, StepFunctionsOutage } from "./stepFunctionsEndpoint.js";
+export type {
+  StepFunctionsEndpoint,
+  StepFunctionsOutage,
+  StepFunctionsRequest,
+} from "./stepFunctionsEndpoint.js";
 export { startStepFunctionsEndpoint } from "./stepFunctionsEndpoint.js";
 export type {
   BatchReport,

@@ -17,6 +17,8 @@ export interface LocalResourceNames {
   /** The tasks table (dynalite). */
   table: string;
   stateMachine: string;
+  /** The Express state machine, beside the Standard one. */
+  expressStateMachine: string;
 }
 
 /** The queues and buckets created in fauxqs. */
@@ -42,6 +44,7 @@ export function localResourceNames(ref: StackRef, config: StackConfig): LocalRes
     },
     table: resourceName(ref, "tasks", NAME_LIMITS.dynamoTable),
     stateMachine: resourceName(ref, "workflow", NAME_LIMITS.stateMachine),
+    expressStateMachine: resourceName(ref, "workflow-express", NAME_LIMITS.stateMachine),
   };
 }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { EXPRESS_EXECUTION_MAX_SECONDS } from "@tasklane/shared-task";
 import {
   ExecutionAbortedError,
   ExecutionError,
@@ -15,6 +16,9 @@ import {
 import { StepFunctionsApiError } from "./errors.js";
 
 export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
+
+/** A state machine's type, as Step Functions names it. */
+export type StateMachineType = "STANDARD" | "EXPRESS";
 
 /** Statuses `ListExecutions` accepts as a filter (no local execution is ever PENDING_REDRIVE). */
 const STATUS_FILTERS = [
@@ -51,6 +55,20 @@ export type ExecutionListItem = Pick<
 /** A state machine Task state bound to local code: the state's input in, the result out. */
 export type TaskHandler = (input: unknown) => Promise<unknown>;
 
+/**
+ * One execution as the local runtime keeps it, for whoever bills or counts them (a benchmark):
+ * what `DescribeExecution` would say, Express ones too, with its state transitions.
+ */
+export interface ExecutionSummary extends ExecutionListItem {
+  type: StateMachineType;
+  /**
+   * State transitions so far, as Step Functions bills a STANDARD workflow: each state entered,
+   * and each retry of one.
+   */
+  stateTransitions: number;
+  error?: string;
+}
+
 /** One step of an execution's history, as it happens. */
 export interface ExecutionTransition {
   type:
@@ -67,6 +85,9 @@ export interface ExecutionTransition {
   timestamp: Date;
   executionArn: string;
   executionName: string;
+  stateMachineArn: string;
+  /** The type of the state machine it runs on (Express executions are billed by duration). */
+  workflowType: StateMachineType;
   /** The execution's input, parsed: who it runs for (`task` in Tasklane's workflow). */
   input: unknown;
   /** The state entered, exited, failed, retried or caught. */
@@ -86,6 +107,18 @@ export type TimingOverrides = Pick<
 
 export interface LocalStepFunctionsOptions {
   stateMachineArn: string;
+  /**
+   * `EXPRESS` behaves as AWS's Express workflows do: every start is a new execution (no name is
+   * deduplicated), `DescribeExecution`, `StopExecution` and `ListExecutions` refuse it, and an
+   * execution still running at `durationLimitMs` fails with `States.Timeout`.
+   * @default "STANDARD"
+   */
+  type?: StateMachineType;
+  /**
+   * How long an EXPRESS execution may run; tests shorten it.
+   * @default 300000 (AWS's 5 minutes)
+   */
+  durationLimitMs?: number;
   /** The Amazon States Language document; Tasklane passes `buildWorkflow()`'s. */
   definition: object;
   /** Each Task state's local code, by state name. */
@@ -98,23 +131,29 @@ export interface LocalStepFunctionsOptions {
 interface ExecutionRecord extends ExecutionDescription {
   /** Creation order, newest highest: the order `ListExecutions` pages through. */
   sequence: number;
+  stateTransitions: number;
   abort?: () => void;
+  /** The EXPRESS duration limit's timer. */
+  limit?: NodeJS.Timeout;
 }
 
 const STATE_MACHINE_ARN =
   /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:([A-Za-z0-9_-]{1,80})$/;
 const EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[A-Za-z0-9_-]{1,80}:.+$/;
+/** `arn:aws:states:<region>:<account>:express:<machine>:<name>:<uuid>` */
+const EXPRESS_EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:express:/;
 // Step Functions refuses whitespace, brackets, wildcards, these punctuation marks and controls.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses.
 const INVALID_NAME_CHARACTER = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
 
 /**
- * Step Functions, for one STANDARD state machine, in process: executions run the definition in
- * aws-local-stepfunctions with the Task states bound to local handlers, and the four actions
- * Tasklane uses behave as the AWS API documents them, errors included.
+ * Step Functions, for one STANDARD or EXPRESS state machine, in process: executions run the
+ * definition in aws-local-stepfunctions with the Task states bound to local handlers, and the
+ * four actions Tasklane uses behave as the AWS API documents them for that type, errors included.
  */
 export class LocalStepFunctions {
   readonly stateMachineArn: string;
+  readonly type: StateMachineType;
   private readonly machine: StateMachine;
   private readonly executions = new Map<string, ExecutionRecord>();
   private readonly running = new Set<Promise<void>>();
@@ -127,13 +166,20 @@ export class LocalStepFunctions {
       throw new Error(`not a state machine ARN: ${options.stateMachineArn}`);
     }
     this.stateMachineArn = options.stateMachineArn;
+    this.type = options.type ?? "STANDARD";
     this.machine = new StateMachine(options.definition as StateMachineDefinition);
+  }
+
+  /** Whether `executionArn` names an execution of this state machine (existing or not). */
+  owns(executionArn: string): boolean {
+    return executionArn.startsWith(`${this.executionArnPrefix()}:`);
   }
 
   /**
    * Starts an execution. A STANDARD workflow's start is idempotent: the same name and input as
    * an execution still RUNNING returns that execution; any other reuse of a name is
-   * `ExecutionAlreadyExists`.
+   * `ExecutionAlreadyExists`. An EXPRESS workflow dedupes nothing: each start is an execution of
+   * its own, its ARN the name and a UUID.
    */
   startExecution(request: { stateMachineArn?: unknown; name?: unknown; input?: unknown }): {
     executionArn: string;
@@ -154,7 +200,7 @@ export class LocalStepFunctions {
     const parsedInput = parseInput(input);
 
     const executionArn = this.executionArnFor(name);
-    const existing = this.executions.get(executionArn);
+    const existing = this.type === "STANDARD" ? this.executions.get(executionArn) : undefined;
     if (existing) {
       if (existing.status === "RUNNING" && existing.input === input) {
         return { executionArn, startDate: existing.startDate };
@@ -173,6 +219,7 @@ export class LocalStepFunctions {
       startDate: new Date(),
       input: input as string,
       sequence: ++this.sequence,
+      stateTransitions: 0,
     };
     this.executions.set(executionArn, record);
     this.run(record, parsedInput);
@@ -180,7 +227,13 @@ export class LocalStepFunctions {
   }
 
   describeExecution(request: { executionArn?: unknown }): ExecutionDescription {
-    const { sequence: _sequence, abort: _abort, ...description } = this.find(request.executionArn);
+    const {
+      sequence: _sequence,
+      abort: _abort,
+      limit: _limit,
+      stateTransitions: _transitions,
+      ...description
+    } = this.find(request.executionArn);
     return description;
   }
 
@@ -208,6 +261,12 @@ export class LocalStepFunctions {
     nextToken?: unknown;
   }): { executions: ExecutionListItem[]; nextToken?: string } {
     this.assertStateMachine(request.stateMachineArn);
+    if (this.type === "EXPRESS") {
+      throw new StepFunctionsApiError(
+        "StateMachineTypeNotSupported",
+        "This operation is not supported by this type of state machine",
+      );
+    }
     const { statusFilter, maxResults = 0, nextToken } = request;
     if (statusFilter !== undefined && !STATUS_FILTERS.includes(statusFilter as string)) {
       throw validationError(
@@ -250,6 +309,21 @@ export class LocalStepFunctions {
     };
   }
 
+  /** Every execution, in the order they started, with its type and state transitions. */
+  executionSummaries(): ExecutionSummary[] {
+    return [...this.executions.values()].map((e) => ({
+      executionArn: e.executionArn,
+      stateMachineArn: e.stateMachineArn,
+      name: e.name,
+      status: e.status,
+      startDate: e.startDate,
+      ...(e.stopDate ? { stopDate: e.stopDate } : {}),
+      type: this.type,
+      stateTransitions: e.stateTransitions,
+      ...(e.error !== undefined ? { error: e.error } : {}),
+    }));
+  }
+
   /** Executions not yet ended. */
   get runningCount(): number {
     return [...this.executions.values()].filter((e) => e.status === "RUNNING").length;
@@ -275,6 +349,11 @@ export class LocalStepFunctions {
       },
     });
     record.abort = execution.abort;
+    if (this.type === "EXPRESS") {
+      const limitMs = this.options.durationLimitMs ?? EXPRESS_EXECUTION_MAX_SECONDS * 1000;
+      record.limit = setTimeout(() => this.timeOut(record, limitMs), limitMs);
+      record.limit.unref();
+    }
     const settled = execution.result.then(
       (output) => this.settle(record, { status: "SUCCEEDED", output: JSON.stringify(output) }),
       (error: unknown) => this.settle(record, outcomeOf(error)),
@@ -321,8 +400,13 @@ export class LocalStepFunctions {
         timestamp: new Date(event.timestamp),
         executionArn: record.executionArn,
         executionName: record.name,
+        stateMachineArn: record.stateMachineArn,
+        workflowType: this.type,
         input,
       };
+      if (event.type === "StateEntered" || event.type === "StateRetried") {
+        record.stateTransitions += 1;
+      }
       switch (event.type) {
         case "ExecutionStarted":
         case "ExecutionSucceeded":
@@ -332,6 +416,11 @@ export class LocalStepFunctions {
           this.emit({ ...base, type: event.type, error: event.Error, cause: String(event.Cause) });
           break;
         case "ExecutionAborted":
+          // The duration limit ends an EXPRESS execution by aborting its run.
+          if (record.status === "TIMED_OUT") {
+            this.emit({ ...base, type: "ExecutionTimedOut", error: "States.Timeout" });
+            break;
+          }
           this.emit({
             ...base,
             type: event.type,
@@ -388,14 +477,36 @@ export class LocalStepFunctions {
     abort?.();
   }
 
+  /** An EXPRESS execution past its duration limit fails, as AWS ends it, with States.Timeout. */
+  private timeOut(record: ExecutionRecord, limitMs: number): void {
+    if (record.status !== "RUNNING") return;
+    const abort = record.abort;
+    this.settle(record, {
+      status: "TIMED_OUT",
+      error: "States.Timeout",
+      cause: `the Express execution ran for ${limitMs / 1000} s, its limit`,
+    });
+    abort?.();
+  }
+
   /** Records how an execution ended, once: the first ending (a stop, a result) wins. */
   private settle(record: ExecutionRecord, outcome: Outcome): void {
     if (record.status !== "RUNNING") return;
     Object.assign(record, outcome, { stopDate: new Date() });
     delete record.abort;
+    clearTimeout(record.limit);
+    delete record.limit;
   }
 
   private find(executionArn: unknown): ExecutionRecord {
+    if (typeof executionArn === "string" && EXPRESS_EXECUTION_ARN.test(executionArn)) {
+      // AWS's answer to DescribeExecution and StopExecution of an Express execution: neither is
+      // supported for it, and the ARN's resource type (`express`) is what it refuses.
+      throw new StepFunctionsApiError(
+        "InvalidArn",
+        "Invalid Arn: 'Resource type not valid in this context: express'",
+      );
+    }
     if (typeof executionArn !== "string" || !EXECUTION_ARN.test(executionArn)) {
       throw new StepFunctionsApiError("InvalidArn", `Invalid Arn: '${String(executionArn)}'`);
     }
@@ -431,8 +542,15 @@ export class LocalStepFunctions {
     }
   }
 
+  /** `...:execution:<machine>` (STANDARD) or `...:express:<machine>` (EXPRESS). */
+  private executionArnPrefix(): string {
+    const kind = this.type === "EXPRESS" ? ":express:" : ":execution:";
+    return this.stateMachineArn.replace(":stateMachine:", kind);
+  }
+
   private executionArnFor(name: string): string {
-    return `${this.stateMachineArn.replace(":stateMachine:", ":execution:")}:${name}`;
+    const suffix = this.type === "EXPRESS" ? `:${randomUUID()}` : "";
+    return `${this.executionArnPrefix()}:${name}${suffix}`;
   }
 }
 

@@ -3,14 +3,19 @@ import { fileURLToPath } from "node:url";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { startConsoleServer } from "@tasklane/console";
 import { findRepoRoot } from "@tasklane/lambda-bundler";
-import { buildWorkflow, STATE_NAMES, type WorkflowDefinition } from "@tasklane/shared-task";
+import {
+  buildWorkflows,
+  STATE_NAMES,
+  type WorkflowDefinition,
+  type Workflows,
+} from "@tasklane/shared-task";
 import {
   FUNCTIONS,
   type FunctionSpec,
   readStackConfigFile,
   type StackConfig,
   type StackRef,
-  workflowStepTimeoutSeconds,
+  workflowBounds,
 } from "@tasklane/stack-config";
 import { type FauxqsServer, interceptLocalhostDns, startFauxqs } from "fauxqs";
 import type { LocalAuthorizer } from "./callerIdentity.js";
@@ -109,14 +114,16 @@ export interface LocalRuntimeOptions {
   onEvent?: LocalRuntimeEventSink;
   /**
    * Test-only shortcuts, none of them set by default: a shorter queue visibility timeout (so
-   * redeliveries and the DLQ need not wait minutes), fixed retry and Wait pauses in ms, and how
-   * often every `schedule` function runs, in ms, instead of its `everyMinutes`.
+   * redeliveries and the DLQ need not wait minutes), fixed retry and Wait pauses in ms, how
+   * often every `schedule` function runs, in ms, instead of its `everyMinutes`, and how long an
+   * Express execution may run, in ms, instead of AWS's 5 minutes.
    */
   testOverrides?: {
     visibilityTimeoutSeconds?: number;
     retryIntervalMs?: number;
     waitMs?: number;
     scheduleIntervalMs?: number;
+    expressDurationLimitMs?: number;
   };
 }
 
@@ -141,15 +148,23 @@ export interface LocalRuntime {
   readonly dynamodbUrl: string;
   /** The web console, when the runtime serves one (`console` option). */
   readonly consoleUrl?: string;
+  /** The Standard state machine. */
   readonly stateMachineArn: string;
-  /** The local Step Functions endpoint, with its outage switch and executions. */
+  /** The Express state machine; absent when `tasklane:workflow.express` is off. */
+  readonly expressStateMachineArn?: string;
+  /**
+   * The local Step Functions endpoint serving both state machines, with its outage switch, its
+   * request log and every execution (`executions()`: type, start and stop, state transitions).
+   */
   readonly stepFunctions: StepFunctionsEndpoint;
   /** The environment the handlers run with (also set in `process.env` until `stop`). */
   readonly env: Readonly<Record<string, string>>;
   /** The functions of the catalog, by name. */
   readonly functions: ReadonlyMap<string, LocalFunction>;
-  /** The state machine the executions run: `buildWorkflow()`'s document. */
+  /** The Standard state machine's document: `buildWorkflows()`'s `standard`. */
   readonly definition: WorkflowDefinition;
+  /** The Express state machine's document (`buildWorkflows()`'s `express`), when it runs. */
+  readonly expressDefinition?: WorkflowDefinition;
   /**
    * Invokes a `schedule` function (`resend-unsent`) once, now, as its rule would. Resolves when
    * it returns; rejects with the `LambdaInvocationError` it failed with (also reported as a
@@ -213,7 +228,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const fnOf = (spec: FunctionSpec) => functions.get(spec.name) as LocalFunction;
   const names = localResourceNames(ref, config);
   const machineArn = stateMachineArnFor(region, names.stateMachine);
-  const definition = workflowDefinition(specs, fnOf, config);
+  const workflows = workflowDefinitions(specs, fnOf, config);
+  const definition = workflows.standard;
+  // The Express workflow runs beside the Standard one unless the stack config turns it off.
+  const express =
+    config.workflow.express === "auto"
+      ? {
+          arn: stateMachineArnFor(region, names.expressStateMachine),
+          definition: workflows.express,
+        }
+      : undefined;
 
   if ((options.handlers ?? "bundles") === "bundles") assertBundlesBuilt(repoRoot, specs);
   const callerArn = options.callerArn ?? LOCAL_CALLER_ARN;
@@ -281,22 +305,38 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     });
     stoppers.set("localTable", () => table.stop());
 
-    const stepFunctions = new LocalStepFunctions({
-      stateMachineArn: machineArn,
-      definition,
-      taskHandlers: Object.fromEntries(
-        specs
-          .filter((spec) => spec.role === "step" && spec.state)
-          .map((spec) => [spec.state as string, lambdaTaskHandler(fnOf(spec))]),
-      ),
-      timingOverrides: timingOverrides(definition, options.testOverrides),
-      onTransition: (transition) => emit({ kind: "transition", transition }),
-    });
-    const sfnEndpoint = await startStepFunctionsEndpoint(stepFunctions, {
+    const taskHandlers = Object.fromEntries(
+      specs
+        .filter((spec) => spec.role === "step" && spec.state)
+        .map((spec) => [spec.state as string, lambdaTaskHandler(fnOf(spec))]),
+    );
+    const machine = (
+      stateMachineArn: string,
+      machineDefinition: WorkflowDefinition,
+      type: "STANDARD" | "EXPRESS",
+    ) =>
+      new LocalStepFunctions({
+        stateMachineArn,
+        type,
+        definition: machineDefinition,
+        taskHandlers,
+        timingOverrides: timingOverrides(machineDefinition, options.testOverrides),
+        ...(options.testOverrides?.expressDurationLimitMs !== undefined
+          ? { durationLimitMs: options.testOverrides.expressDurationLimitMs }
+          : {}),
+        onTransition: (transition) => emit({ kind: "transition", transition }),
+      });
+    const machines = [
+      machine(machineArn, definition, "STANDARD"),
+      ...(express ? [machine(express.arn, express.definition, "EXPRESS")] : []),
+    ];
+    const sfnEndpoint = await startStepFunctionsEndpoint(machines, {
       ...(options.stepFunctionsPort !== undefined ? { port: options.stepFunctionsPort } : {}),
     });
     stoppers.set("stepFunctionsEndpoint", () => sfnEndpoint.stop());
-    stoppers.set("executions", () => stepFunctions.stop());
+    stoppers.set("executions", async () => {
+      await Promise.all(machines.map((m) => m.stop()));
+    });
 
     const env = handlerEnvironment({
       region,
@@ -306,6 +346,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       tableName: table.tableName,
       queueUrl: resources.queueUrl,
       stateMachineArn: machineArn,
+      ...(express
+        ? { express: { stateMachineArn: express.arn, bounds: workflowBounds(config) } }
+        : {}),
       buckets: names.buckets,
       config,
       handlerLogLevel: options.handlerLogLevel ?? "WARN",
@@ -415,6 +458,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       tableName: table.tableName,
       dynamodbUrl: table.url,
       stateMachineArn: machineArn,
+      ...(express
+        ? { expressStateMachineArn: express.arn, expressDefinition: express.definition }
+        : {}),
       stepFunctions: sfnEndpoint,
       env,
       functions,
@@ -457,12 +503,12 @@ function localFunction(
 
 type WorkflowFunctionKey = "createTask" | "checkTaskStatus" | "taskCompleted" | "markFailed";
 
-/** The very ASL the Pulumi program deploys, with the step functions' local ARNs. */
-function workflowDefinition(
+/** The very ASL documents the Pulumi program deploys, with the step functions' local ARNs. */
+function workflowDefinitions(
   specs: readonly FunctionSpec[],
   fnOf: (spec: FunctionSpec) => LocalFunction,
   config: StackConfig,
-): WorkflowDefinition {
+): Workflows {
   const arns: Partial<Record<WorkflowFunctionKey, string>> = {};
   for (const spec of specs) {
     const key = (Object.keys(STATE_NAMES) as (keyof typeof STATE_NAMES)[]).find(
@@ -470,12 +516,9 @@ function workflowDefinition(
     );
     if (key) arns[key as WorkflowFunctionKey] = fnOf(spec).arn;
   }
-  return buildWorkflow({
+  return buildWorkflows({
     functions: arns as Record<WorkflowFunctionKey, string>,
-    taskRetry: config.workflow.taskRetry,
-    stepTimeoutSeconds: workflowStepTimeoutSeconds(config),
-    executionTimeoutSeconds: config.workflow.executionTimeoutSeconds,
-    maxPolls: config.workflow.maxPolls,
+    ...workflowBounds(config),
   });
 }
 

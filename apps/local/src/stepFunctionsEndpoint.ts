@@ -2,7 +2,11 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { StepFunctionsApiError } from "./errors.js";
 import { closeServer, listen, readBody } from "./httpServer.js";
-import type { ExecutionDescription, LocalStepFunctions } from "./localStepFunctions.js";
+import type {
+  ExecutionDescription,
+  ExecutionSummary,
+  LocalStepFunctions,
+} from "./localStepFunctions.js";
 
 /**
  * How the endpoint misbehaves on purpose, to show what callers do while Step Functions is down:
@@ -12,20 +16,38 @@ import type { ExecutionDescription, LocalStepFunctions } from "./localStepFuncti
  */
 export type StepFunctionsOutage = "unavailable" | "connection-reset" | "start-throttled";
 
+/** One call the endpoint answered: its action, the ARN it named, and the error if it failed. */
+export interface StepFunctionsRequest {
+  action: string;
+  /** The `executionArn`, else the `stateMachineArn` of the request. */
+  arn?: string;
+  /** The `__type` of the error answered, if any. */
+  error?: string;
+}
+
 export interface StepFunctionsEndpoint {
   /** What `AWS_ENDPOINT_URL_SFN` points at. */
   readonly url: string;
   readonly port: number;
+  /** The first state machine served: the Standard one, in the local runtime. */
   readonly stepFunctions: LocalStepFunctions;
+  /** Every state machine served, at its own ARN. */
+  readonly machines: readonly LocalStepFunctions[];
+  /** Every execution of every state machine, in the order they started. */
+  executions(): ExecutionSummary[];
+  /** The latest calls answered (up to 10,000), oldest first: which action named which ARN. */
+  requests(): StepFunctionsRequest[];
   /** Starts (or, with `undefined`, ends) an outage. */
   setOutage(outage: StepFunctionsOutage | undefined): void;
   readonly outage: StepFunctionsOutage | undefined;
-  /** Closes the server; the executions are `stepFunctions`' to stop. */
+  /** Closes the server; the executions are the machines' to stop. */
   stop(): Promise<void>;
 }
 
 /** Largest request body accepted: a 256 KiB input, escaped in JSON, with room to spare. */
 const MAX_REQUEST_BYTES = 2 * 1024 * 1024;
+/** How many calls `requests()` remembers: enough for a test, bounded for a long `pnpm dev`. */
+const REQUEST_LOG_LENGTH = 10_000;
 const TARGET_PREFIX = "AWSStepFunctions.";
 const CONTENT_TYPE = "application/x-amz-json-1.0";
 
@@ -53,17 +75,39 @@ const ACTIONS: Record<string, Action> = {
 };
 
 /**
- * Serves `stepFunctions` over the Step Functions API's wire protocol (AWS JSON 1.0:
+ * Serves state machines over the Step Functions API's wire protocol (AWS JSON 1.0:
  * `POST /` with `X-Amz-Target: AWSStepFunctions.<Action>`; errors as HTTP 400 with a JSON
- * `__type` and `message`), so `@aws-sdk/client-sfn` talks to it unchanged. Credentials and
- * signatures are not checked.
+ * `__type` and `message`), so `@aws-sdk/client-sfn` talks to it unchanged: each request goes to
+ * the state machine its `stateMachineArn` or `executionArn` names, and one no machine owns gets
+ * the first one's answer (`StateMachineDoesNotExist`, `ExecutionDoesNotExist`, `InvalidArn`).
+ * Credentials and signatures are not checked.
  */
 export async function startStepFunctionsEndpoint(
-  stepFunctions: LocalStepFunctions,
+  served: LocalStepFunctions | readonly LocalStepFunctions[],
   options: { port?: number; host?: string } = {},
 ): Promise<StepFunctionsEndpoint> {
+  const machines: readonly LocalStepFunctions[] = Array.isArray(served) ? served : [served];
+  const [head] = machines;
+  if (head === undefined) throw new Error("the Step Functions endpoint needs a state machine");
+  const first: LocalStepFunctions = head;
   const host = options.host ?? "127.0.0.1";
   let outage: StepFunctionsOutage | undefined;
+  const requestLog: StepFunctionsRequest[] = [];
+
+  /** The state machine a request is for. */
+  function machineFor(body: Record<string, unknown>): LocalStepFunctions {
+    const { stateMachineArn, executionArn } = body;
+    const owner =
+      typeof executionArn === "string"
+        ? machines.find((m) => m.owns(executionArn))
+        : machines.find((m) => m.stateMachineArn === stateMachineArn);
+    return owner ?? first;
+  }
+
+  function logRequest(entry: StepFunctionsRequest): void {
+    requestLog.push(entry);
+    if (requestLog.length > REQUEST_LOG_LENGTH) requestLog.shift();
+  }
 
   const server = createServer((request, response) => {
     if (outage === "connection-reset") {
@@ -120,11 +164,20 @@ export async function startStepFunctionsEndpoint(
       );
       return;
     }
+    const call = body as Record<string, unknown>;
+    const named = call.executionArn ?? call.stateMachineArn;
+    const entry: StepFunctionsRequest = {
+      action: target.slice(TARGET_PREFIX.length),
+      ...(typeof named === "string" ? { arn: named } : {}),
+    };
     try {
-      send(response, 200, action(stepFunctions, body as Record<string, unknown>));
+      const answer = action(machineFor(call), call);
+      logRequest(entry);
+      send(response, 200, answer);
     } catch (error) {
-      if (error instanceof StepFunctionsApiError) sendError(response, error);
-      else throw error;
+      if (!(error instanceof StepFunctionsApiError)) throw error;
+      logRequest({ ...entry, error: error.code });
+      sendError(response, error);
     }
   }
 
@@ -132,7 +185,13 @@ export async function startStepFunctionsEndpoint(
   return {
     url: `http://${host}:${port}`,
     port,
-    stepFunctions,
+    stepFunctions: first,
+    machines,
+    executions: () =>
+      machines
+        .flatMap((m) => m.executionSummaries())
+        .sort((a, b) => a.startDate.getTime() - b.startDate.getTime()),
+    requests: () => [...requestLog],
     setOutage(next) {
       outage = next;
       // Kept-alive connections would otherwise outlive the switch to a reset.

@@ -23,6 +23,11 @@ const input: HandlerEnvironmentInput = {
   tableName: "tasklane-dev-tasks",
   queueUrl: "http://sqs.eu-west-1.localhost:4566/000000000000/tasklane-dev-tasks",
   stateMachineArn: "arn:aws:states:eu-west-1:000000000000:stateMachine:tasklane-dev-workflow",
+  express: {
+    stateMachineArn:
+      "arn:aws:states:eu-west-1:000000000000:stateMachine:tasklane-dev-workflow-express",
+    bounds: { taskRetry: config.workflow.taskRetry, stepTimeoutSeconds: 65 },
+  },
   buckets: { payloads: "tasklane-dev-payloads", results: "tasklane-dev-results" },
   config,
   handlerLogLevel: "WARN",
@@ -57,6 +62,20 @@ describe("the handlers' environment", () => {
 
     // Assess
     expect(new Set(Object.keys(env).filter((name) => name.startsWith("TASKLANE_")))).toEqual(read);
+  });
+
+  it("gives the consumer the Express state machine and the workflows' bounds, or neither when there is no Express workflow", () => {
+    const withExpress = handlerEnvironment(input);
+    const { express: _express, ...off } = input;
+    const without = handlerEnvironment(off);
+
+    expect(withExpress).toMatchObject({
+      [FUNCTION_ENV.expressStateMachineArn]: input.express?.stateMachineArn,
+      [FUNCTION_ENV.workflowBounds]: JSON.stringify(input.express?.bounds),
+    });
+    expect(without).not.toHaveProperty(FUNCTION_ENV.expressStateMachineArn);
+    expect(without).not.toHaveProperty(FUNCTION_ENV.workflowBounds);
+    expect(without[FUNCTION_ENV.stateMachineArn]).toBe(input.stateMachineArn);
   });
 
   it("leaves out a variable no function lists any more", () => {

@@ -1,5 +1,6 @@
 import { TasklaneApiError } from "@tasklane/api-client";
 import { executionName } from "@tasklane/shared-task";
+import { waitFor } from "@tasklane/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalRuntime, type LocalRuntimeEvent, startLocalRuntime } from "../src/index.js";
 import { pipelineProbe } from "./helpers/pipeline.js";
@@ -133,16 +134,46 @@ describe("cancel and retry", () => {
 });
 
 describe("at-least-once delivery, exactly-once execution", () => {
-  it("the same SQS message delivered three times starts one execution", async () => {
-    const { id } = await probe.api.submitTask({ type: "echo", input: { once: true } });
+  it("the same SQS message delivered three times starts one Standard execution", async () => {
+    // sleep polls, so it runs on Standard, which refuses a second start of a name.
+    const { id } = await probe.api.submitTask({ type: "sleep", input: { seconds: 1 } });
     await Promise.all([probe.redeliver(id), probe.redeliver(id)]);
     await probe.waitForStatus(id, "succeeded");
     await probe.redeliver(id);
     await probe.drained();
 
-    const names = [...(await probe.executions()).keys()].filter((name) => name.startsWith(id));
+    const executions = probe.executionsOf(id);
 
-    expect(names).toEqual([executionName(id, 1)]);
+    expect(executions.map((e) => [e.type, e.name])).toEqual([["STANDARD", executionName(id, 1)]]);
+    const duplicates = events.filter((e) => e.kind === "batch" && e.batch.failed > 0);
+    expect(duplicates).toEqual([]);
+  });
+
+  it("the same SQS message delivered three times runs an Express task's code once", async () => {
+    // echo runs on Express, which dedupes no name: a delivery that reads the record before the
+    // first execution claims it starts another execution, whose CreateTask finds the claim taken.
+    const { id } = await probe.api.submitTask({ type: "echo", input: { once: true } });
+    await Promise.all([probe.redeliver(id), probe.redeliver(id)]);
+    await probe.waitForStatus(id, "succeeded");
+    await probe.redeliver(id);
+    await probe.drained();
+    await waitFor(
+      async () => (probe.executionsOf(id).every((e) => e.status !== "RUNNING") ? true : undefined),
+      { timeoutMs: 10_000, intervalMs: 50, what: `the executions of ${id} to end` },
+    );
+
+    const executions = probe.executionsOf(id);
+    const task = await probe.api.getTask(id);
+
+    expect(task).toMatchObject({ status: "succeeded", attempts: 1 });
+    expect(executions.length).toBeGreaterThanOrEqual(1);
+    expect(executions.every((e) => e.type === "EXPRESS" && e.name === executionName(id, 1))).toBe(
+      true,
+    );
+    expect(executions.filter((e) => e.status === "SUCCEEDED")).toHaveLength(1);
+    for (const extra of executions.filter((e) => e.status !== "SUCCEEDED")) {
+      expect(extra).toMatchObject({ status: "FAILED", error: "TaskSupersededError" });
+    }
     const duplicates = events.filter((e) => e.kind === "batch" && e.batch.failed > 0);
     expect(duplicates).toEqual([]);
   });

@@ -5,6 +5,8 @@ const TASK_ID = "0190f5b2-7c1e-7d3a-9f00-123456789abc";
 const base = {
   executionArn: `arn:aws:states:us-east-1:000000000000:execution:tasklane-dev-workflow:${TASK_ID}-g2`,
   executionName: `${TASK_ID}-g2`,
+  stateMachineArn: "arn:aws:states:us-east-1:000000000000:stateMachine:tasklane-dev-workflow",
+  workflowType: "STANDARD" as const,
   input: { task: { id: TASK_ID, type: "flaky" } },
 };
 const at = (ms: number) => new Date(Date.UTC(2026, 10, 25, 10, 0, 0, ms));

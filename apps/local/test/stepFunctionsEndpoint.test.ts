@@ -444,3 +444,189 @@ describe("an execution that outlives the state machine's TimeoutSeconds", () => 
     }
   });
 });
+
+const EXPRESS_ARN = "arn:aws:states:us-east-1:000000000000:stateMachine:tasklane-test-express";
+
+describe("an Express state machine on the local endpoint, beside a Standard one", () => {
+  let gate: ReturnType<typeof deferred<void>>;
+  let works: number;
+  let transitions: ExecutionTransition[];
+  let standard: LocalStepFunctions;
+  let express: LocalStepFunctions;
+  let endpoint: StepFunctionsEndpoint;
+  let sfn: SFNClient;
+
+  beforeEach(async () => {
+    // Prepare: one endpoint, two machines running the same definition.
+    gate = deferred();
+    works = 0;
+    transitions = [];
+    const work = testFunction(async (event) => {
+      works += 1;
+      await gate.promise;
+      return { worked: event };
+    });
+    const after = testFunction(async (event) => event);
+    const machine = (stateMachineArn: string, type: "STANDARD" | "EXPRESS") =>
+      new LocalStepFunctions({
+        stateMachineArn,
+        type,
+        definition: DEFINITION,
+        taskHandlers: { Work: lambdaTaskHandler(work), After: lambdaTaskHandler(after) },
+        durationLimitMs: 1_000,
+        onTransition: (t) => transitions.push(t),
+      });
+    standard = machine(MACHINE_ARN, "STANDARD");
+    express = machine(EXPRESS_ARN, "EXPRESS");
+    endpoint = await startStepFunctionsEndpoint([standard, express]);
+    sfn = sfnClient(endpoint.url);
+  });
+
+  afterEach(async () => {
+    gate.resolve();
+    sfn.destroy();
+    await Promise.all([standard.stop(), express.stop()]);
+    await endpoint.stop();
+  });
+
+  const startOn = (stateMachineArn: string, name: string, input: unknown = {}) =>
+    sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
+  const ended = (executionArn: string) =>
+    waitFor(() =>
+      endpoint.executions().find((e) => e.executionArn === executionArn && e.status !== "RUNNING"),
+    );
+
+  it("runs two executions for two starts with one name: Express dedupes no name", async () => {
+    // Act
+    const first = await startOn(EXPRESS_ARN, "task-g1", { run: "a" });
+    const second = await startOn(EXPRESS_ARN, "task-g1", { run: "a" });
+    gate.resolve();
+    await Promise.all([ended(first.executionArn as string), ended(second.executionArn as string)]);
+
+    // Assess
+    const arn =
+      /^arn:aws:states:us-east-1:000000000000:express:tasklane-test-express:task-g1:[0-9a-f-]{36}$/;
+    expect(first.executionArn).toMatch(arn);
+    expect(second.executionArn).toMatch(arn);
+    expect(second.executionArn).not.toBe(first.executionArn);
+    expect(works).toBe(2);
+    expect(endpoint.executions()).toEqual([
+      expect.objectContaining({ name: "task-g1", type: "EXPRESS", status: "SUCCEEDED" }),
+      expect.objectContaining({ name: "task-g1", type: "EXPRESS", status: "SUCCEEDED" }),
+    ]);
+  });
+
+  it.each([
+    ["DescribeExecution", (executionArn: string) => new DescribeExecutionCommand({ executionArn })],
+    [
+      "StopExecution",
+      (executionArn: string) => new StopExecutionCommand({ executionArn, error: "TaskCancelled" }),
+    ],
+  ])("refuses %s of an Express execution with AWS's InvalidArn", async (_action, command) => {
+    // Prepare
+    const started = await startOn(EXPRESS_ARN, "task-g1");
+
+    // Act
+    const refused = await sfn
+      .send(command(started.executionArn as string) as never)
+      .catch((e) => e);
+
+    // Assess: and the execution runs on, as a stop could not reach it.
+    expect(refused).toMatchObject({
+      name: "InvalidArn",
+      message: "Invalid Arn: 'Resource type not valid in this context: express'",
+      $metadata: { httpStatusCode: 400 },
+    });
+    expect(endpoint.executions()[0]).toMatchObject({ status: "RUNNING" });
+  });
+
+  it("refuses ListExecutions of an Express state machine with StateMachineTypeNotSupported", async () => {
+    const refused = await sfn
+      .send(new ListExecutionsCommand({ stateMachineArn: EXPRESS_ARN }))
+      .catch((e) => e);
+
+    expect(refused).toMatchObject({
+      name: "StateMachineTypeNotSupported",
+      message: "This operation is not supported by this type of state machine",
+    });
+  });
+
+  it("fails an Express execution still running at its duration limit with States.Timeout", async () => {
+    // Act: Work waits on the gate, which only afterEach opens.
+    const started = await startOn(EXPRESS_ARN, "too-long");
+    const execution = await ended(started.executionArn as string);
+
+    // Assess
+    expect(execution).toMatchObject({ status: "TIMED_OUT", error: "States.Timeout" });
+    expect(
+      (execution?.stopDate?.getTime() ?? 0) - (execution?.startDate.getTime() ?? 0),
+    ).toBeGreaterThanOrEqual(1_000);
+    await waitFor(() => transitions.find((t) => t.type === "ExecutionTimedOut"));
+    expect(transitions.find((t) => t.type === "ExecutionTimedOut")).toMatchObject({
+      executionArn: started.executionArn,
+      workflowType: "EXPRESS",
+      error: "States.Timeout",
+    });
+  });
+
+  it("sets no duration limit on a Standard execution", async () => {
+    const started = await startOn(MACHINE_ARN, "patient");
+    await new Promise((resolve) => setTimeout(resolve, 1_300));
+    gate.resolve();
+
+    expect(await ended(started.executionArn as string)).toMatchObject({ status: "SUCCEEDED" });
+  });
+
+  it("sends each request to the machine its ARN names, and keeps serving Standard's as before", async () => {
+    // Act
+    const onStandard = await startOn(MACHINE_ARN, "task-g1");
+    const again = await startOn(MACHINE_ARN, "task-g1", { other: true }).catch((e) => e);
+    const onExpress = await startOn(EXPRESS_ARN, "task-g1");
+    const described = await sfn.send(
+      new DescribeExecutionCommand({ executionArn: onStandard.executionArn }),
+    );
+    const unknown = await startOn(OTHER_MACHINE_ARN, "x").catch((e) => e);
+
+    // Assess
+    expect(onStandard.executionArn).toBe(
+      "arn:aws:states:us-east-1:000000000000:execution:tasklane-test-workflow:task-g1",
+    );
+    expect(again).toMatchObject({ name: "ExecutionAlreadyExists" });
+    expect(onExpress.executionArn).toMatch(/:express:tasklane-test-express:task-g1:/);
+    expect(described).toMatchObject({ stateMachineArn: MACHINE_ARN, status: "RUNNING" });
+    expect(unknown).toMatchObject({ name: "StateMachineDoesNotExist" });
+    expect(endpoint.requests()).toEqual([
+      { action: "StartExecution", arn: MACHINE_ARN },
+      { action: "StartExecution", arn: MACHINE_ARN, error: "ExecutionAlreadyExists" },
+      { action: "StartExecution", arn: EXPRESS_ARN },
+      { action: "DescribeExecution", arn: onStandard.executionArn },
+      { action: "StartExecution", arn: OTHER_MACHINE_ARN, error: "StateMachineDoesNotExist" },
+    ]);
+  });
+
+  it("keeps each execution's type, start and stop, and state transitions, for billing", async () => {
+    // Act
+    const onStandard = await startOn(MACHINE_ARN, "billed");
+    const onExpress = await startOn(EXPRESS_ARN, "billed");
+    gate.resolve();
+    await Promise.all([
+      ended(onStandard.executionArn as string),
+      ended(onExpress.executionArn as string),
+    ]);
+
+    // Assess: Work, After and Done entered, no retries.
+    for (const type of ["STANDARD", "EXPRESS"]) {
+      const execution = endpoint.executions().find((e) => e.type === type);
+      expect(execution, type).toMatchObject({ status: "SUCCEEDED", stateTransitions: 3 });
+      expect(execution?.stopDate?.getTime()).toBeGreaterThanOrEqual(
+        execution?.startDate.getTime() ?? Number.POSITIVE_INFINITY,
+      );
+    }
+    const types = new Set(
+      transitions.map((t) => `${t.workflowType} ${t.stateMachineArn.split(":").at(-1)}`),
+    );
+    expect(types).toEqual(
+      new Set(["STANDARD tasklane-test-workflow", "EXPRESS tasklane-test-express"]),
+    );
+  });
+});

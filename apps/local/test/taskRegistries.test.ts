@@ -1,8 +1,8 @@
 import { fileURLToPath } from "node:url";
 import { taskDefinitions } from "@tasklane/consumer/task-definitions";
 import { taskContracts } from "@tasklane/producer/task-contracts";
-import { assertTasksFitWorkflow } from "@tasklane/shared-task";
-import { readStackConfigFile, workflowStepTimeoutSeconds } from "@tasklane/stack-config";
+import { assertTasksFitWorkflow, workflowFor } from "@tasklane/shared-task";
+import { readStackConfigFile, workflowBounds } from "@tasklane/stack-config";
 import { describe, expect, it } from "vitest";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
@@ -29,11 +29,7 @@ describe.each(["dev", "prod"])("the %s stack's workflow", (stack) => {
     project: "tasklane",
     stack,
   });
-  const bounds = {
-    taskRetry: config.workflow.taskRetry,
-    stepTimeoutSeconds: workflowStepTimeoutSeconds(config),
-    executionTimeoutSeconds: config.workflow.executionTimeoutSeconds,
-  };
+  const bounds = workflowBounds(config);
 
   it("leaves every task room to time out with a failure record", () => {
     expect(() => assertTasksFitWorkflow(taskDefinitions.list(), bounds)).not.toThrow();
@@ -45,5 +41,19 @@ describe.each(["dev", "prod"])("the %s stack's workflow", (stack) => {
     expect(() => assertTasksFitWorkflow([...taskDefinitions.list(), tooLong], bounds)).toThrow(
       /task `nightly-report`: `timeoutSeconds`/,
     );
+  });
+
+  it("runs every task that finishes in start on Express, and sleep, which polls, on Standard", () => {
+    const workflows = Object.fromEntries(
+      taskDefinitions.list().map((task) => [task.type, workflowFor(task, bounds)]),
+    );
+
+    expect(workflows).toEqual({
+      echo: "express",
+      "word-count": "express",
+      sleep: "standard",
+      flaky: "express",
+      fail: "express",
+    });
   });
 });

@@ -13,7 +13,7 @@ import {
   STATE_NAMES,
   TaskRegistry,
 } from "@tasklane/shared-task";
-import { createTaskSteps, workflowStateHandlers } from "@tasklane/shared-task/steps";
+import { createTaskSteps } from "@tasklane/shared-task/steps";
 import { exampleTasks } from "@tasklane/shared-task/tasks";
 import { S3BlobStore, TaskRecords, tableClient } from "@tasklane/task-store";
 import {
@@ -22,6 +22,7 @@ import {
   startDynalite,
   taskEnvelope,
   waitFor,
+  workflowStateHandlers,
 } from "@tasklane/test-support";
 import { type FauxqsServer, startFauxqs } from "fauxqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -24,11 +24,14 @@ export const CANCEL_ERROR = "TaskCancelled";
 
 /**
  * Cancels a task's current generation: one conditional write, which wins or loses against the
- * generation's end, and is what counts. Then, if the task may have an execution, stops it
- * (Standard) as a courtesy: an execution the stop misses (it was only starting, or Step
+ * generation's end, and is what counts. Then, if the task may have an execution, stops its
+ * Standard execution as a courtesy: an execution the stop misses (it was only starting, or Step
  * Functions did not answer) finds the record cancelled at its next step and runs nothing more,
- * and a redelivery of its message stops it. Cancelling a cancelled task changes nothing (and
- * tries the stop again); a finished one cannot be cancelled.
+ * and a redelivery of its message stops it. A task that runs on Express has no Standard
+ * execution (the stop finds none), and its own cannot be stopped: Express has no
+ * `StopExecution`, so its next step's claim or conditional write is what ends it. Nothing here
+ * ever needs `DescribeExecution`. Cancelling a cancelled task changes nothing (and tries the
+ * stop again); a finished one cannot be cancelled.
  */
 export async function cancelTask(
   deps: CancelDeps,

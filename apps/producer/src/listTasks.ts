@@ -1,12 +1,16 @@
 import type { TaskList } from "@tasklane/api-client";
-import { TASK_STATUSES, TASK_TYPE_PATTERN, type TaskStatus } from "@tasklane/shared-task";
+import {
+  LIST_MAX_LIMIT,
+  TASK_STATUSES,
+  TASK_TYPE_PATTERN,
+  type TaskStatus,
+} from "@tasklane/shared-task";
 import { type Actor, cursorAfter, type ListQuery, type TaskRecords } from "@tasklane/task-store";
 import * as z from "zod";
 import { presentListed } from "./presentTask.js";
 import type { FieldError } from "./problem.js";
 
 export const LIST_DEFAULT_SINCE_MS = 24 * 60 * 60 * 1000;
-export const LIST_MAX_LIMIT = 100;
 /**
  * A page's JSON stays under this many bytes, far below Lambda's 6 MB response limit, however
  * large the listed tasks' errors: the page ends early, with a cursor, rather than grow past it.

@@ -6,12 +6,10 @@ import {
 import {
   createEnvelope,
   executionName,
+  SQS_MAX_BATCH_ENTRIES,
   type TaskEnvelope,
   type TaskRecord,
 } from "@tasklane/shared-task";
-
-/** SQS takes at most ten messages per SendMessageBatch. */
-export const SQS_BATCH_SIZE = 10;
 
 export interface SendDeps {
   sqs: SQSClient;
@@ -69,8 +67,8 @@ export async function sendEnvelopes(
       : {}),
   });
 
-  for (let start = 0; start < items.length; start += SQS_BATCH_SIZE) {
-    let entries = items.slice(start, start + SQS_BATCH_SIZE).map(toEntry);
+  for (let start = 0; start < items.length; start += SQS_MAX_BATCH_ENTRIES) {
+    let entries = items.slice(start, start + SQS_MAX_BATCH_ENTRIES).map(toEntry);
     let ambiguous = false;
     for (let round = 0; round < 2 && entries.length > 0; round++) {
       try {

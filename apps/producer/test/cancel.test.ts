@@ -88,6 +88,36 @@ describe("DELETE /tasks/{id}", () => {
     ]);
   });
 
+  it("cancels a task running on Express by its record alone: no call names the Express execution, which cannot be stopped", async () => {
+    // Prepare: the consumer started the task on the Express state machine.
+    const task = await seedTask(records, { owner: CALLER, status: "running" });
+    await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: aws.stepFunctions.expressStateMachineArn,
+        name: executionName(task.id, 1),
+        input: "{}",
+      }),
+    );
+
+    // Act
+    const response = await cancelOf(task.id);
+
+    // Assess: the cancellation is the record's; the Express execution's next step finds it.
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ status: "cancelled" });
+    const calls = aws.stepFunctions.requests().filter((r) => r.action !== "StartExecution");
+    // Only the courtesy stop of a Standard execution of that name, which does not exist.
+    expect(calls).toEqual([
+      {
+        action: "StopExecution",
+        arn: `${aws.stepFunctions.stateMachineArn.replace(":stateMachine:", ":execution:")}:${executionName(task.id, 1)}`,
+      },
+    ]);
+    expect(aws.stepFunctions.executions()).toEqual([
+      expect.objectContaining({ type: "EXPRESS", status: "RUNNING" }),
+    ]);
+  });
+
   it("answers a repeated cancel 200 again and stops the execution the first may have missed", async () => {
     // Prepare
     const task = await seedTask(records, { owner: CALLER, status: "running" });

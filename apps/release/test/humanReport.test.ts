@@ -1,3 +1,4 @@
+import { FUNCTIONS } from "@tasklane/stack-config";
 import { describe, expect, it } from "vitest";
 import { failed } from "../src/gate.js";
 import {
@@ -57,7 +58,7 @@ describe("the human report", () => {
     );
 
     expect(lines[0]).toBe(
-      `Release ${previous.commit.slice(0, 12)} (commit ${previous.commit}, 10 bundles), as recorded by the history of prod (update 11).`,
+      `Release ${previous.commit.slice(0, 12)} (commit ${previous.commit}, ${FUNCTIONS.length} bundles), as recorded by the history of prod (update 11).`,
     );
     expect(lines[1]).toBe(`prod runs ${releaseOf("current").commit.slice(0, 12)} now.`);
   });

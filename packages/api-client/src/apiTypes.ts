@@ -1,6 +1,6 @@
 /** The JSON the Tasklane HTTP API speaks. The producer builds these; clients read them. */
 
-import type { TaskStatus } from "@tasklane/shared-task";
+import type { TaskStatus } from "@tasklane/shared-task/statuses";
 
 export type { TaskStatus };
 

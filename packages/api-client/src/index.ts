@@ -1,5 +1,5 @@
 // The statuses are shared-task's: one list, for the API that answers them and its clients.
-export { TASK_STATUSES, TERMINAL_STATUSES } from "@tasklane/shared-task";
+export { TASK_STATUSES, TERMINAL_STATUSES } from "@tasklane/shared-task/statuses";
 export type {
   AcceptedTask,
   BatchItemResult,

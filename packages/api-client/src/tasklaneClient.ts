@@ -1,4 +1,4 @@
-import { isTerminalStatus } from "@tasklane/shared-task";
+import { isTerminalStatus } from "@tasklane/shared-task/statuses";
 import type {
   AcceptedTask,
   BatchResult,

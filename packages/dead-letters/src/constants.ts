@@ -1,6 +1,3 @@
-/** SQS takes at most ten entries per batch call and returns at most ten messages per receive. */
-export const SQS_BATCH_MAX = 10;
-
 /**
  * How long a peek at the DLQ hides the messages it reads. It makes each one visible again as
  * soon as it is done; this only matters if it is killed in between.

@@ -6,8 +6,8 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { parseEnvelope } from "@tasklane/shared-task";
-import { RECEIVE_WAIT_SECONDS, REDRIVE_ATTRIBUTES, SQS_BATCH_MAX } from "./constants.js";
+import { parseEnvelope, SQS_MAX_BATCH_ENTRIES } from "@tasklane/shared-task";
+import { RECEIVE_WAIT_SECONDS, REDRIVE_ATTRIBUTES } from "./constants.js";
 
 /** A message of the DLQ, with what can be read of the task it carries. */
 export interface DeadLetter {
@@ -112,7 +112,7 @@ export class DeadLetterScan {
     const out = await this.sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: this.queueUrl,
-        MaxNumberOfMessages: SQS_BATCH_MAX,
+        MaxNumberOfMessages: SQS_MAX_BATCH_ENTRIES,
         VisibilityTimeout: this.visibilityTimeoutSeconds,
         WaitTimeSeconds: this.waitTimeSeconds,
         MessageSystemAttributeNames: ["All"],
@@ -140,11 +140,11 @@ export class DeadLetterScan {
   async release(): Promise<void> {
     const entries = [...this.outstanding.values()];
     this.outstanding.clear();
-    for (let start = 0; start < entries.length; start += SQS_BATCH_MAX) {
+    for (let start = 0; start < entries.length; start += SQS_MAX_BATCH_ENTRIES) {
       await this.sqs.send(
         new ChangeMessageVisibilityBatchCommand({
           QueueUrl: this.queueUrl,
-          Entries: entries.slice(start, start + SQS_BATCH_MAX).map((receiptHandle, i) => ({
+          Entries: entries.slice(start, start + SQS_MAX_BATCH_ENTRIES).map((receiptHandle, i) => ({
             Id: String(i),
             ReceiptHandle: receiptHandle,
             VisibilityTimeout: 0,

@@ -7,7 +7,8 @@ import {
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { REDRIVE_ATTRIBUTES, SQS_BATCH_MAX, WORK_VISIBILITY_SECONDS } from "./constants.js";
+import { SQS_MAX_BATCH_ENTRIES } from "@tasklane/shared-task";
+import { REDRIVE_ATTRIBUTES, WORK_VISIBILITY_SECONDS } from "./constants.js";
 import type { DeadLetter } from "./deadLetterQueue.js";
 import { rateLimiter } from "./rateLimiter.js";
 import { type MessageReport, reportOf, sweepDeadLetters } from "./sweepDeadLetters.js";
@@ -43,8 +44,8 @@ export async function redriveDeadLetters(
   const runId = randomUUID();
   const fifo = options.queueUrl.endsWith(".fifo");
   const chunkSize = options.ratePerSecond
-    ? Math.min(SQS_BATCH_MAX, Math.max(1, Math.floor(options.ratePerSecond)))
-    : SQS_BATCH_MAX;
+    ? Math.min(SQS_MAX_BATCH_ENTRIES, Math.max(1, Math.floor(options.ratePerSecond)))
+    : SQS_MAX_BATCH_ENTRIES;
 
   return sweepDeadLetters({
     sqs: options.sqs,

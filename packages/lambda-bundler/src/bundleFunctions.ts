@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import { bundlePaths, type FunctionSpec, LAMBDA_HANDLER } from "@tasklane/stack-config";
 import { type BuildOptions, build, type Metafile } from "esbuild";
+import { awsSdkPlugin } from "./awsSdkPlugin.js";
 import { deterministicZip } from "./deterministicZip.js";
 
 /** What the manifest (`dist/bundles.json`) records of each bundle. */
@@ -33,6 +35,15 @@ export interface BundleOptions {
 }
 
 /**
+ * What the bundles take in place of `@aws-sdk/credential-provider-node`: credentials from the
+ * environment only, as Lambda gives them (the file says what is given up). Named in the sources
+ * from `dist/` and from `src/` alike, so the tests and the built bundler alias the same file.
+ */
+const ENV_CREDENTIAL_PROVIDER = fileURLToPath(
+  new URL("../src/envCredentialProvider.ts", import.meta.url),
+);
+
+/**
  * The esbuild settings of a function's bundle: one minified ESM file for Node 22+, with every
  * dependency (the AWS SDK v3 included) inside, and a linked source map.
  */
@@ -50,14 +61,24 @@ export function esbuildOptionsFor(
     target: "node22",
     format: "esm",
     minify: true,
-    // Error classes keep their names in stack traces; ASL matching uses literal names anyway.
-    keepNames: true,
+    // No `keepNames`: it wraps every class and function to keep its name (~35 kB). Every error
+    // class sets `name` itself, and that is what logs, `classifyError` and the ASL's
+    // `ErrorEquals` read; Tasklane's code reads no `constructor.name`, and the one class name
+    // the AWS SDK compares (`NoOpLogger`) is kept by `awsSdkPlugin`.
+    keepNames: false,
     sourcemap: "linked",
     sourcesContent: false,
     legalComments: "none",
-    // Workspace packages are bundled from their sources, exactly as the tests run them.
-    conditions: ["@tasklane/source"],
+    // Workspace packages are bundled from their sources, exactly as the tests run them. Setting
+    // `conditions` drops esbuild's implicit `module`, so it is named again: without it the AWS
+    // SDK's `exports` (`module`, then `node`) resolve to its CommonJS builds, which are larger
+    // and cannot be tree-shaken.
+    conditions: ["@tasklane/source", "module"],
     mainFields: ["module", "main"],
+    // The SDK's default credential chain, replaced by environment variables only (~120 kB).
+    alias: { "@aws-sdk/credential-provider-node": ENV_CREDENTIAL_PROVIDER },
+    // Unused operation schemas dropped, SDK class names it reads kept (see the plugin).
+    plugins: [awsSdkPlugin],
     // Some CommonJS dependencies call require() for Node built-ins; ESM has no require.
     banner: {
       js: "import { createRequire as __tasklaneCreateRequire } from 'node:module'; const require = __tasklaneCreateRequire(import.meta.url);",

@@ -1,29 +1,14 @@
+import { WorkflowSettingsError } from "./errors.js";
 import {
-  markFailedRetrySettings,
-  type ResolvedWorkflowBounds,
+  failureReserveSeconds,
   resolveWorkflowBounds,
   type WorkflowBounds,
-} from "./buildWorkflow.js";
-import { WorkflowSettingsError } from "./errors.js";
+} from "./workflowBounds.js";
 
 /** What the check reads of a task; contracts, definitions and registries' entries all fit. */
 export interface TaskTimeout {
   readonly type: string;
   readonly timeoutSeconds?: number | undefined;
-}
-
-/**
- * The longest the workflow may need, once a task's deadline has passed, to notice it and write
- * the failure record: the step in flight at the deadline, the longest retry delay before the next
- * step (the steps shorten a task's own wait to end at its deadline), the step that throws
- * `TaskTimeoutError`, then `MarkFailed` with every retry its retriers allow.
- */
-export function failureReserveSeconds(bounds: ResolvedWorkflowBounds): number {
-  const { stepTimeoutSeconds: step, taskRetry, lambdaRetry } = bounds;
-  const notice = 2 * step + Math.max(1, taskRetry.maxDelaySeconds, lambdaRetry.maxDelaySeconds);
-  const retry = markFailedRetrySettings(bounds);
-  const markFailed = (1 + retry.maxAttempts) * step + retry.maxAttempts * retry.maxDelaySeconds;
-  return notice + markFailed;
 }
 
 /**
@@ -36,11 +21,7 @@ export function failureReserveSeconds(bounds: ResolvedWorkflowBounds): number {
  * @throws WorkflowSettingsError naming each task whose `timeoutSeconds` does not fit.
  * @example
  * ```ts
- * assertTasksFitWorkflow(taskDefinitions.list(), {
- *   taskRetry: config.workflow.taskRetry,
- *   stepTimeoutSeconds: workflowStepTimeoutSeconds(config),
- *   executionTimeoutSeconds: config.workflow.executionTimeoutSeconds,
- * });
+ * assertTasksFitWorkflow(taskDefinitions.list(), workflowBounds(config)); // stack-config's
  * ```
  */
 export function assertTasksFitWorkflow(

@@ -1,14 +1,19 @@
 import * as z from "zod";
+import { ERROR_NAMES, LAMBDA_SERVICE_ERRORS, STATE_NAMES } from "./constants.js";
 import {
-  DEFAULT_EXECUTION_TIMEOUT_SECONDS,
-  DEFAULT_MAX_POLLS,
-  ERROR_NAMES,
-  LAMBDA_SERVICE_ERRORS,
-  MAX_POLLS_UPPER_BOUND,
-  STATE_NAMES,
-} from "./constants.js";
-import { WorkflowSettingsError } from "./errors.js";
-import { describeIssues, fieldIssues } from "./fieldIssues.js";
+  type ExpressWorkflowBounds,
+  executionOutlastsSteps,
+  executionOutlastsStepsIssue,
+  expressWorkflowBounds,
+  markFailedRetrySettings,
+  parseWorkflowInput,
+  type ResolvedWorkflowBounds,
+  type RetrierSettings,
+  type StepTimeouts,
+  standardStepTimeouts,
+  type WorkflowType,
+  workflowBoundsShape,
+} from "./workflowBounds.js";
 
 const lambdaArn = z
   .string()
@@ -16,67 +21,6 @@ const lambdaArn = z
     /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]{1,128})?$/,
     "must be a Lambda function ARN",
   );
-
-// Bounds are those Step Functions enforces on a retrier.
-const retrierSettings = z.object({
-  /** Retries after the first try; 0 disables retrying. */
-  maxAttempts: z.int().min(0).max(99_999_999),
-  /** Delay before the first retry; doubles (by `backoffRate`) on each later one. */
-  intervalSeconds: z.int().min(1).max(99_999_999),
-  backoffRate: z.number().min(1).max(10),
-  /** Cap on any single delay, before jitter. */
-  maxDelaySeconds: z.int().min(1).max(31_622_400),
-});
-export type RetrierSettings = z.infer<typeof retrierSettings>;
-
-export const DEFAULT_TASK_RETRY: RetrierSettings = {
-  maxAttempts: 3,
-  intervalSeconds: 2,
-  backoffRate: 2,
-  maxDelaySeconds: 60,
-};
-
-export const DEFAULT_LAMBDA_RETRY: RetrierSettings = {
-  maxAttempts: 3,
-  intervalSeconds: 1,
-  backoffRate: 2,
-  maxDelaySeconds: 20,
-};
-
-/** The workflow's retries and time limits: everything but the functions it calls. */
-const workflowBoundsShape = {
-  /** Retry of `TaskRetryableError`: by default 3 retries, so 4 attempts in all. */
-  taskRetry: retrierSettings.default(DEFAULT_TASK_RETRY),
-  /** Retry of Lambda's own service errors (throttling, faults), separate from the task's. */
-  lambdaRetry: retrierSettings.default(DEFAULT_LAMBDA_RETRY),
-  /** `TimeoutSeconds` of every Task state; keep it above the functions' own timeout. */
-  stepTimeoutSeconds: z
-    .int()
-    .min(1)
-    .max(900 + 60)
-    .default(60),
-  /** `TimeoutSeconds` of the whole execution (Standard workflows allow up to a year). */
-  executionTimeoutSeconds: z
-    .int()
-    .min(1)
-    .max(31_536_000)
-    .default(DEFAULT_EXECUTION_TIMEOUT_SECONDS),
-  /** Bound on the poll loop; keeps an execution inside Step Functions' 25,000-event history. */
-  maxPolls: z.int().min(1).max(MAX_POLLS_UPPER_BOUND).default(DEFAULT_MAX_POLLS),
-};
-
-const executionOutlastsSteps = (s: {
-  executionTimeoutSeconds: number;
-  stepTimeoutSeconds: number;
-}) => s.executionTimeoutSeconds > s.stepTimeoutSeconds;
-const executionOutlastsStepsIssue = {
-  path: ["executionTimeoutSeconds"],
-  message: "must be longer than stepTimeoutSeconds",
-};
-
-export const workflowBoundsSchema = z
-  .object(workflowBoundsShape)
-  .refine(executionOutlastsSteps, executionOutlastsStepsIssue);
 
 export const workflowSettingsSchema = z
   .object({
@@ -91,8 +35,6 @@ export const workflowSettingsSchema = z
   })
   .refine(executionOutlastsSteps, executionOutlastsStepsIssue);
 
-export type WorkflowBounds = z.input<typeof workflowBoundsSchema>;
-export type ResolvedWorkflowBounds = z.output<typeof workflowBoundsSchema>;
 export type WorkflowSettings = z.input<typeof workflowSettingsSchema>;
 export type ResolvedWorkflowSettings = z.output<typeof workflowSettingsSchema>;
 
@@ -168,36 +110,7 @@ export interface WorkflowDefinition {
 
 /** Validates and fills in the defaults; throws naming the setting that is wrong. */
 export function resolveWorkflowSettings(settings: WorkflowSettings): ResolvedWorkflowSettings {
-  return resolveWith(workflowSettingsSchema, settings);
-}
-
-/** The retries and time limits alone, defaults filled in; for checks that need no ARNs. */
-export function resolveWorkflowBounds(bounds: WorkflowBounds = {}): ResolvedWorkflowBounds {
-  return resolveWith(workflowBoundsSchema, bounds);
-}
-
-function resolveWith<T extends z.ZodType>(schema: T, settings: unknown): z.output<T> {
-  const parsed = schema.safeParse(settings);
-  if (!parsed.success) {
-    throw new WorkflowSettingsError(
-      `invalid workflow settings: ${describeIssues(fieldIssues(parsed.error))}`,
-    );
-  }
-  return parsed.data;
-}
-
-/** MarkFailed's one retrier: as many tries as the two others together, at the longer pause. */
-export function markFailedRetrySettings(bounds: {
-  taskRetry: RetrierSettings;
-  lambdaRetry: RetrierSettings;
-}): RetrierSettings {
-  const { taskRetry, lambdaRetry } = bounds;
-  return {
-    maxAttempts: taskRetry.maxAttempts + lambdaRetry.maxAttempts,
-    intervalSeconds: lambdaRetry.intervalSeconds,
-    backoffRate: lambdaRetry.backoffRate,
-    maxDelaySeconds: Math.max(taskRetry.maxDelaySeconds, lambdaRetry.maxDelaySeconds),
-  };
+  return parseWorkflowInput(workflowSettingsSchema, settings);
 }
 
 function retrier(errors: readonly string[], s: RetrierSettings): AslRetrier {
@@ -213,32 +126,92 @@ function retrier(errors: readonly string[], s: RetrierSettings): AslRetrier {
   };
 }
 
+/** Tasklane's two workflows: the same states, each with its own bounds. */
+export interface Workflows {
+  /** Any task: polls, long runs; `executionTimeoutSeconds` and `stepTimeoutSeconds` as given. */
+  standard: WorkflowDefinition;
+  /**
+   * Tasks that finish in `start` within {@link ExpressWorkflowBounds.maxTaskSeconds}: the
+   * execution times out at 5 minutes and every Task state early enough for all its retries (and
+   * MarkFailed's) to end before then (see `expressWorkflowBounds`).
+   */
+  express: WorkflowDefinition;
+}
+
 /**
- * The Amazon States Language document of the Tasklane workflow. The Pulumi program deploys
- * its JSON and the local runtime executes the same object, so the two cannot drift.
+ * The Amazon States Language documents of the Tasklane workflow, Standard and Express. The
+ * Pulumi program deploys their JSON and the local runtime executes the same objects, so the two
+ * cannot drift. Both have the same states, retriers and catchers; only their time limits
+ * differ, and the Express ones are checked to fit Express's 5 minutes.
  *
- * The execution's state is `{ task, step, result | error, failure }`: `task` is the envelope,
- * `step` the last `start`/`poll` outcome. Large inputs, states and outputs travel as S3
- * references inside them, never as data.
+ * The execution's state is `{ task, run, step, result | error, failure }`: `task` is the
+ * envelope, `run` the start id, `step` the last `start`/`poll` outcome. Large inputs, states and
+ * outputs travel as S3 references inside them, never as data.
  *
+ * @throws WorkflowSettingsError naming the setting that is wrong, or when the retries leave no
+ *   room for an Express execution (then deploy no Express workflow: see `expressWorkflowBounds`).
  * @example
  * ```ts
- * const definition = buildWorkflow({
+ * const { standard, express } = buildWorkflows({
  *   functions: { createTask, checkTaskStatus, taskCompleted, markFailed },
  *   taskRetry: { maxAttempts: 3, intervalSeconds: 2, backoffRate: 2, maxDelaySeconds: 60 },
  * });
- * new aws.sfn.StateMachine("tasks", { definition: JSON.stringify(definition), ... });
+ * new aws.sfn.StateMachine("tasks", { type: "STANDARD", definition: JSON.stringify(standard), ... });
+ * new aws.sfn.StateMachine("tasksExpress", { type: "EXPRESS", definition: JSON.stringify(express), ... });
  * ```
  */
-export function buildWorkflow(settings: WorkflowSettings): WorkflowDefinition {
-  const s = resolveWorkflowSettings(settings);
+export function buildWorkflows(settings: WorkflowSettings): Workflows {
+  return {
+    standard: buildWorkflow(settings, "standard"),
+    express: buildWorkflow(settings, "express"),
+  };
+}
+
+/**
+ * One of {@link buildWorkflows}' two documents: by default the Standard one.
+ *
+ * @example
+ * ```ts
+ * const definition = buildWorkflow({ functions: { createTask, checkTaskStatus, taskCompleted, markFailed } });
+ * ```
+ */
+export function buildWorkflow(
+  settings: WorkflowSettings,
+  type: WorkflowType = "standard",
+): WorkflowDefinition {
+  const resolved = resolveWorkflowSettings(settings);
+  if (type === "standard") {
+    return workflowDocument(
+      resolved.functions,
+      resolved,
+      standardStepTimeouts(resolved),
+      "standard",
+    );
+  }
+  const express: ExpressWorkflowBounds = expressWorkflowBounds(resolved);
+  return workflowDocument(resolved.functions, express, express.timeouts, "express");
+}
+
+const COMMENTS: Record<WorkflowType, string> = {
+  standard: "Tasklane: runs one task.",
+  express:
+    "Tasklane (Express): runs one task that finishes in start, every step and retry within the 5-minute limit.",
+};
+
+/** The document itself: one set of states, whichever bounds it is given. */
+function workflowDocument(
+  functions: ResolvedWorkflowSettings["functions"],
+  bounds: ResolvedWorkflowBounds,
+  timeouts: StepTimeouts,
+  type: WorkflowType,
+): WorkflowDefinition {
   const retries = [
-    retrier([ERROR_NAMES.retryable], s.taskRetry),
-    retrier(LAMBDA_SERVICE_ERRORS, s.lambdaRetry),
+    retrier([ERROR_NAMES.retryable], bounds.taskRetry),
+    retrier(LAMBDA_SERVICE_ERRORS, bounds.lambdaRetry),
   ];
   // MarkFailed retries whatever goes wrong, a crash of its function (`Lambda.Unknown`) too: its
   // write is conditional, so repeating it is safe, and nothing else would end the record.
-  const markFailedRetries = [retrier(["States.ALL"], markFailedRetrySettings(s))];
+  const markFailedRetries = [retrier(["States.ALL"], markFailedRetrySettings(bounds))];
   const toMarkFailed: AslCatcher[] = [
     { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: STATE_NAMES.markFailed },
   ];
@@ -247,18 +220,17 @@ export function buildWorkflow(settings: WorkflowSettings): WorkflowDefinition {
   const taskAndStep = { "task.$": "$.task", "step.$": "$.step", "run.$": "$.run" };
 
   return {
-    Comment:
-      "Tasklane: runs one task. CreateTask claims the attempt and calls start; a running task is polled after the pause it asks for; the outcome is one conditional write to the task's record.",
+    Comment: `${COMMENTS[type]} CreateTask claims the attempt and calls start; a running task is polled after the pause it asks for; the outcome is one conditional write to the task's record.`,
     StartAt: STATE_NAMES.createTask,
-    TimeoutSeconds: s.executionTimeoutSeconds,
+    TimeoutSeconds: bounds.executionTimeoutSeconds,
     States: {
       [STATE_NAMES.createTask]: {
         Type: "Task",
         Comment: "Claims and counts the attempt in the task's record, then calls the task's start.",
-        Resource: s.functions.createTask,
+        Resource: functions.createTask,
         Parameters: { "task.$": "$.task", "run.$": "$.run" },
         ResultPath: "$.step",
-        TimeoutSeconds: s.stepTimeoutSeconds,
+        TimeoutSeconds: timeouts.task,
         Retry: retries,
         Catch: toMarkFailed,
         Next: STATE_NAMES.isTaskDone,
@@ -274,7 +246,7 @@ export function buildWorkflow(settings: WorkflowSettings): WorkflowDefinition {
           },
           {
             Variable: "$.step.polls",
-            NumericGreaterThanEquals: s.maxPolls,
+            NumericGreaterThanEquals: bounds.maxPolls,
             Next: STATE_NAMES.pollLimitExceeded,
           },
         ],
@@ -289,10 +261,10 @@ export function buildWorkflow(settings: WorkflowSettings): WorkflowDefinition {
       [STATE_NAMES.checkTaskStatus]: {
         Type: "Task",
         Comment: "Calls the task's poll with the state start (or the last poll) returned.",
-        Resource: s.functions.checkTaskStatus,
+        Resource: functions.checkTaskStatus,
         Parameters: taskAndStep,
         ResultPath: "$.step",
-        TimeoutSeconds: s.stepTimeoutSeconds,
+        TimeoutSeconds: timeouts.task,
         Retry: retries,
         Catch: toMarkFailed,
         Next: STATE_NAMES.isTaskDone,
@@ -302,7 +274,7 @@ export function buildWorkflow(settings: WorkflowSettings): WorkflowDefinition {
         Comment: "The poll loop's bound: a task that never finishes fails instead of looping.",
         Result: {
           Error: ERROR_NAMES.pollLimitExceeded,
-          Cause: `the task was still running after ${s.maxPolls} polls`,
+          Cause: `the task was still running after ${bounds.maxPolls} polls`,
         },
         ResultPath: "$.error",
         Next: STATE_NAMES.markFailed,
@@ -310,10 +282,10 @@ export function buildWorkflow(settings: WorkflowSettings): WorkflowDefinition {
       [STATE_NAMES.taskCompleted]: {
         Type: "Task",
         Comment: "Records the success in the task's record (a large output is already in S3).",
-        Resource: s.functions.taskCompleted,
+        Resource: functions.taskCompleted,
         Parameters: taskAndStep,
         ResultPath: "$.result",
-        TimeoutSeconds: s.stepTimeoutSeconds,
+        TimeoutSeconds: timeouts.record,
         Retry: retries,
         Catch: toMarkFailed,
         Next: STATE_NAMES.succeeded,
@@ -321,9 +293,9 @@ export function buildWorkflow(settings: WorkflowSettings): WorkflowDefinition {
       [STATE_NAMES.markFailed]: {
         Type: "Task",
         Comment: "Records the failure in the task's record, unless it was cancelled or superseded.",
-        Resource: s.functions.markFailed,
+        Resource: functions.markFailed,
         ResultPath: "$.failure",
-        TimeoutSeconds: s.stepTimeoutSeconds,
+        TimeoutSeconds: timeouts.record,
         Retry: markFailedRetries,
         Next: STATE_NAMES.failed,
       },
@@ -342,7 +314,10 @@ export function buildWorkflow(settings: WorkflowSettings): WorkflowDefinition {
   };
 }
 
-/** The workflow's JSON text, as Step Functions stores it. */
-export function renderWorkflow(settings: WorkflowSettings): string {
-  return JSON.stringify(buildWorkflow(settings), null, 2);
+/** A workflow's JSON text, as Step Functions stores it. */
+export function renderWorkflow(
+  settings: WorkflowSettings,
+  type: WorkflowType = "standard",
+): string {
+  return JSON.stringify(buildWorkflow(settings, type), null, 2);
 }

@@ -68,6 +68,24 @@ export const INLINE_INPUT_MAX_BYTES = 128 * 1024;
 /** `TimeoutSeconds` of an execution unless the caller sets it: a day. */
 export const DEFAULT_EXECUTION_TIMEOUT_SECONDS = 86_400;
 
+/** The longest an Express workflow's execution may run: AWS stops it at 5 minutes. */
+export const EXPRESS_EXECUTION_MAX_SECONDS = 300;
+
+/**
+ * `TimeoutSeconds` of the Express workflow's TaskCompleted and MarkFailed: each makes a
+ * conditional write and a read of the task's record, well within 10 s even after a cold start.
+ * Their every retry counts against Express's 5 minutes, so they get this rather than the
+ * functions' own timeout.
+ */
+export const EXPRESS_RECORD_STEP_TIMEOUT_SECONDS = 10;
+
+/**
+ * What a CreateTask or CheckTaskStatus step on Express needs besides the task's own `start` or
+ * `poll`: the claim, reading the input, storing the output. Its `TimeoutSeconds` is the longest
+ * task Express takes, plus this.
+ */
+export const EXPRESS_STEP_OVERHEAD_SECONDS = 5;
+
 /** Bound on the poll loop unless the caller sets it. */
 export const DEFAULT_MAX_POLLS = 1_000;
 
@@ -79,3 +97,15 @@ export const MAX_POLLS_UPPER_BOUND = 2_400;
 
 /** The task envelope version this code writes; see envelope.ts for the versions it reads. */
 export const ENVELOPE_VERSION = 1;
+
+/** Most tasks one `POST /tasks/batch` takes: the API's contract, which its clients cut batches by. */
+export const BATCH_MAX_TASKS = 100;
+
+/** Most tasks one page of `GET /tasks` lists. */
+export const LIST_MAX_LIMIT = 100;
+
+/**
+ * SQS's limit on entries per `SendMessageBatch` and `DeleteMessageBatch`, and on messages one
+ * `ReceiveMessage` returns.
+ */
+export const SQS_MAX_BATCH_ENTRIES = 10;

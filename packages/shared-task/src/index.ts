@@ -2,24 +2,19 @@
 // lives behind the `./tasks` entry point and the step runner behind `./steps`.
 
 export type { TaskTimeout } from "./assertTasksFitWorkflow.js";
-export { assertTasksFitWorkflow, failureReserveSeconds } from "./assertTasksFitWorkflow.js";
+export { assertTasksFitWorkflow } from "./assertTasksFitWorkflow.js";
 export type {
   AslState,
-  ResolvedWorkflowBounds,
   ResolvedWorkflowSettings,
-  RetrierSettings,
-  WorkflowBounds,
   WorkflowDefinition,
   WorkflowSettings,
+  Workflows,
 } from "./buildWorkflow.js";
 export {
   buildWorkflow,
-  DEFAULT_LAMBDA_RETRY,
-  DEFAULT_TASK_RETRY,
+  buildWorkflows,
   renderWorkflow,
-  resolveWorkflowBounds,
   resolveWorkflowSettings,
-  workflowBoundsSchema,
   workflowSettingsSchema,
 } from "./buildWorkflow.js";
 export {
@@ -30,15 +25,21 @@ export {
 } from "./classifyError.js";
 export type { ErrorName } from "./constants.js";
 export {
+  BATCH_MAX_TASKS,
   DEFAULT_EXECUTION_TIMEOUT_SECONDS,
   DEFAULT_MAX_POLLS,
   ENVELOPE_VERSION,
   ERROR_NAMES,
   EXECUTION_NAME_MAX_LENGTH,
+  EXPRESS_EXECUTION_MAX_SECONDS,
+  EXPRESS_RECORD_STEP_TIMEOUT_SECONDS,
+  EXPRESS_STEP_OVERHEAD_SECONDS,
   INLINE_INPUT_MAX_BYTES,
   INLINE_PAYLOAD_MAX_BYTES,
   LAMBDA_SERVICE_ERRORS,
+  LIST_MAX_LIMIT,
   MAX_POLLS_UPPER_BOUND,
+  SQS_MAX_BATCH_ENTRIES,
   STATE_NAMES,
 } from "./constants.js";
 export type {
@@ -86,7 +87,6 @@ export { jsonByteLength } from "./json.js";
 export type { BlobStore, ObjectLocation, Payload } from "./payload.js";
 export {
   loadPayload,
-  MemoryBlobStore,
   payloadSchema,
   readJson,
   storePayload,
@@ -133,3 +133,27 @@ export {
   TASK_TABLE_KEY_ATTRIBUTES,
   taskTableDefinition,
 } from "./taskTable.js";
+export type {
+  ExpressWorkflowBounds,
+  ResolvedWorkflowBounds,
+  RetrierSettings,
+  StepTimeouts,
+  WorkflowBounds,
+  WorkflowType,
+} from "./workflowBounds.js";
+export {
+  DEFAULT_LAMBDA_RETRY,
+  DEFAULT_TASK_RETRY,
+  expressWorkflowBounds,
+  expressWorstCaseSeconds,
+  failureReserveSeconds,
+  markFailedRetrySettings,
+  resolveWorkflowBounds,
+  retryPausesSeconds,
+  standardStepTimeouts,
+  taskStateWorstSeconds,
+  WORKFLOW_TYPES,
+  workflowBoundsSchema,
+} from "./workflowBounds.js";
+export type { WorkflowTaskShape } from "./workflowFor.js";
+export { workflowFor } from "./workflowFor.js";

@@ -77,16 +77,3 @@ export async function writeJson(
 ): Promise<void> {
   await store.putText(location, JSON.stringify(value));
 }
-
-/** A BlobStore in memory, for tests and tools that have no S3 to talk to. */
-export class MemoryBlobStore implements BlobStore {
-  readonly objects = new Map<string, string>();
-
-  async getText({ bucket, key }: ObjectLocation): Promise<string | undefined> {
-    return this.objects.get(`${bucket}/${key}`);
-  }
-
-  async putText({ bucket, key }: ObjectLocation, body: string): Promise<void> {
-    this.objects.set(`${bucket}/${key}`, body);
-  }
-}

@@ -1,8 +1,8 @@
 import * as z from "zod";
 import { FINGERPRINT_PATTERN } from "./fingerprint.js";
 import { payloadSchema } from "./payload.js";
+import { TASK_STATUSES } from "./statuses.js";
 import { isTaskId } from "./taskIds.js";
-import { TASK_STATUSES } from "./taskStatus.js";
 
 const taskId = z.string().refine(isTaskId, "must be a task id (UUID)");
 const timestamp = z.iso.datetime({ offset: true });

@@ -15,5 +15,4 @@ export {
   createTaskSteps,
   ERROR_MESSAGE_MAX_LENGTH,
   stepOutcomeSchema,
-  workflowStateHandlers,
 } from "./taskSteps.js";

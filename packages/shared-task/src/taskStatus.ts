@@ -1,25 +1,16 @@
 import type { Payload } from "./payload.js";
 import type { TaskErrorInfo, TaskRecord, TimelineEvent } from "./records.js";
 
-export const TASK_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
+export {
+  CANCELLABLE_STATUSES,
+  isTerminalStatus,
+  RETRYABLE_STATUSES,
+  TASK_STATUSES,
+  type TaskStatus,
+  TERMINAL_STATUSES,
+} from "./statuses.js";
 
-/** The statuses a generation ends in. */
-export const TERMINAL_STATUSES = [
-  "succeeded",
-  "failed",
-  "cancelled",
-] as const satisfies readonly TaskStatus[];
-
-export function isTerminalStatus(status: TaskStatus): boolean {
-  return (TERMINAL_STATUSES as readonly TaskStatus[]).includes(status);
-}
-
-/** The statuses a retry starts from: the generation ended without succeeding. */
-export const RETRYABLE_STATUSES = ["failed", "cancelled"] as const satisfies readonly TaskStatus[];
-
-/** The statuses a cancellation ends: the generation has not ended yet. */
-export const CANCELLABLE_STATUSES = ["queued", "running"] as const satisfies readonly TaskStatus[];
+import type { TaskStatus } from "./statuses.js";
 
 /** A task as the API shows it. `output` is the value, or a reference when it is large. */
 export interface TaskView {

@@ -443,18 +443,3 @@ function parseEvent<T extends z.ZodType>(schema: T, event: unknown, state: strin
   }
   return parsed.data;
 }
-
-/**
- * The step cores keyed by the workflow's Task state names: the `taskResourceLocalHandlers` that
- * bind the ASL to them in aws-local-stepfunctions.
- */
-export function workflowStateHandlers(
-  steps: TaskSteps,
-): Record<string, (input: unknown) => Promise<unknown>> {
-  return {
-    [STATE_NAMES.createTask]: (input) => steps.createTask(input),
-    [STATE_NAMES.checkTaskStatus]: (input) => steps.checkTaskStatus(input),
-    [STATE_NAMES.taskCompleted]: (input) => steps.taskCompleted(input),
-    [STATE_NAMES.markFailed]: (input) => steps.markFailed(input),
-  };
-}

@@ -6,16 +6,15 @@ import { isTaskId } from "./taskIds.js";
  * deploys it from this object and the local runtime creates it in dynalite from the same one,
  * so the two can never disagree on a key, an index or the TTL attribute.
  *
- * Listing is by index, newest or oldest first within a partition:
+ * Listing is by index (keys only), newest or oldest first within a partition:
  * - `byOwner`: one caller's tasks (`ownerShard` = `<owner>#<shard>`), for `GET /tasks`;
  * - `byTime`: every caller's tasks by day (`dayShard` = `<YYYY-MM-DD>#<shard>`), for operators;
  * - `unsent`: a sparse index of records whose envelope may not have reached SQS yet
  *   (`unsentShard` = `<shard>`), which the resend sweep reads.
  *
- * Each partition key carries one of `LIST_SHARDS` shards (from the task id), because a GSI
- * partition takes about 1,000 writes per second and a task's every state change rewrites its
- * projected attributes: unsharded, one busy owner (or one day) would cap the whole stack near
- * 250 tasks per second. Readers query every shard and merge.
+ * Each partition key carries one of `listShards` shards (from the task id), because a GSI
+ * partition takes about 1,000 writes per second: unsharded, one busy owner (or one day) would
+ * cap the whole stack near 1,000 tasks per second. Readers query every shard and merge.
  */
 export const TASK_TABLE = {
   partitionKey: "id",
@@ -28,8 +27,10 @@ export const TASK_TABLE = {
     unsent: { name: "unsent", partitionKey: "unsentShard", sortKey: "unsentSince" },
   },
   /**
-   * What the two listing indexes project besides the keys: what `GET /tasks` shows of each task.
-   * Inputs and full outputs stay in the table, so a large task costs the indexes little.
+   * What a listing reads of each task, by `BatchGetItem` on the keys the listing indexes give:
+   * what `GET /tasks` shows (no input, the output only when small). The indexes themselves
+   * project only their keys, which never change, so a task writes each index once, when it is
+   * created, however many times its status changes.
    */
   listAttributes: [
     "id",
@@ -45,6 +46,7 @@ export const TASK_TABLE = {
     "error",
     "listOutput",
     "outputLocation",
+    "listKey",
   ],
 } as const;
 
@@ -63,10 +65,6 @@ export const TASK_TABLE_KEY_ATTRIBUTES = [
  * the Pulumi program maps the same layout onto `aws.dynamodb.Table`.
  */
 export function taskTableDefinition(tableName: string) {
-  const listing = {
-    ProjectionType: "INCLUDE" as const,
-    NonKeyAttributes: [...TASK_TABLE.listAttributes],
-  };
   return {
     TableName: tableName,
     BillingMode: "PAY_PER_REQUEST" as const,
@@ -81,10 +79,9 @@ export function taskTableDefinition(tableName: string) {
         { AttributeName: index.partitionKey, KeyType: "HASH" as const },
         { AttributeName: index.sortKey, KeyType: "RANGE" as const },
       ],
-      Projection:
-        index.name === TASK_TABLE.indexes.unsent.name
-          ? { ProjectionType: "KEYS_ONLY" as const }
-          : listing,
+      // Keys only: an index is written when a key attribute changes, and a task's never do
+      // (but `unsent`'s, which come and go with the mark).
+      Projection: { ProjectionType: "KEYS_ONLY" as const },
     })),
   };
 }

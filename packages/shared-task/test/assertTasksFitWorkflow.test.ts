@@ -10,11 +10,22 @@ import {
 const NO_RETRY = { maxAttempts: 0, intervalSeconds: 1, backoffRate: 1, maxDelaySeconds: 1 };
 
 describe("failureReserveSeconds", () => {
-  it("with the default bounds, is 16 minutes", () => {
-    // Two 60 s steps around the longest retry delay (60 s), then MarkFailed: 1 + 6 tries of
-    // 60 s (it retries anything, as many times as the two other retriers together), with 6
-    // delays of up to 60 s between them.
-    expect(failureReserveSeconds(resolveWorkflowBounds())).toBe(120 + 60 + 420 + 360);
+  it("with the default bounds, is about 10 minutes", () => {
+    // Two 60 s steps around the longest retry pause (the third of 2, 4, 8 s), then MarkFailed:
+    // 1 + 6 tries of 60 s (it retries anything, as many times as the two other retriers
+    // together), with its 6 pauses of 1, 2, 4, 8, 16 and 32 s between them.
+    expect(failureReserveSeconds(resolveWorkflowBounds())).toBe(120 + 8 + 420 + 63);
+  });
+
+  it("counts the pauses as Step Functions takes them: doubling, capped, never the cap alone", () => {
+    const bounds = resolveWorkflowBounds({
+      stepTimeoutSeconds: 10,
+      taskRetry: { maxAttempts: 5, intervalSeconds: 3, backoffRate: 2, maxDelaySeconds: 20 },
+      lambdaRetry: NO_RETRY,
+    });
+
+    // The task retrier pauses 3, 6, 12, 20, 20 s; MarkFailed's (5 tries, 1 s, x1, cap 20) 1 s each.
+    expect(failureReserveSeconds(bounds)).toBe(2 * 10 + 20 + 6 * 10 + 5);
   });
 
   it("without retries, is two steps, a second's wait and MarkFailed once", () => {
@@ -49,7 +60,7 @@ describe("assertTasksFitWorkflow", () => {
 
     expect(act).toThrow(WorkflowSettingsError);
     expect(act).toThrow(
-      "task `render`: `timeoutSeconds` 90000 does not fit the workflow's `executionTimeoutSeconds` 86400, which must also leave 960 s after the deadline to record the failure; lower it to at most 85440 or raise `executionTimeoutSeconds` to at least 90960",
+      "task `render`: `timeoutSeconds` 90000 does not fit the workflow's `executionTimeoutSeconds` 86400, which must also leave 611 s after the deadline to record the failure; lower it to at most 85789 or raise `executionTimeoutSeconds` to at least 90611",
     );
   });
 
@@ -67,7 +78,7 @@ describe("assertTasksFitWorkflow", () => {
       assertTasksFitWorkflow([task("render", 60)], { executionTimeoutSeconds: 600 });
 
     expect(act).toThrow("task `render`: `timeoutSeconds` 60");
-    expect(act).toThrow("; raise `executionTimeoutSeconds` to at least 1020");
+    expect(act).toThrow("; raise `executionTimeoutSeconds` to at least 671");
   });
 
   it("names every task that does not fit", () => {

@@ -3,10 +3,14 @@ import { describe, expect, it } from "vitest";
 import {
   type AslState,
   buildWorkflow,
+  buildWorkflows,
   ERROR_NAMES,
+  EXPRESS_EXECUTION_MAX_SECONDS,
+  expressWorkflowBounds,
   LAMBDA_SERVICE_ERRORS,
   renderWorkflow,
   STATE_NAMES,
+  type WorkflowDefinition,
   WorkflowSettingsError,
 } from "../src/index.js";
 import { FUNCTION_ARNS } from "./helpers/factories.js";
@@ -238,5 +242,126 @@ describe("buildWorkflow", () => {
 
     expect(act).toThrow(WorkflowSettingsError);
     expect(act).toThrow(message);
+  });
+});
+
+/** The document with every time limit blanked: what must be the same in both workflows. */
+function withoutBounds(definition: WorkflowDefinition) {
+  const { TimeoutSeconds: _timeout, Comment: _comment, States, ...rest } = definition;
+  return {
+    ...rest,
+    States: Object.fromEntries(
+      Object.entries(States).map(([name, state]) => {
+        const { TimeoutSeconds: _t, ...kept } = state as AslState & { TimeoutSeconds?: number };
+        return [name, kept];
+      }),
+    ),
+  };
+}
+
+/**
+ * The longest a short task's Express execution can take, read off the document alone: the task
+ * runs until `taskSeconds` plus the CreateTask try in flight; then either the TaskTimeoutError
+ * (a pause and one more CreateTask try) and MarkFailed, or TaskCompleted with all its retries
+ * and MarkFailed with all of its own. Every try at its state's TimeoutSeconds, every pause at
+ * IntervalSeconds x BackoffRate^n capped at MaxDelaySeconds.
+ */
+function documentWorstCaseSeconds(
+  definition: WorkflowDefinition,
+  taskSeconds: number,
+  longerTaskSteps = 0,
+): number {
+  const task = (name: string) => definition.States[name] as Extract<AslState, { Type: "Task" }>;
+  const pauses = (r: Extract<AslState, { Type: "Task" }>["Retry"][number]) =>
+    Array.from({ length: r.MaxAttempts }, (_, n) =>
+      Math.min(r.MaxDelaySeconds, r.IntervalSeconds * r.BackoffRate ** n),
+    );
+  const worst = (name: string) => {
+    const state = task(name);
+    const tries = 1 + state.Retry.reduce((sum, r) => sum + r.MaxAttempts, 0);
+    return tries * state.TimeoutSeconds + state.Retry.flatMap(pauses).reduce((a, b) => a + b, 0);
+  };
+  const create = task(STATE_NAMES.createTask);
+  const createTimeout = create.TimeoutSeconds + longerTaskSteps;
+  const longestPause = Math.max(1, ...create.Retry.flatMap(pauses));
+  const failure = 2 * createTimeout + longestPause + worst(STATE_NAMES.markFailed);
+  const completion =
+    createTimeout + worst(STATE_NAMES.taskCompleted) + worst(STATE_NAMES.markFailed);
+  return taskSeconds + Math.max(failure, completion);
+}
+
+describe("buildWorkflows", () => {
+  const settings = { functions: FUNCTION_ARNS, stepTimeoutSeconds: 65 };
+  const { standard, express } = buildWorkflows(settings);
+
+  it("builds the Standard document buildWorkflow builds, and an Express one", () => {
+    expect(standard).toEqual(buildWorkflow(settings));
+    expect(express).toEqual(buildWorkflow(settings, "express"));
+    expect(renderWorkflow(settings, "express")).toBe(JSON.stringify(express, null, 2));
+  });
+
+  it.each([
+    ["standard", () => standard],
+    ["express", () => express],
+  ])("passes asl-validator: the %s document", (_type, document) => {
+    const { isValid, errorsText } = aslValidator(structuredClone(document()));
+
+    expect(errorsText("\n")).toBe("");
+    expect(isValid).toBe(true);
+  });
+
+  it("gives both the same states, retriers, catchers and transitions: only time limits differ", () => {
+    expect(withoutBounds(express)).toEqual(withoutBounds(standard));
+    expect(express.TimeoutSeconds).not.toBe(standard.TimeoutSeconds);
+  });
+
+  it("times the Express execution out within Express's 5 minutes, and its steps early enough for every retry", () => {
+    const bounds = expressWorkflowBounds({ stepTimeoutSeconds: 65 });
+    const timeouts = Object.fromEntries(
+      Object.entries(express.States).flatMap(([name, state]) =>
+        state.Type === "Task" ? [[name, state.TimeoutSeconds]] : [],
+      ),
+    );
+
+    expect(express.TimeoutSeconds).toBe(EXPRESS_EXECUTION_MAX_SECONDS);
+    expect(bounds.maxTaskSeconds).toBe(35);
+    expect(timeouts).toEqual({
+      CreateTask: 40,
+      CheckTaskStatus: 40,
+      TaskCompleted: 10,
+      MarkFailed: 10,
+    });
+    expect(documentWorstCaseSeconds(express, bounds.maxTaskSeconds)).toBeLessThanOrEqual(
+      express.TimeoutSeconds,
+    );
+    // A task one second longer, with its CreateTask one second longer, would not fit: the bound
+    // is as loose as it can be.
+    expect(documentWorstCaseSeconds(express, bounds.maxTaskSeconds + 1, 1)).toBeGreaterThan(
+      express.TimeoutSeconds,
+    );
+  });
+
+  it("leaves the Standard document's time limits as configured", () => {
+    for (const state of Object.values(standard.States)) {
+      if (state.Type === "Task") expect(state.TimeoutSeconds).toBe(65);
+    }
+    expect(standard.TimeoutSeconds).toBe(86_400);
+  });
+
+  it("refuses retries that leave no room for an Express execution, naming them", () => {
+    const act = () =>
+      buildWorkflows({
+        ...settings,
+        taskRetry: { maxAttempts: 10, intervalSeconds: 30, backoffRate: 2, maxDelaySeconds: 600 },
+      });
+
+    expect(act).toThrow(WorkflowSettingsError);
+    expect(act).toThrow("no task fits an Express workflow with these retries");
+    expect(() =>
+      buildWorkflow({
+        ...settings,
+        taskRetry: { maxAttempts: 10, intervalSeconds: 30, backoffRate: 2, maxDelaySeconds: 600 },
+      }),
+    ).not.toThrow();
   });
 });

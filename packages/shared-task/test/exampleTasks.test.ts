@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { SLEEP_MAX_SECONDS, sleepContract } from "../src/contracts.js";
 import {
   failureReserveSeconds,
-  MemoryBlobStore,
   resolveWorkflowBounds,
   type TaskContext,
   TaskPermanentError,
@@ -20,6 +19,7 @@ import {
   sleep,
 } from "../src/tasks.js";
 import { BUCKETS, envelopeFor, manualClock } from "./helpers/factories.js";
+import { MemoryBlobStore } from "./helpers/memoryBlobStore.js";
 import { MemoryStepRecords } from "./helpers/memoryStepRecords.js";
 
 function context(overrides: Partial<TaskContext> = {}): TaskContext {

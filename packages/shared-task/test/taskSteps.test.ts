@@ -6,7 +6,6 @@ import {
   defineTask,
   defineTaskContract,
   type JsonValue,
-  MemoryBlobStore,
   s3Keys,
   type TaskEnvelope,
   TaskRegistry,
@@ -25,6 +24,7 @@ import {
   FailingBlobStore,
   slowDown,
 } from "./helpers/failingBlobStore.js";
+import { MemoryBlobStore } from "./helpers/memoryBlobStore.js";
 import { lostResponse, MemoryStepRecords, throttled } from "./helpers/memoryStepRecords.js";
 
 const RUN = "run-1";

@@ -34,16 +34,17 @@ describe("the tasks table's layout", () => {
     expect(definition.BillingMode).toBe("PAY_PER_REQUEST");
   });
 
-  it("projects into the listing indexes only what a listing shows, never the input", () => {
+  it("keeps the listing indexes to their keys, so a task's state changes never write them", () => {
     for (const name of [TASK_TABLE.indexes.byOwner.name, TASK_TABLE.indexes.byTime.name]) {
       const index = definition.GlobalSecondaryIndexes.find((i) => i.IndexName === name);
-      expect(index?.Projection).toEqual({
-        ProjectionType: "INCLUDE",
-        NonKeyAttributes: [...TASK_TABLE.listAttributes],
-      });
+      expect(index?.Projection).toEqual({ ProjectionType: "KEYS_ONLY" });
     }
+  });
+
+  it("reads for a listing only what it shows, never the input or the full output", () => {
     expect(TASK_TABLE.listAttributes).not.toContain("input");
     expect(TASK_TABLE.listAttributes).not.toContain("output");
+    expect(TASK_TABLE.listAttributes).not.toContain("timeline");
   });
 
   it("keeps the unsent index to its keys: the sweep reads the record itself", () => {
@@ -58,7 +59,7 @@ describe("the tasks table's layout", () => {
 
   it("lists only attributes a record has, or the listing copies TaskRecords writes", () => {
     const recordFields = Object.keys(taskRecordSchema.shape);
-    const listingOnly = ["listOutput", "outputLocation"];
+    const listingOnly = ["listOutput", "outputLocation", "listKey"];
 
     for (const attribute of TASK_TABLE.listAttributes) {
       expect([...recordFields, ...listingOnly]).toContain(attribute);

@@ -10,6 +10,44 @@ import { retriesOf, runWorkflowLocally } from "./helpers/runWorkflowLocally.js";
 // The ASL the Pulumi program deploys, executed by aws-local-stepfunctions with its Lambda states
 // bound to the real step cores.
 describe("the workflow, run locally", () => {
+  describe("on the Express document, a task that finishes in start", () => {
+    it("echo succeeds in the same four states as on Standard", async () => {
+      const run = await runWorkflowLocally({ type: "echo", input: { n: 1 }, workflow: "express" });
+
+      expect(run.path).toEqual(["CreateTask", "IsTaskDone", "TaskCompleted", "Succeeded"]);
+      expect(run.record).toMatchObject({ status: "succeeded", attempts: 1 });
+    });
+
+    it("flaky is retried as on Standard: 3 failures succeed on attempt 4, 4 fail after 4", async () => {
+      const [three, four] = await Promise.all([
+        runWorkflowLocally({ type: "flaky", input: { failures: 3 }, workflow: "express" }),
+        runWorkflowLocally({ type: "flaky", input: { failures: 4 }, workflow: "express" }),
+      ]);
+
+      expect(three.record).toMatchObject({ status: "succeeded", attempts: 4 });
+      expect(four.record).toMatchObject({ status: "failed", attempts: 4 });
+      expect(four.failed?.error).toBe(ERROR_NAMES.retryable);
+    });
+
+    it("a cancelled task runs nothing", async () => {
+      const records = new MemoryStepRecords();
+      const task = envelopeFor("echo", { n: 1 });
+      records.seed(task);
+      records.cancel(task.id);
+
+      const run = await runWorkflowLocally({
+        type: "echo",
+        input: null,
+        records,
+        task,
+        workflow: "express",
+      });
+
+      expect(run.failed?.error).toBe(ERROR_NAMES.superseded);
+      expect(run.record).toMatchObject({ status: "cancelled", attempts: 0 });
+    });
+  });
+
   it("echo: succeeds in one pass, the output is the result summary and the record holds the output", async () => {
     const run = await runWorkflowLocally({ type: "echo", input: { hello: "world" } });
 
@@ -177,36 +215,47 @@ describe("the workflow, run locally", () => {
     expect(run.record?.timeline.map((e) => e.event)).toEqual(["queued", "cancelled"]);
   });
 
-  it("two executions of one generation (Express) run the task's code once; the second ends superseded", async () => {
-    let starts = 0;
-    const once = defineTask(
-      defineTaskContract({
-        type: "once",
-        description: "Counts its starts.",
-        input: z.object({}),
-        output: z.object({ starts: z.number() }),
-      }),
-      { start: () => ({ status: "succeeded", output: { starts: ++starts } }) },
-    );
-    const records = new MemoryStepRecords();
-    const task = envelopeFor("once", {});
-    records.seed(task);
-    const execute = (run: string) =>
-      runWorkflowLocally({ type: "once", input: {}, tasks: [once], records, task, run });
+  it.each(["standard", "express"] as const)(
+    "two executions of one generation (as Express allows) run the task's code once on the %s document; the second ends superseded",
+    async (workflow) => {
+      let starts = 0;
+      const once = defineTask(
+        defineTaskContract({
+          type: "once",
+          description: "Counts its starts.",
+          input: z.object({}),
+          output: z.object({ starts: z.number() }),
+        }),
+        { start: () => ({ status: "succeeded", output: { starts: ++starts } }) },
+      );
+      const records = new MemoryStepRecords();
+      const task = envelopeFor("once", {});
+      records.seed(task);
+      const execute = (run: string) =>
+        runWorkflowLocally({
+          type: "once",
+          input: {},
+          tasks: [once],
+          records,
+          task,
+          run,
+          workflow,
+        });
 
-    const [first, second] = await Promise.all([execute("run-a"), execute("run-b")]);
+      const [first, second] = await Promise.all([execute("run-a"), execute("run-b")]);
 
-    expect(starts).toBe(1);
-    const outcomes = [first, second].map((r) => r.failed?.error ?? "succeeded").sort();
-    expect(outcomes).toEqual(["TaskSupersededError", "succeeded"]);
-    const record = await records.get(task.id);
-    expect(record).toMatchObject({
-      status: "succeeded",
-      attempts: 1,
-      output: { value: { starts: 1 } },
-    });
-    expect(record?.timeline.filter((e) => e.event === "failed")).toEqual([]);
-  });
+      expect(starts).toBe(1);
+      const outcomes = [first, second].map((r) => r.failed?.error ?? "succeeded").sort();
+      expect(outcomes).toEqual(["TaskSupersededError", "succeeded"]);
+      const record = await records.get(task.id);
+      expect(record).toMatchObject({
+        status: "succeeded",
+        attempts: 1,
+        output: { value: { starts: 1 } },
+      });
+      expect(record?.timeline.filter((e) => e.event === "failed")).toEqual([]);
+    },
+  );
 
   it("a large output travels as an S3 key: the state machine never carries it", async () => {
     const text = "lorem ipsum ".repeat(10_000);

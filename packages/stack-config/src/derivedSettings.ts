@@ -1,3 +1,4 @@
+import type { WorkflowBounds } from "@tasklane/shared-task";
 import type { StackConfig } from "./stackConfigSchema.js";
 
 /** SQS visibility timeouts cannot exceed 12 hours. */
@@ -19,8 +20,24 @@ export function queueVisibilityTimeoutSeconds(config: StackConfig): number {
  * `TimeoutSeconds` of the workflow's Task states: a little over the step functions' own
  * timeout, so Lambda's timeout (with its clear error) fires first.
  */
-export function workflowStepTimeoutSeconds(config: StackConfig): number {
+export function workflowStepTimeoutSeconds(config: Pick<StackConfig, "steps">): number {
   return config.steps.timeoutSeconds + 5;
+}
+
+/**
+ * The retries and time limits both workflows are built with (shared-task's `buildWorkflows`),
+ * and that the consumer decides each task's workflow with (`workflowFor`): the Pulumi program,
+ * the local runtime and the consumer's environment all take them from here.
+ */
+export function workflowBounds(
+  config: Pick<StackConfig, "workflow" | "steps">,
+): Required<Omit<WorkflowBounds, "lambdaRetry">> {
+  return {
+    taskRetry: config.workflow.taskRetry,
+    stepTimeoutSeconds: workflowStepTimeoutSeconds(config),
+    executionTimeoutSeconds: config.workflow.executionTimeoutSeconds,
+    maxPolls: config.workflow.maxPolls,
+  };
 }
 
 /**

@@ -20,8 +20,18 @@ export const FUNCTION_ENV = {
   payloadsBucket: "TASKLANE_PAYLOADS_BUCKET",
   /** URL of the tasks queue; a URL ending in `.fifo` makes the producer send FIFO messages. */
   queueUrl: "TASKLANE_QUEUE_URL",
-  /** ARN of the state machine. */
+  /** ARN of the Standard state machine. */
   stateMachineArn: "TASKLANE_STATE_MACHINE_ARN",
+  /**
+   * ARN of the Express state machine; not set when `tasklane:workflow.express` is off, and then
+   * every task runs on Standard.
+   */
+  expressStateMachineArn: "TASKLANE_EXPRESS_STATE_MACHINE_ARN",
+  /**
+   * JSON of the workflows' retries and time limits (stack-config's `workflowBounds`), from which
+   * the consumer tells which tasks fit Express; set with `expressStateMachineArn`.
+   */
+  workflowBounds: "TASKLANE_WORKFLOW_BOUNDS",
   /** Largest request body the producer accepts, in bytes. */
   maxBodyBytes: "TASKLANE_MAX_BODY_BYTES",
   /** Inputs larger than this are stored in the payloads bucket, in bytes. */
@@ -40,7 +50,13 @@ export type FunctionRole = "api" | "queue" | "step" | "schedule";
  * The DynamoDB calls a handler makes on the tasks table, so its role is granted those and no
  * others; `Query` names the indexes it reads.
  */
-export type TableAccess = "GetItem" | "PutItem" | "UpdateItem" | "DeleteItem" | "Query";
+export type TableAccess =
+  | "GetItem"
+  | "BatchGetItem"
+  | "PutItem"
+  | "UpdateItem"
+  | "DeleteItem"
+  | "Query";
 
 export interface FunctionSpec {
   /** Short name: the bundle folder, and the last part of the physical name. */
@@ -83,7 +99,7 @@ export const FUNCTIONS = [
     role: "api",
     routes: ["GET /tasks", "GET /tasks/{id}"],
     env: ["tableName", "resultsBucket", "operators"],
-    table: ["GetItem", "Query"],
+    table: ["GetItem", "Query", "BatchGetItem"],
     indexes: ["byOwner", "byTime"],
   },
   {
@@ -133,9 +149,10 @@ export const FUNCTIONS = [
     name: "start-executions",
     app: "consumer",
     entry: "src/handlers/startExecutions.ts",
-    description: "Reads task envelopes from SQS and starts one execution per task generation.",
+    description:
+      "Reads task envelopes from SQS and starts one execution per task generation, on Express for tasks that fit it.",
     role: "queue",
-    env: ["tableName", "stateMachineArn"],
+    env: ["tableName", "stateMachineArn", "expressStateMachineArn", "workflowBounds"],
     table: ["GetItem"],
   },
   {

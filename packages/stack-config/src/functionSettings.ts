@@ -1,3 +1,4 @@
+import { resolveWorkflowBounds, type WorkflowBounds } from "@tasklane/shared-task";
 import { FUNCTION_ENV, type FunctionEnvKey } from "./functionCatalog.js";
 
 /** A handler started without the environment its function needs: a deployment bug. */
@@ -70,4 +71,34 @@ export function readResultExpirationDays(env: NodeJS.ProcessEnv = process.env): 
  */
 export function optionalEnv(key: FunctionEnvKey, env: NodeJS.ProcessEnv = process.env): string {
   return env[FUNCTION_ENV[key]] ?? "";
+}
+
+/** The Express workflow as the consumer's environment describes it. */
+export interface ExpressWorkflowSetting {
+  stateMachineArn: string;
+  /** The bounds both workflows were built with: `workflowFor` decides from them. */
+  bounds: WorkflowBounds;
+}
+
+/**
+ * `TASKLANE_EXPRESS_STATE_MACHINE_ARN` with `TASKLANE_WORKFLOW_BOUNDS`, or `undefined` when the
+ * stack deploys no Express workflow (`tasklane:workflow.express` off): every task runs on
+ * Standard then.
+ */
+export function readExpressWorkflow(
+  env: NodeJS.ProcessEnv = process.env,
+): ExpressWorkflowSetting | undefined {
+  const stateMachineArn = env[FUNCTION_ENV.expressStateMachineArn];
+  if (!stateMachineArn) return undefined;
+  const raw = requireEnv("workflowBounds", env);
+  try {
+    const bounds = JSON.parse(raw) as WorkflowBounds;
+    // Validated here, so a deployment bug stops the function at cold start.
+    resolveWorkflowBounds(bounds);
+    return { stateMachineArn, bounds };
+  } catch (error) {
+    throw new SettingsError(
+      `environment variable ${FUNCTION_ENV.workflowBounds} must be the JSON of the workflows' bounds: ${(error as Error).message}`,
+    );
+  }
 }

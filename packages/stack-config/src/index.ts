@@ -4,6 +4,7 @@ export {
   MAX_VISIBILITY_TIMEOUT_SECONDS,
   payloadLifetimeNeededSeconds,
   queueVisibilityTimeoutSeconds,
+  workflowBounds,
   workflowStepTimeoutSeconds,
 } from "./derivedSettings.js";
 export { StackConfigError } from "./errors.js";
@@ -24,9 +25,10 @@ export {
   LAMBDA_HANDLER,
   RELEASE_COMMIT_ENV,
 } from "./functionCatalog.js";
-export type { OperatorGrant } from "./functionSettings.js";
+export type { ExpressWorkflowSetting, OperatorGrant } from "./functionSettings.js";
 export {
   optionalEnv,
+  readExpressWorkflow,
   readOperators,
   readResultExpirationDays,
   requireEnv,

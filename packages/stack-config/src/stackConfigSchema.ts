@@ -1,6 +1,10 @@
-import { INLINE_INPUT_MAX_BYTES } from "@tasklane/shared-task";
+import { expressWorkflowBounds, INLINE_INPUT_MAX_BYTES } from "@tasklane/shared-task";
 import * as z from "zod";
-import { MAX_BODY_BYTES_LIMIT, payloadLifetimeNeededSeconds } from "./derivedSettings.js";
+import {
+  MAX_BODY_BYTES_LIMIT,
+  payloadLifetimeNeededSeconds,
+  workflowBounds,
+} from "./derivedSettings.js";
 
 /**
  * A standard (not FIFO) SNS topic's ARN, its region captured: CloudWatch alarms cannot notify a
@@ -91,7 +95,16 @@ const workflow = z.strictObject({
   }),
   maxPolls: z.int().min(1).max(2_400).default(1_000),
   executionTimeoutSeconds: z.int().min(60).max(31_536_000).default(86_400),
-  /** CloudWatch Logs level of the state machine. */
+  /**
+   * `auto` also deploys the Express workflow and runs on it every task that finishes in `start`
+   * within what fits Express's 5 minutes with every retry (see shared-task's `workflowFor`);
+   * `off` deploys the Standard workflow alone and runs every task on it.
+   */
+  express: z.enum(["auto", "off"]).default("auto"),
+  /**
+   * CloudWatch Logs level of the state machines. The Express one logs at least `ERROR` whatever
+   * this says: its executions have no history anywhere else.
+   */
   logLevel: z.enum(["ALL", "ERROR", "FATAL", "OFF"]).default("ERROR"),
   /** Whether logs carry execution input and output. Keep false where data is sensitive. */
   includeExecutionData: z.boolean().default(false),
@@ -202,6 +215,12 @@ const lambda = z.strictObject({
   architecture: z.enum(["arm64", "x86_64"]).default("arm64"),
   /** X-Ray tracing of the functions and the state machine. */
   tracing: z.boolean().default(true),
+  /**
+   * Stack traces mapped to the TypeScript sources (`NODE_OPTIONS=--enable-source-maps`). Off by
+   * default, since with it Node reads the bundle's source map at every cold start (about 10%
+   * more init time). The maps are in every zip either way: turning this on changes no artifact.
+   */
+  sourceMaps: z.boolean().default(false),
 });
 
 /** Every `tasklane:*` key of a stack's config. Unknown keys are errors, so typos are caught. */
@@ -258,6 +277,17 @@ export const stackConfigSchema = z
         path: ["workflow", "executionTimeoutSeconds"],
         message: "must be longer than steps.timeoutSeconds + 5 (every Task state's timeout)",
       });
+    }
+    if (c.workflow.express === "auto") {
+      try {
+        expressWorkflowBounds(workflowBounds(c));
+      } catch (error) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["workflow", "express"],
+          message: `cannot be auto: ${(error as Error).message} (set it to off, or lower workflow.taskRetry or steps.timeoutSeconds)`,
+        });
+      }
     }
     if (c.storage.retain && c.storage.forceDestroy) {
       ctx.addIssue({

@@ -1,16 +1,20 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
+  FUNCTION_ENV,
   fromPulumiConfig,
   MAX_BODY_BYTES_LIMIT,
   parseStackConfig,
   payloadLifetimeNeededSeconds,
   queueVisibilityTimeoutSeconds,
+  readExpressWorkflow,
   readStackConfigFile,
   resourceName,
   runsFromBuild,
+  SettingsError,
   StackConfigError,
   stackConfigWarnings,
+  workflowBounds,
 } from "../src/index.js";
 
 const repoFile = (name: string) => fileURLToPath(new URL(`../../../${name}`, import.meta.url));
@@ -39,6 +43,15 @@ describe("the stack config files in this repository", () => {
     expect(p.workflow.includeExecutionData).toBe(false);
     expect(p.queue.kms).toBe(true);
     expect(p.alarms.email ?? p.alarms.topicArn).toBeDefined();
+  });
+
+  it.each([
+    ["Pulumi.dev.yaml", dev],
+    ["Pulumi.prod.yaml", prod],
+  ])("%s runs short tasks on Express, and says so", (file, ref) => {
+    const { config } = readStackConfigFile(repoFile(file), ref);
+
+    expect(config.workflow.express).toBe("auto");
   });
 
   it.each([
@@ -161,6 +174,15 @@ describe("parseStackConfig", () => {
       "`tasklane:storage.forceDestroy`: cannot be true",
     ],
     [
+      "Express with retries that leave no room for a task in its 5 minutes",
+      {
+        workflow: {
+          taskRetry: { maxAttempts: 10, intervalSeconds: 30, backoffRate: 2, maxDelaySeconds: 600 },
+        },
+      },
+      "`tasklane:workflow.express`: cannot be auto: no task fits an Express workflow with these retries",
+    ],
+    [
       "a concurrency under AWS's minimum of 2",
       { consumer: { maximumConcurrency: 1 } },
       "`tasklane:consumer.maximumConcurrency`",
@@ -247,6 +269,65 @@ describe("fromPulumiConfig", () => {
     );
 
     expect(raw).toEqual({ owner: "data-team", queue: { maxReceiveCount: 7, fifo: true } });
+  });
+});
+
+describe("the Express workflow setting", () => {
+  it("is auto by default, and off turns the check off", () => {
+    const slow = {
+      taskRetry: { maxAttempts: 10, intervalSeconds: 30, backoffRate: 2, maxDelaySeconds: 600 },
+    };
+
+    expect(parseStackConfig({ owner: "me" }, dev).workflow.express).toBe("auto");
+    expect(
+      parseStackConfig({ owner: "me", workflow: { ...slow, express: "off" } }, dev).workflow,
+    ).toMatchObject({ express: "off" });
+  });
+
+  it("builds both workflows from one set of bounds: the retries, a step's timeout, the execution's and the poll bound", () => {
+    const config = parseStackConfig({ owner: "me", steps: { timeoutSeconds: 30 } }, dev);
+
+    expect(workflowBounds(config)).toEqual({
+      taskRetry: config.workflow.taskRetry,
+      stepTimeoutSeconds: 35,
+      executionTimeoutSeconds: 86_400,
+      maxPolls: 1_000,
+    });
+  });
+});
+
+describe("readExpressWorkflow", () => {
+  const bounds = {
+    taskRetry: { maxAttempts: 2, intervalSeconds: 1, backoffRate: 2, maxDelaySeconds: 5 },
+  };
+  const arn = "arn:aws:states:us-east-1:123456789012:stateMachine:tasklane-dev-workflow-express";
+
+  it("reads the Express machine and the bounds the consumer decides with", () => {
+    const env = {
+      [FUNCTION_ENV.expressStateMachineArn]: arn,
+      [FUNCTION_ENV.workflowBounds]: JSON.stringify(bounds),
+    };
+
+    expect(readExpressWorkflow(env)).toEqual({ stateMachineArn: arn, bounds });
+  });
+
+  it("is undefined without the Express machine's ARN: every task runs on Standard", () => {
+    expect(readExpressWorkflow({})).toBeUndefined();
+    expect(readExpressWorkflow({ [FUNCTION_ENV.expressStateMachineArn]: "" })).toBeUndefined();
+  });
+
+  it.each([
+    ["missing", undefined, "TASKLANE_WORKFLOW_BOUNDS is not set"],
+    ["not JSON", "{", "TASKLANE_WORKFLOW_BOUNDS must be the JSON of the workflows' bounds"],
+    ["out of range", JSON.stringify({ stepTimeoutSeconds: 0 }), "`stepTimeoutSeconds`"],
+  ])("stops the function when the bounds are %s", (_case, value, message) => {
+    const env = {
+      [FUNCTION_ENV.expressStateMachineArn]: arn,
+      ...(value === undefined ? {} : { [FUNCTION_ENV.workflowBounds]: value }),
+    };
+
+    expect(() => readExpressWorkflow(env)).toThrow(SettingsError);
+    expect(() => readExpressWorkflow(env)).toThrow(message);
   });
 });
 

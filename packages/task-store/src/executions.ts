@@ -6,8 +6,10 @@ import {
 } from "@aws-sdk/client-sfn";
 
 /**
- * The ARN of an execution of a state machine, which Step Functions derives the same way:
- * `arn:aws:states:<region>:<account>:execution:<machine>:<name>`.
+ * The ARN of an execution of a Standard state machine, which Step Functions derives the same
+ * way: `arn:aws:states:<region>:<account>:execution:<machine>:<name>`. An Express execution's
+ * (`...:express:<machine>:<name>:<uuid>`) cannot be derived, and no API but StartExecution takes
+ * it anyway.
  */
 export function executionArnFor(stateMachineArn: string, name: string): string {
   const marker = ":stateMachine:";
@@ -27,7 +29,8 @@ export type StartOutcome = "started" | "already-exists";
 
 /**
  * Starts an execution under a deterministic name. `ExecutionAlreadyExists` is not an error here:
- * it is how a duplicate delivery of the same task generation is recognised and absorbed.
+ * it is how a duplicate delivery of the same task generation is recognised and absorbed on a
+ * Standard state machine (an Express one refuses no name, and always answers `started`).
  */
 export async function startExecution(
   sfn: SFNClient,

@@ -1,4 +1,5 @@
-import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { setTimeout as sleep } from "node:timers/promises";
+import { BatchGetCommand, type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import {
   dayShardKey,
   daysBetween,
@@ -66,18 +67,35 @@ function listKeyOfCursor(cursor: string): string {
   return listKey;
 }
 
+/** A task's place in a listing index: what the keys-only indexes hold. */
+interface ListEntry {
+  id: string;
+  listKey: string;
+}
+
 interface PartitionPage {
-  items: ListedTask[];
+  items: ListEntry[];
   /** The last key the partition's query read, when it has more. */
   readTo?: string;
 }
 
+interface KeyPage {
+  entries: ListEntry[];
+  nextCursor?: string;
+}
+
+/** Key pages one listing reads at most while a filter keeps too few tasks to fill its page. */
+const MAX_KEY_PAGES = 5;
+
+/** `BatchGetItem` takes at most 100 keys. */
+const BATCH_GET_MAX_KEYS = 100;
+
 /**
  * Tasks created since `query.since`, oldest or newest first: an owner's from `byOwner`, or
- * everyone's (for an operator) from `byTime`, one day at a time. Each page queries every shard of the
- * partitions it reads and merges them; where a shard stopped early (its query's limit, or a
- * status filter that read more than it kept), the page ends at the earliest such point, so the
- * next page misses nothing.
+ * everyone's (for an operator) from `byTime`, one day at a time. The indexes give the keys (one
+ * query per shard, merged); the tasks themselves come by `BatchGetItem`, and the status and type
+ * filters apply to them. A filter that keeps few tasks reads a few more key pages to fill the
+ * page, and a page may still hold fewer than `limit`: `nextCursor` goes on.
  */
 export async function listTaskRecords(
   db: DynamoDBDocumentClient,
@@ -86,6 +104,77 @@ export async function listTaskRecords(
   query: ListQuery,
   now: Date = new Date(),
 ): Promise<ListPage> {
+  const tasks: ListedTask[] = [];
+  let cursor = query.cursor;
+  for (let round = 0; round < MAX_KEY_PAGES; round++) {
+    const page = await listKeys(db, tableName, actor, { ...query, cursor }, now);
+    const items = await getListed(
+      db,
+      tableName,
+      page.entries.map((entry) => entry.id),
+    );
+    tasks.push(...items.filter((task) => matches(task, query)));
+    cursor = page.nextCursor;
+    if (cursor === undefined || tasks.length >= query.limit) break;
+  }
+  if (tasks.length > query.limit) {
+    const kept = tasks.slice(0, query.limit);
+    return { tasks: kept, nextCursor: cursorAfter(kept.at(-1)?.listKey as string) };
+  }
+  return cursor === undefined ? { tasks } : { tasks, nextCursor: cursor };
+}
+
+function matches(task: ListedTask, query: ListQuery): boolean {
+  if (query.statuses?.length && !query.statuses.includes(task.status)) return false;
+  return query.type === undefined || task.type === query.type;
+}
+
+/** The tasks with these ids, in that order, as the listing shows them; missing ones are left out. */
+async function getListed(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  ids: readonly string[],
+): Promise<ListedTask[]> {
+  const names = Object.fromEntries(TASK_TABLE.listAttributes.map((name, i) => [`#a${i}`, name]));
+  const byId = new Map<string, ListedTask>();
+  for (let start = 0; start < ids.length; start += BATCH_GET_MAX_KEYS) {
+    let keys: Record<string, unknown>[] = ids
+      .slice(start, start + BATCH_GET_MAX_KEYS)
+      .map((id) => ({ id }));
+    for (let attempt = 0; keys.length > 0; attempt++) {
+      if (attempt > 0) await sleep(Math.min(1_000, 20 * 2 ** attempt));
+      const out = await db.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [tableName]: {
+              Keys: keys,
+              ProjectionExpression: Object.keys(names).join(", "),
+              ExpressionAttributeNames: names,
+            },
+          },
+        }),
+      );
+      for (const item of out.Responses?.[tableName] ?? []) {
+        byId.set(item.id as string, listedTaskOf(item));
+      }
+      // Throttled keys come back unprocessed: ask again, with a pause.
+      keys = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
+    }
+  }
+  return ids.flatMap((id) => {
+    const task = byId.get(id);
+    return task ? [task] : [];
+  });
+}
+
+/** One page of listing keys, merged across the shards of the partitions it reads. */
+async function listKeys(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  actor: Actor,
+  query: ListQuery,
+  now: Date,
+): Promise<KeyPage> {
   const newest = query.order === "newest";
   const since = query.since.toISOString();
   // Listing keys start with the creation time, so a time is a bound between keys.
@@ -107,20 +196,20 @@ export async function listTaskRecords(
   const firstDay = !newest && query.cursor ? new Date(bound.slice(0, 10)) : query.since;
   const days = daysBetween(firstDay, lastDay);
   if (newest) days.reverse();
-  const tasks: ListedTask[] = [];
+  const entries: ListEntry[] = [];
   for (const day of days) {
     const pages = await readPartitions(
       LIST_SHARD_NUMBERS.map((shard) => dayShardKey(day, shard)),
       "byTime",
     );
-    const page = mergePages(pages, query.limit - tasks.length, newest);
-    tasks.push(...page.tasks);
-    if (page.nextCursor || tasks.length >= query.limit) {
-      const last = tasks.at(-1);
-      return { tasks, nextCursor: page.nextCursor ?? cursorAfter(last?.listKey ?? bound) };
+    const page = mergePages(pages, query.limit - entries.length, newest);
+    entries.push(...page.entries);
+    if (page.nextCursor || entries.length >= query.limit) {
+      const last = entries.at(-1);
+      return { entries, nextCursor: page.nextCursor ?? cursorAfter(last?.listKey ?? bound) };
     }
   }
-  return { tasks };
+  return { entries };
 }
 
 /** The part of a partition a page reads: after a key (oldest first), or from a time to before a key (newest first). */
@@ -135,7 +224,6 @@ async function queryPartition(
   query: ListQuery,
 ): Promise<PartitionPage> {
   const layout = TASK_TABLE.indexes[index];
-  const filters: string[] = [];
   const names: Record<string, string> = { "#pk": layout.partitionKey, "#sk": layout.sortKey };
   const values: Record<string, unknown> = { ":pk": partition };
   let keyCondition: string;
@@ -148,26 +236,12 @@ async function queryPartition(
     values[":before"] = range.before;
     keyCondition = "#pk = :pk AND #sk BETWEEN :from AND :before";
   }
-  if (query.statuses?.length) {
-    names["#status"] = "status";
-    const placeholders = query.statuses.map((status, i) => {
-      values[`:status${i}`] = status;
-      return `:status${i}`;
-    });
-    filters.push(`#status IN (${placeholders.join(", ")})`);
-  }
-  if (query.type) {
-    names["#type"] = "type";
-    values[":type"] = query.type;
-    filters.push("#type = :type");
-  }
   const out = await db.send(
     new QueryCommand({
       TableName: tableName,
       IndexName: layout.name,
       KeyConditionExpression: keyCondition,
       ScanIndexForward: "after" in range,
-      ...(filters.length ? { FilterExpression: filters.join(" AND ") } : {}),
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
       // Newest first, the inclusive bound reads the cursor's own item again: one more makes room.
@@ -175,7 +249,7 @@ async function queryPartition(
     }),
   );
   const items = (out.Items ?? [])
-    .map(listedTaskOf)
+    .map((item) => ({ id: item.id as string, listKey: item[layout.sortKey] as string }))
     .filter((item) => !("before" in range) || item.listKey !== range.before);
   const readTo = out.LastEvaluatedKey?.[layout.sortKey];
   return typeof readTo === "string" ? { items, readTo } : { items };
@@ -186,7 +260,7 @@ async function queryPartition(
  * stopped early stopped at `readTo`, and nothing past the earliest such point (in listing
  * order) is shown, so the next page, from there, misses nothing.
  */
-function mergePages(pages: PartitionPage[], limit: number, newest: boolean): ListPage {
+function mergePages(pages: PartitionPage[], limit: number, newest: boolean): KeyPage {
   const before = (a: string, b: string) => (newest ? a > b : a < b);
   const stops = pages.flatMap((page) => (page.readTo ? [page.readTo] : []));
   const readTo = stops.reduce<string | undefined>(
@@ -197,11 +271,11 @@ function mergePages(pages: PartitionPage[], limit: number, newest: boolean): Lis
     .flatMap((page) => page.items)
     .filter((item) => readTo === undefined || !before(readTo, item.listKey))
     .sort((a, b) => (before(a.listKey, b.listKey) ? -1 : 1));
-  const tasks = merged.slice(0, limit);
-  const last = tasks.at(-1);
-  if (merged.length > limit && last) return { tasks, nextCursor: cursorAfter(last.listKey) };
-  if (readTo !== undefined) return { tasks, nextCursor: cursorAfter(readTo) };
-  return { tasks };
+  const entries = merged.slice(0, limit);
+  const last = entries.at(-1);
+  if (merged.length > limit && last) return { entries, nextCursor: cursorAfter(last.listKey) };
+  if (readTo !== undefined) return { entries, nextCursor: cursorAfter(readTo) };
+  return { entries };
 }
 
 function listedTaskOf(item: Record<string, unknown>): ListedTask {

@@ -54,3 +54,4 @@ export {
 } from "./stepFunctionsRecorder.js";
 export { createTaskTable, readTaskItem } from "./taskTable.js";
 export { waitFor } from "./waitFor.js";
+export { workflowStateHandlers } from "./workflowStateHandlers.js";

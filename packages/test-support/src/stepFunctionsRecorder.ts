@@ -7,6 +7,8 @@ export type RecordedExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "ABOR
 /** One execution as `DescribeExecution` shows it. */
 export interface RecordedExecution {
   executionArn: string;
+  stateMachineArn: string;
+  type: "STANDARD" | "EXPRESS";
   name: string;
   /** The input as it was sent, JSON text. */
   input: string;
@@ -19,6 +21,7 @@ export interface RecordedExecution {
 
 /** What one `StartExecution` call was answered. */
 export interface StartCall {
+  stateMachineArn: string;
   name: string;
   /** The input as it was sent, JSON text: `{"task": ..., "run": ...}` from the consumer. */
   input: string;
@@ -28,12 +31,16 @@ export interface StartCall {
 export interface StepFunctionsRecorder {
   /** What `AWS_ENDPOINT_URL_SFN` points at. */
   readonly url: string;
-  /** The one state machine served; any other ARN is `StateMachineDoesNotExist`. */
+  /** The STANDARD state machine served. */
   readonly stateMachineArn: string;
+  /** The EXPRESS state machine served; any other ARN is `StateMachineDoesNotExist`. */
+  readonly expressStateMachineArn: string;
   /** Every execution, in the order they started. */
   executions(): RecordedExecution[];
   /** Every `StartExecution` call, in order, with its answer. */
   startCalls(): StartCall[];
+  /** Every call of any action, in order: its action and the ARN it named. */
+  requests(): { action: string; arn: string }[];
   /** Ends a RUNNING execution, as its workflow finishing would. */
   finish(name: string, status: "SUCCEEDED" | "FAILED"): void;
   /**
@@ -47,6 +54,7 @@ export interface StepFunctionsRecorder {
 }
 
 const TARGET_PREFIX = "AWSStepFunctions.";
+const EXPRESS_EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:express:/;
 const CONTENT_TYPE = "application/x-amz-json-1.0";
 
 class ApiError extends Error {
@@ -61,77 +69,97 @@ class ApiError extends Error {
 /**
  * A Step Functions endpoint for tests of code that starts, describes and stops executions: it
  * speaks the API's wire protocol (AWS JSON 1.0, errors as `__type`), so `@aws-sdk/client-sfn`
- * talks to it unchanged, and it keeps AWS's rules for a STANDARD workflow's names (the same name
- * and input while RUNNING returns that execution, with its `startDate`; a reuse with another input,
+ * talks to it unchanged. It serves a STANDARD and an EXPRESS state machine with AWS's rules for
+ * each, as the local runtime's endpoint in `@tasklane/local` does: on STANDARD the same name and
+ * input while RUNNING returns that execution, with its `startDate`; a reuse with another input,
  * or once the execution ended, is `ExecutionAlreadyExists`; stopping or describing an unknown
- * execution is `ExecutionDoesNotExist`). It serves StartExecution, DescribeExecution,
- * StopExecution and ListExecutions (newest first, in one page). Its executions run nothing: each
- * stays RUNNING until `finish` or `StopExecution`. Tests that need the workflow itself to run use
- * the local runtime's endpoint in `@tasklane/local`.
+ * execution is `ExecutionDoesNotExist`. On EXPRESS every start is a new execution
+ * (`...:express:<machine>:<name>:<uuid>`), and DescribeExecution and StopExecution refuse its
+ * ARNs (`InvalidArn`), ListExecutions its machine (`StateMachineTypeNotSupported`). It serves
+ * StartExecution, DescribeExecution, StopExecution and ListExecutions (newest first, in one
+ * page). Its executions run nothing: each stays RUNNING until `finish` or `StopExecution`. Tests
+ * that need the workflow itself to run use the local runtime's endpoint.
  */
 export async function startStepFunctionsRecorder(
-  options: { stateMachineArn?: string } = {},
+  options: { stateMachineArn?: string; expressStateMachineArn?: string } = {},
 ): Promise<StepFunctionsRecorder> {
   const stateMachineArn =
     options.stateMachineArn ?? "arn:aws:states:us-east-1:123456789012:stateMachine:tasklane-test";
+  const expressStateMachineArn =
+    options.expressStateMachineArn ??
+    "arn:aws:states:us-east-1:123456789012:stateMachine:tasklane-test-express";
   const executionPrefix = stateMachineArn.replace(":stateMachine:", ":execution:");
+  const expressPrefix = expressStateMachineArn.replace(":stateMachine:", ":express:");
   const executions = new Map<string, RecordedExecution>();
   let calls: StartCall[] = [];
+  let requests: { action: string; arn: string }[] = [];
   let startsLeft: number | undefined;
+
+  function machineType(arn: unknown): RecordedExecution["type"] {
+    if (arn === stateMachineArn) return "STANDARD";
+    if (arn === expressStateMachineArn) return "EXPRESS";
+    throw new ApiError(
+      "StateMachineDoesNotExist",
+      `State Machine Does Not Exist: '${String(arn)}'`,
+    );
+  }
 
   const actions: Record<string, (body: Record<string, unknown>) => unknown> = {
     StartExecution(body) {
-      if (body.stateMachineArn !== stateMachineArn) {
-        throw new ApiError(
-          "StateMachineDoesNotExist",
-          `State Machine Does Not Exist: '${String(body.stateMachineArn)}'`,
-        );
-      }
+      const type = machineType(body.stateMachineArn);
+      const machine = body.stateMachineArn as string;
       const name = typeof body.name === "string" ? body.name : randomUUID();
       const input = typeof body.input === "string" ? body.input : "{}";
-      const executionArn = `${executionPrefix}:${name}`;
+      // Express dedupes no name: each start is an execution of its own.
+      const executionArn =
+        type === "EXPRESS"
+          ? `${expressPrefix}:${name}:${randomUUID()}`
+          : `${executionPrefix}:${name}`;
       const existing = executions.get(executionArn);
+      const call = { stateMachineArn: machine, name, input };
       if (existing?.status === "RUNNING" && existing.input === input) {
-        calls.push({ name, input, answer: "same-running-execution" });
+        calls.push({ ...call, answer: "same-running-execution" });
         return { executionArn, startDate: epochSeconds(existing.startDate) };
       }
       if (existing) {
-        calls.push({ name, input, answer: "ExecutionAlreadyExists" });
+        calls.push({ ...call, answer: "ExecutionAlreadyExists" });
         throw new ApiError("ExecutionAlreadyExists", `Execution Already Exists: '${executionArn}'`);
       }
       if (startsLeft !== undefined && startsLeft <= 0) {
-        calls.push({ name, input, answer: "ThrottlingException" });
+        calls.push({ ...call, answer: "ThrottlingException" });
         throw new ApiError("ThrottlingException", "Rate exceeded");
       }
       if (startsLeft !== undefined) startsLeft -= 1;
       const execution: RecordedExecution = {
         executionArn,
+        stateMachineArn: machine,
+        type,
         name,
         input,
         status: "RUNNING",
         startDate: new Date(),
       };
       executions.set(executionArn, execution);
-      calls.push({ name, input, answer: "started" });
+      calls.push({ ...call, answer: "started" });
       return { executionArn, startDate: epochSeconds(execution.startDate) };
     },
     DescribeExecution(body) {
-      const { stopDate, startDate, ...rest } = find(body.executionArn);
+      const { stopDate, startDate, type: _type, ...rest } = find(body.executionArn);
       return {
         ...rest,
-        stateMachineArn,
         startDate: epochSeconds(startDate),
         ...(stopDate ? { stopDate: epochSeconds(stopDate) } : {}),
       };
     },
     ListExecutions(body) {
-      if (body.stateMachineArn !== stateMachineArn) {
+      if (machineType(body.stateMachineArn) === "EXPRESS") {
         throw new ApiError(
-          "StateMachineDoesNotExist",
-          `State Machine Does Not Exist: '${String(body.stateMachineArn)}'`,
+          "StateMachineTypeNotSupported",
+          "This operation is not supported by this type of state machine",
         );
       }
       const matching = [...executions.values()]
+        .filter((e) => e.stateMachineArn === stateMachineArn)
         .filter((e) => body.statusFilter === undefined || e.status === body.statusFilter)
         .reverse();
       return {
@@ -160,6 +188,13 @@ export async function startStepFunctionsRecorder(
   };
 
   function find(executionArn: unknown): RecordedExecution {
+    if (typeof executionArn === "string" && EXPRESS_EXECUTION_ARN.test(executionArn)) {
+      // What AWS answers for an Express execution: it has no DescribeExecution or StopExecution.
+      throw new ApiError(
+        "InvalidArn",
+        "Invalid Arn: 'Resource type not valid in this context: express'",
+      );
+    }
     const execution = typeof executionArn === "string" ? executions.get(executionArn) : undefined;
     if (!execution) {
       throw new ApiError(
@@ -189,7 +224,12 @@ export async function startStepFunctionsRecorder(
     }
     try {
       const text = Buffer.concat(chunks).toString("utf8");
-      send(response, 200, action(text ? (JSON.parse(text) as Record<string, unknown>) : {}));
+      const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+      requests.push({
+        action: target.slice(TARGET_PREFIX.length),
+        arn: String(body.executionArn ?? body.stateMachineArn ?? ""),
+      });
+      send(response, 200, action(body));
     } catch (error) {
       if (error instanceof ApiError) sendError(response, error);
       else throw error;
@@ -202,8 +242,10 @@ export async function startStepFunctionsRecorder(
   return {
     url: `http://127.0.0.1:${port}`,
     stateMachineArn,
+    expressStateMachineArn,
     executions: () => [...executions.values()],
     startCalls: () => [...calls],
+    requests: () => [...requests],
     finish(name, status) {
       const execution = find(`${executionPrefix}:${name}`);
       if (execution.status !== "RUNNING") throw new Error(`execution ${name} is not RUNNING`);
@@ -215,6 +257,7 @@ export async function startStepFunctionsRecorder(
     reset() {
       executions.clear();
       calls = [];
+      requests = [];
       startsLeft = undefined;
     },
     stop: () =>

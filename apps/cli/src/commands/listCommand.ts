@@ -1,4 +1,5 @@
 import type { TaskStatus, TaskSummary } from "@tasklane/api-client";
+import { LIST_MAX_LIMIT } from "@tasklane/shared-task";
 import { Command } from "commander";
 import type { CommandRunner } from "../commandRunner.js";
 import { EXIT_CODES } from "../constants.js";
@@ -13,7 +14,6 @@ interface ListOptions {
 }
 
 /** The API returns at most this many tasks a page. */
-const PAGE_MAX = 100;
 
 /** `tasklane list`: tasks created since a time, oldest first, optionally of some statuses. */
 export function listCommand(run: CommandRunner): Command {
@@ -45,7 +45,7 @@ export function listCommand(run: CommandRunner): Command {
         do {
           const page = await api.listTasks({
             since: options.since,
-            limit: Math.min(PAGE_MAX, Math.max(options.limit - tasks.length, 1)),
+            limit: Math.min(LIST_MAX_LIMIT, Math.max(options.limit - tasks.length, 1)),
             ...(options.status ? { status: options.status } : {}),
             ...(cursor ? { cursor } : {}),
           });

@@ -5,7 +5,8 @@ import {
   TasklaneApiError,
   type TasklaneClient,
 } from "@tasklane/api-client";
-import { BATCH_MAX_BYTES, BATCH_MAX_TASKS } from "../constants.js";
+import { BATCH_MAX_TASKS } from "@tasklane/shared-task";
+import { BATCH_MAX_BYTES } from "../constants.js";
 import { networkCode } from "../output/explainError.js";
 import { type LineError, parseTaskLine, type TaskLine, type TaskSubmission } from "./taskLines.js";
 

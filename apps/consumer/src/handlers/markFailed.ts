@@ -1,6 +1,14 @@
-import { ageOf, createStepHandler, MetricUnit, stepsFromEnvironment } from "../steps.js";
+import { STATE_NAMES } from "@tasklane/shared-task";
+import {
+  ageOf,
+  createStepHandler,
+  MetricUnit,
+  noBlobStore,
+  stepsFromEnvironment,
+} from "../steps.js";
 
-const steps = stepsFromEnvironment();
+// A failure is recorded in the tasks table alone: no S3 here.
+const steps = stepsFromEnvironment(noBlobStore(STATE_NAMES.markFailed));
 
 /** Workflow step MarkFailed: records the failure in the task's record. */
 export const handler = createStepHandler(

@@ -7,17 +7,24 @@ import {
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { SFNClient } from "@aws-sdk/client-sfn";
-import { requireEnv } from "@tasklane/stack-config";
+import { readExpressWorkflow, requireEnv } from "@tasklane/stack-config";
 import { TaskRecords, tableClient } from "@tasklane/task-store";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import { type StartOutcome, startTaskExecution } from "../startTaskExecution.js";
+import { expressTaskTypes, type StartOutcome, startTaskExecution } from "../startTaskExecution.js";
+import { taskDefinitions } from "../taskDefinitions.js";
 
 const logger = new Logger({ serviceName: "tasklane-start-executions" });
 const metrics = new Metrics({ namespace: "Tasklane", serviceName: "tasklane-start-executions" });
+const express = readExpressWorkflow();
 const deps = {
   sfn: new SFNClient({}),
   records: new TaskRecords(tableClient(), { tableName: requireEnv("tableName") }),
   stateMachineArn: requireEnv("stateMachineArn"),
+  // Which workflow each task type runs on, decided once from the deployed workflows' bounds.
+  express: express && {
+    stateMachineArn: express.stateMachineArn,
+    types: expressTaskTypes(taskDefinitions.list(), express.bounds),
+  },
 };
 
 /** The metric each outcome counts, so a dashboard says what became of every message. */

@@ -1,6 +1,15 @@
-import { ageOf, createStepHandler, MetricUnit, stepsFromEnvironment } from "../steps.js";
+import { STATE_NAMES } from "@tasklane/shared-task";
+import {
+  ageOf,
+  createStepHandler,
+  MetricUnit,
+  noBlobStore,
+  stepsFromEnvironment,
+} from "../steps.js";
 
-const steps = stepsFromEnvironment();
+// The output is recorded as CreateTask or CheckTaskStatus left it (inline, or their S3
+// reference): no S3 here.
+const steps = stepsFromEnvironment(noBlobStore(STATE_NAMES.taskCompleted));
 
 /** Workflow step TaskCompleted: records the success in the task's record. */
 export const handler = createStepHandler(

@@ -6,13 +6,20 @@ import { type AwsEmulators, type EmulatorOptions, startAwsEmulators } from "@tas
 
 export const OWNER = "arn:aws:iam::123456789012:user/alice";
 
+/** The workflows' bounds the Express tests deploy: Pulumi.dev.yaml's. */
+export const WORKFLOW_BOUNDS = {
+  taskRetry: { maxAttempts: 3, intervalSeconds: 1, backoffRate: 2, maxDelaySeconds: 10 },
+  stepTimeoutSeconds: 65,
+};
+
 /**
  * fauxqs, dynalite with the tasks table, Step Functions and the environment the Pulumi program
- * gives the consumer's functions. Import handler modules only after this: they read the
- * environment when loaded.
+ * gives the consumer's functions: with `express`, an Express state machine too, as
+ * `tasklane:workflow.express: auto` deploys it; without, none (`off`). Import handler modules
+ * only after this: they read the environment when loaded.
  */
 export async function startConsumerEnvironment(
-  options: EmulatorOptions & { metrics?: boolean } = {},
+  options: EmulatorOptions & { metrics?: boolean; express?: boolean } = {},
 ) {
   const aws = await startAwsEmulators(options);
   Object.assign(process.env, {
@@ -23,6 +30,16 @@ export async function startConsumerEnvironment(
     POWERTOOLS_LOG_LEVEL: "SILENT",
     POWERTOOLS_METRICS_DISABLED: options.metrics ? "false" : "true",
   });
+  if (options.express) {
+    Object.assign(process.env, {
+      [FUNCTION_ENV.expressStateMachineArn]: aws.stepFunctions.expressStateMachineArn,
+      [FUNCTION_ENV.workflowBounds]: JSON.stringify(WORKFLOW_BOUNDS),
+    });
+  } else {
+    // A test file run earlier in this worker may have set them.
+    delete process.env[FUNCTION_ENV.expressStateMachineArn];
+    delete process.env[FUNCTION_ENV.workflowBounds];
+  }
   const records = new TaskRecords(tableClient(aws.dynamodb), { tableName: aws.tableName });
   return { aws, records };
 }

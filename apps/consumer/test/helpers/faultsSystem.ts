@@ -11,11 +11,7 @@ import {
   type TaskRecord,
   TaskRegistry,
 } from "@tasklane/shared-task";
-import {
-  createTaskSteps,
-  type TaskSteps,
-  workflowStateHandlers,
-} from "@tasklane/shared-task/steps";
+import { createTaskSteps, type TaskSteps } from "@tasklane/shared-task/steps";
 import { exampleTasks } from "@tasklane/shared-task/tasks";
 import {
   type Actor,
@@ -45,6 +41,7 @@ import {
   startAwsEmulators,
   type WorkflowRun,
   withFaults,
+  workflowStateHandlers,
 } from "@tasklane/test-support";
 // The fault suite drives the whole system, so it runs the producer's sweep and submissions too.
 import { resendUnsent, UNSENT_LEASE_SECONDS } from "../../../producer/src/resendUnsent.js";

@@ -1,10 +1,9 @@
 import { type AttributeValue, ScanCommand } from "@aws-sdk/client-dynamodb";
-import { paginateListExecutions } from "@aws-sdk/client-sfn";
 import { GetQueueAttributesCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { createTasklaneClient, type TaskResource } from "@tasklane/api-client";
 import { createEnvelope, payloadSchema, taskRecordSchema } from "@tasklane/shared-task";
 import { readTaskItem, waitFor } from "@tasklane/test-support";
-import type { LocalRuntime } from "../../src/index.js";
+import type { ExecutionSummary, LocalRuntime } from "../../src/index.js";
 import { dynamodbClient, s3Client, sfnClient, sqsClient } from "./awsClients.js";
 
 /** The fields of a task's item an envelope is made of, besides `input`. */
@@ -74,16 +73,22 @@ export function pipelineProbe(runtime: LocalRuntime) {
       );
     },
 
-    /** Every execution of the state machine, by name. */
+    /**
+     * The status of every execution of both state machines, by name: the runtime's own record,
+     * since AWS lists no Express executions (`ListExecutions` refuses an Express machine). Of
+     * several executions with one name (duplicate Express starts), the one that ran the task.
+     */
     async executions(): Promise<Map<string, string>> {
       const byName = new Map<string, string>();
-      for await (const page of paginateListExecutions(
-        { client: sfn, pageSize: 1000 },
-        { stateMachineArn: runtime.stateMachineArn },
-      )) {
-        for (const e of page.executions ?? []) byName.set(e.name ?? "", e.status ?? "");
+      for (const e of runtime.stepFunctions.executions()) {
+        if (!byName.has(e.name) || e.error !== "TaskSupersededError") byName.set(e.name, e.status);
       }
       return byName;
+    },
+
+    /** A task's executions, every generation, in the order they started. */
+    executionsOf(taskId: string): ExecutionSummary[] {
+      return runtime.stepFunctions.executions().filter((e) => e.name.startsWith(taskId));
     },
 
     /** How many task records the table holds. */

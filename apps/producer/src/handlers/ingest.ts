@@ -1,6 +1,7 @@
 import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { BATCH_MAX_TASKS } from "@tasklane/shared-task";
 import { requireEnv, requirePositiveInt } from "@tasklane/stack-config";
 import { TaskPayloads, TaskRecords, tableClient } from "@tasklane/task-store";
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
@@ -11,9 +12,6 @@ import type { RequestLogger } from "../requestLogger.js";
 import { type SubmitOutcome, submitTasks } from "../submitTasks.js";
 import { taskContracts } from "../taskContracts.js";
 import { batchItems, type ValidSubmission, validateSubmission } from "../validateSubmission.js";
-
-/** At most this many tasks per `POST /tasks/batch`. */
-export const BATCH_MAX_TASKS = 100;
 
 const maxBodyBytes = requirePositiveInt("maxBodyBytes");
 const deps = {

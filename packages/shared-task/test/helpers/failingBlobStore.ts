@@ -1,4 +1,5 @@
-import { type BlobStore, MemoryBlobStore, type ObjectLocation } from "../../src/index.js";
+import type { BlobStore, ObjectLocation } from "../../src/index.js";
+import { MemoryBlobStore } from "./memoryBlobStore.js";
 
 /** An error as the AWS SDK v3 throws it for an S3 response: the fields Smithy sets. */
 export function s3Error(name: string, httpStatusCode: number, message: string): Error {

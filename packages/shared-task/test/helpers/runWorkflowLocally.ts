@@ -8,15 +8,17 @@ import {
   type BlobStore,
   buildWorkflow,
   type JsonValue,
-  MemoryBlobStore,
+  STATE_NAMES,
   type TaskEnvelope,
   type TaskRecord,
   TaskRegistry,
   type WorkflowSettings,
+  type WorkflowType,
 } from "../../src/index.js";
-import { createTaskSteps, workflowStateHandlers } from "../../src/steps.js";
+import { createTaskSteps, type TaskSteps } from "../../src/steps.js";
 import { exampleTasks } from "../../src/tasks.js";
 import { BUCKETS, envelopeFor, FUNCTION_ARNS } from "./factories.js";
+import { MemoryBlobStore } from "./memoryBlobStore.js";
 import { MemoryStepRecords } from "./memoryStepRecords.js";
 
 type EventLog =
@@ -47,6 +49,8 @@ export async function runWorkflowLocally(options: {
   input: JsonValue;
   tasks?: readonly AnyTaskDefinition[];
   settings?: Omit<WorkflowSettings, "functions">;
+  /** Which of the two documents runs it. @default "standard" */
+  workflow?: WorkflowType;
   overrides?: NonNullable<RunOptions["overrides"]>;
   /** Where large payloads go; an empty store in memory by default. */
   store?: BlobStore;
@@ -65,7 +69,10 @@ export async function runWorkflowLocally(options: {
     store,
     buckets: BUCKETS,
   });
-  const definition = buildWorkflow({ functions: FUNCTION_ARNS, ...options.settings });
+  const definition = buildWorkflow(
+    { functions: FUNCTION_ARNS, ...options.settings },
+    options.workflow ?? "standard",
+  );
   const machine = new StateMachine(definition as unknown as StateMachineDefinition);
   const task = options.task ?? envelopeFor(options.type, options.input);
   if (!options.task) records.seed(task);
@@ -73,7 +80,7 @@ export async function runWorkflowLocally(options: {
 
   const execution = machine.run({ task, run } as unknown as JsonValue, {
     overrides: {
-      taskResourceLocalHandlers: workflowStateHandlers(steps) as never,
+      taskResourceLocalHandlers: stateHandlers(steps) as never,
       retryIntervalOverrides: {
         CreateTask: 0,
         CheckTaskStatus: 0,
@@ -115,4 +122,17 @@ export async function runWorkflowLocally(options: {
 /** How many times a state was retried in a run. */
 export function retriesOf(run: LocalRun, state: string): number {
   return run.events.filter((e) => e.type === "StateRetried" && e.state.name === state).length;
+}
+
+/** The step cores by Task state name (test-support's `workflowStateHandlers`, which needs this package). */
+function stateHandlers(steps: TaskSteps): Record<string, (input: unknown) => Promise<unknown>> {
+  const method = {
+    [STATE_NAMES.createTask]: "createTask",
+    [STATE_NAMES.checkTaskStatus]: "checkTaskStatus",
+    [STATE_NAMES.taskCompleted]: "taskCompleted",
+    [STATE_NAMES.markFailed]: "markFailed",
+  } as const;
+  return Object.fromEntries(
+    Object.entries(method).map(([state, name]) => [state, (input: unknown) => steps[name](input)]),
+  );
 }

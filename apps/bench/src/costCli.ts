@@ -1,0 +1,63 @@
+import { parseArgs } from "node:util";
+import { benchCost } from "./costBench.js";
+import { formatCostReport } from "./formatCostReport.js";
+
+const USAGE = `Usage: pnpm bench:cost [--tasks N] [--stack dev,prod] [--concurrency N] [--timeout SECONDS] [--json]
+
+Runs echo, sleep (a few polls), flaky (two retries) and fail through the local runtime with each
+stack's config and prints, per task type, what one million of them cost on AWS, per service,
+from the requests, transitions, invocations and log bytes counted in the run; the cost of one
+poll; and each stack's throughput ceilings, the binding one named.
+Defaults: --tasks 200 --stack dev,prod --concurrency 4 --timeout 300
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        tasks: { type: "string", default: "200" },
+        stack: { type: "string", default: "dev,prod" },
+        concurrency: { type: "string", default: "4" },
+        timeout: { type: "string", default: "300" },
+        json: { type: "boolean", default: false },
+        help: { type: "boolean", default: false },
+      },
+    }));
+  } catch (error) {
+    process.stderr.write(`bench:cost: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const number = (name: string, min: number, max: number): number => {
+    const n = Number(values[name]);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new Error(`--${name} must be a whole number from ${min} to ${max}`);
+    return n;
+  };
+  try {
+    const stacks = String(values.stack)
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s !== "");
+    if (stacks.length === 0) throw new Error("--stack names no stack");
+    const result = await benchCost({
+      tasks: number("tasks", 1, 100_000),
+      stacks,
+      concurrency: number("concurrency", 1, 64),
+      timeoutMs: number("timeout", 1, 86_400) * 1000,
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+    process.stdout.write(
+      values.json ? `${JSON.stringify(result, null, 2)}\n` : formatCostReport(result),
+    );
+    return 0;
+  } catch (error) {
+    process.stderr.write(`bench:cost: ${(error as Error).message}\n`);
+    return 1;
+  }
+}

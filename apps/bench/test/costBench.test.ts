@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { benchCost } from "../src/costBench.js";
+import { formatCostReport } from "../src/formatCostReport.js";
+
+// A small run of the real benchmark, so `pnpm bench:cost` cannot rot. It asserts what is
+// counted (requests, transitions, invocations), never a duration or a price that depends on one.
+describe("benchCost", () => {
+  it("runs every task type through the dev stack and counts what each task calls", async () => {
+    // Act
+    const result = await benchCost({
+      tasks: 3,
+      stacks: ["dev"],
+      concurrency: 3,
+      timeoutMs: 90_000,
+    });
+
+    // Assess
+    const [dev] = result.stacks;
+    if (!dev) throw new Error("no dev report");
+    const byType = new Map(dev.taskTypes.map((t) => [t.type, t]));
+    expect([...byType.keys()]).toEqual(["echo", "sleep", "flaky", "fail"]);
+    for (const t of dev.taskTypes) {
+      expect(t.succeeded + t.failed).toBe(3);
+      expect(t.perTask.api.requests).toBe(1);
+      expect(t.perTask.requests).toContainEqual(
+        expect.objectContaining({ service: "DynamoDB", action: "PutItem", count: 1 }),
+      );
+      expect(t.cost.total).toBeGreaterThan(0);
+    }
+    expect(byType.get("fail")?.failed).toBe(3);
+    expect(byType.get("echo")?.standardTransitions).toBeLessThanOrEqual(4);
+    expect(byType.get("flaky")?.retries).toBe(2);
+    expect(byType.get("sleep")?.polls).toBeGreaterThanOrEqual(1);
+    expect(dev.poll?.polls).toBeGreaterThanOrEqual(3);
+    expect(dev.ceilings.binding.tasksPerSecond).toBeGreaterThan(0);
+    expect(formatCostReport(result)).toContain("## Stack dev");
+  }, 120_000);
+});

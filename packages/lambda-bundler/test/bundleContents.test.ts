@@ -1,0 +1,127 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { bundlePaths, FUNCTIONS, type FunctionSpec } from "@tasklane/stack-config";
+import type { Metafile } from "esbuild";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bundleFunctions, findRepoRoot } from "../src/index.js";
+
+const repoRoot = findRepoRoot(process.cwd());
+let outRoot: string;
+const metafiles = new Map<string, Metafile>();
+const code = new Map<string, string>();
+
+beforeAll(async () => {
+  outRoot = await mkdtemp(join(tmpdir(), "tasklane-bundle-contents-"));
+  await bundleFunctions({ repoRoot, outRoot, functions: FUNCTIONS });
+  for (const spec of FUNCTIONS) {
+    const meta = await readFile(join(outRoot, bundlePaths(spec).dir, "meta.json"), "utf8");
+    metafiles.set(spec.name, JSON.parse(meta) as Metafile);
+    code.set(spec.name, await readFile(join(outRoot, bundlePaths(spec).dir, "index.mjs"), "utf8"));
+  }
+}, 180_000);
+
+afterAll(async () => {
+  await rm(outRoot, { recursive: true, force: true });
+});
+
+/** The npm package an input path belongs to (the name after its last `node_modules/`). */
+function packageOf(input: string): string | undefined {
+  const at = input.lastIndexOf("node_modules/");
+  if (at < 0) return undefined;
+  const parts = input.slice(at + "node_modules/".length).split("/");
+  return (parts[0]?.startsWith("@") ? parts.slice(0, 2) : parts.slice(0, 1)).join("/");
+}
+
+/** The inputs whose code ended up in the bundle (tree-shaken files stay in `inputs`). */
+function bundledInputs(metafile: Metafile): string[] {
+  const output = Object.values(metafile.outputs).find((o) => o.entryPoint !== undefined);
+  return Object.entries(output?.inputs ?? {})
+    .filter(([, input]) => input.bytesInOutput > 0)
+    .map(([path]) => path);
+}
+
+function packagesOf(metafile: Metafile): Set<string> {
+  return new Set(bundledInputs(metafile).flatMap((path) => packageOf(path) ?? []));
+}
+
+/** Packages that publish only CommonJS; anything else must come in as ESM. */
+const COMMONJS_ONLY = new Set([
+  // @aws-sdk/endpoint-cache's LRU cache (DynamoDB endpoint discovery).
+  "mnemonist",
+  "obliterator",
+]);
+
+/** The AWS SDK client each setting implies: a function bundles a client only if it uses it. */
+const CLIENT_SETTINGS: [client: string, uses: (spec: FunctionSpec) => boolean][] = [
+  ["@aws-sdk/client-dynamodb", (spec) => spec.env.includes("tableName")],
+  [
+    "@aws-sdk/client-s3",
+    (spec) => spec.env.includes("payloadsBucket") || spec.env.includes("resultsBucket"),
+  ],
+  ["@aws-sdk/client-sqs", (spec) => spec.env.includes("queueUrl")],
+  ["@aws-sdk/client-sfn", (spec) => spec.env.includes("stateMachineArn")],
+];
+
+describe.each(FUNCTIONS.map((spec) => ({ name: spec.name, spec })))(
+  "the $name bundle",
+  ({ name, spec }) => {
+    it("takes the AWS SDK as ESM, never its CommonJS builds", () => {
+      const metafile = metafiles.get(name) as Metafile;
+
+      const commonJs = Object.entries(metafile.inputs)
+        .filter(([path, input]) => input.format === "cjs" || path.includes("/dist-cjs/"))
+        .map(([path]) => path)
+        .filter((path) => /^@(aws-sdk|smithy|aws-lambda-powertools)\//.test(packageOf(path) ?? ""));
+
+      expect(commonJs).toEqual([]);
+    });
+
+    it("bundles CommonJS only from packages that publish nothing else", () => {
+      const metafile = metafiles.get(name) as Metafile;
+
+      const commonJs = bundledInputs(metafile).filter(
+        (path) =>
+          metafile.inputs[path]?.format === "cjs" && !COMMONJS_ONLY.has(packageOf(path) ?? ""),
+      );
+
+      expect(commonJs).toEqual([]);
+    });
+
+    it("takes credentials from the environment only: no default chain, no STS or SSO clients", () => {
+      const packages = packagesOf(metafiles.get(name) as Metafile);
+
+      const chain = [...packages].filter((pkg) =>
+        /^@aws-sdk\/(credential-provider-(?!env$)|nested-clients|client-sts|client-sso)/.test(pkg),
+      );
+
+      expect(chain).toEqual([]);
+    });
+
+    it.each(CLIENT_SETTINGS)(
+      "bundles %s exactly when its settings say it is used",
+      (client, uses) => {
+        expect(packagesOf(metafiles.get(name) as Metafile).has(client)).toBe(uses(spec));
+      },
+    );
+
+    it("keeps the name of the SDK's NoOpLogger, which SDK code compares", () => {
+      const inputs = Object.keys((metafiles.get(name) as Metafile).inputs);
+      if (!inputs.some((path) => path.endsWith("/NoOpLogger.js"))) return;
+
+      expect(code.get(name)).toContain('static name="NoOpLogger"');
+    });
+
+    it("carries no schema of an AWS operation no handler calls", () => {
+      // Shapes of S3 and DynamoDB operations Tasklane never calls; a client keeps them only if
+      // esbuild cannot drop its unused schemas.
+      for (const shape of [
+        "SelectObjectContentRequest",
+        "ListObjectsV2Output",
+        "BatchGetItemInput",
+      ]) {
+        expect(code.get(name), shape).not.toContain(`"${shape}"`);
+      }
+    });
+  },
+);
