@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { contributorsOf, packageOfInput } from "../src/bundleContributors.js";
+import { contributorsOf, packageOfInput } from "../src/coldStart/bundleContributors.js";
 
 describe("bundle contributors", () => {
   it.each([

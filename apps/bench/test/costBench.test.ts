@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { benchCost } from "../src/costBench.js";
-import { formatCostReport } from "../src/formatCostReport.js";
+import { benchCost } from "../src/cost/costBench.js";
+import { formatCostReport } from "../src/cost/formatCostReport.js";
 
 // A small run of the real benchmark, so `pnpm bench:cost` cannot rot. It asserts what is
 // counted (requests, transitions, invocations), never a duration or a price that depends on one.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type CeilingInputs, throughputCeilings } from "../src/throughputCeilings.js";
+import { type CeilingInputs, throughputCeilings } from "../src/cost/throughputCeilings.js";
 
 /** Prod's settings and an echo task as measured on Standard. */
 const prodOnStandard: CeilingInputs = {

@@ -8,7 +8,7 @@ import {
   readUnits,
   taskTableIndexes,
   writeUnits,
-} from "../src/dynamoDbUnits.js";
+} from "../src/cost/dynamoDbUnits.js";
 import { claim, complete, consumerRead, markSent, put } from "./costFixtures.js";
 
 const request = (fixture: {

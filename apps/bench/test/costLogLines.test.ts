@@ -5,7 +5,7 @@ import {
   historyEventsOf,
   lambdaPlatformLogBytes,
   stateMachineLogBytes,
-} from "../src/logLines.js";
+} from "../src/cost/logLines.js";
 
 const requestId = "6f5c2b0a-1b7e-4f27-9c2e-0e1f4b0c9f13";
 

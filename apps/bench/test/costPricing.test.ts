@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AWS_PRICES } from "../src/awsPrices.js";
+import { AWS_PRICES } from "../src/cost/awsPrices.js";
 import {
   apiMeteredRequests,
   costPerMillion,
@@ -10,7 +10,7 @@ import {
   sqsBilledRequests,
   type Usage,
   usagePerUnit,
-} from "../src/costReport.js";
+} from "../src/cost/costReport.js";
 
 const arm = { architecture: "arm64", fifo: false } as const;
 

@@ -7,7 +7,7 @@ import {
   type AwsRequestLine,
   classifyAwsRequest,
   startRequestCounter,
-} from "../src/requestCounter.js";
+} from "../src/cost/requestCounter.js";
 
 describe("which AWS call a request is", () => {
   it.each<[string, AwsRequestLine, string, string]>([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { median, pairRatios, runPairs, summarizePairs } from "../src/pairedStats.js";
+import { median, pairRatios, runPairs, summarizePairs } from "../src/coldStart/pairedStats.js";
 
 describe("paired load statistics", () => {
   it.each([

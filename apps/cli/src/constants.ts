@@ -1,5 +1,5 @@
 /**
- * The exit codes, documented in `tasklane --help` and the README. Scripts can rely on them.
+ * The exit codes, documented in `tasklane --help` and docs/cli.md. Scripts can rely on them.
  */
 export const EXIT_CODES = {
   /** Done; for `submit --wait` and `watch`, the task succeeded. */

@@ -6,7 +6,7 @@ import { StackConfigError } from "@tasklane/stack-config";
 import { DEFAULT_API_PORT, DEFAULT_LOCAL_CONSOLE_PORT } from "./constants.js";
 import { DISCOVERY_FILE, removeDiscoveryFile, writeDiscoveryFile } from "./discoveryFile.js";
 import { BundlesMissingError, LocalRuntimeError, PortInUseError } from "./errors.js";
-import type { HandlerLogLevel } from "./handlerEnvironment.js";
+import type { HandlerLogLevel } from "./lambda/handlerEnvironment.js";
 import { RuntimeLog } from "./runtimeLog.js";
 import { type LocalRuntime, startLocalRuntime } from "./startLocalRuntime.js";
 

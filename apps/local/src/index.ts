@@ -1,13 +1,5 @@
 // @tasklane/local: the runtime behind `pnpm dev`, and its emulators for tests.
 
-export type { ApiEventContext, ReceivedRequest } from "./apiGatewayEvent.js";
-export { toApiGatewayEvent } from "./apiGatewayEvent.js";
-export type { ApiResponse } from "./apiGatewayResult.js";
-export { GATEWAY_RESPONSES, toApiResponse } from "./apiGatewayResult.js";
-export type { BatchVerdict } from "./batchResponse.js";
-export { batchVerdict } from "./batchResponse.js";
-export type { IamCaller, LocalAuthorizer, RequestCaller } from "./callerIdentity.js";
-export { identifyCaller } from "./callerIdentity.js";
 export {
   API_PAYLOAD_MAX_BYTES,
   DEFAULT_API_PORT,
@@ -22,24 +14,15 @@ export {
   removeDiscoveryFile,
   writeDiscoveryFile,
 } from "./discoveryFile.js";
-export {
-  BundlesMissingError,
-  LambdaInvocationError,
-  LocalRuntimeError,
-  PortInUseError,
-  StepFunctionsApiError,
-} from "./errors.js";
-export type { EventSourceMapping, EventSourceMappingOptions } from "./eventSourceMapping.js";
-export { startEventSourceMapping } from "./eventSourceMapping.js";
-export type { HandlerEnvironmentInput, HandlerLogLevel } from "./handlerEnvironment.js";
-export { handlerEnvironment } from "./handlerEnvironment.js";
-export type { HttpApi, HttpApiOptions } from "./httpApi.js";
-export { startHttpApi } from "./httpApi.js";
-export { invokeFunction } from "./invokeFunction.js";
-export { createLambdaContext } from "./lambdaContext.js";
-export { lambdaTaskHandler } from "./lambdaTaskHandler.js";
-export type { LocalResourceNames } from "./localResources.js";
-export { localResourceNames } from "./localResources.js";
+export type { BatchVerdict } from "./emulators/batchResponse.js";
+export { batchVerdict } from "./emulators/batchResponse.js";
+export type {
+  EventSourceMapping,
+  EventSourceMappingOptions,
+} from "./emulators/eventSourceMapping.js";
+export { startEventSourceMapping } from "./emulators/eventSourceMapping.js";
+export type { LocalResourceNames } from "./emulators/localResources.js";
+export { localResourceNames } from "./emulators/localResources.js";
 export type {
   ExecutionDescription,
   ExecutionListItem,
@@ -50,24 +33,44 @@ export type {
   StateMachineType,
   TaskHandler,
   TimingOverrides,
-} from "./localStepFunctions.js";
-export { LocalStepFunctions } from "./localStepFunctions.js";
-export type { LocalTable, LocalTableOptions } from "./localTable.js";
-export { startLocalTable } from "./localTable.js";
-export type { Route, RouteMatch } from "./routeTable.js";
-export { RouteTable } from "./routeTable.js";
-export { RuntimeLog } from "./runtimeLog.js";
-export type { ScheduledFunction, Schedules, SchedulesOptions } from "./schedules.js";
-export { scheduledEvent, startSchedules } from "./schedules.js";
-export { toSqsRecord } from "./sqsRecord.js";
-export type { LocalRuntime, LocalRuntimeOptions } from "./startLocalRuntime.js";
-export { startLocalRuntime } from "./startLocalRuntime.js";
+} from "./emulators/localStepFunctions.js";
+export { LocalStepFunctions } from "./emulators/localStepFunctions.js";
+export type { LocalTable, LocalTableOptions } from "./emulators/localTable.js";
+export { startLocalTable } from "./emulators/localTable.js";
+export type { ScheduledFunction, Schedules, SchedulesOptions } from "./emulators/schedules.js";
+export { scheduledEvent, startSchedules } from "./emulators/schedules.js";
+export { toSqsRecord } from "./emulators/sqsRecord.js";
 export type {
   StepFunctionsEndpoint,
   StepFunctionsOutage,
   StepFunctionsRequest,
-} from "./stepFunctionsEndpoint.js";
-export { startStepFunctionsEndpoint } from "./stepFunctionsEndpoint.js";
+} from "./emulators/stepFunctionsEndpoint.js";
+export { startStepFunctionsEndpoint } from "./emulators/stepFunctionsEndpoint.js";
+export {
+  BundlesMissingError,
+  LambdaInvocationError,
+  LocalRuntimeError,
+  PortInUseError,
+  StepFunctionsApiError,
+} from "./errors.js";
+export type { ApiEventContext, ReceivedRequest } from "./http/apiGatewayEvent.js";
+export { toApiGatewayEvent } from "./http/apiGatewayEvent.js";
+export type { ApiResponse } from "./http/apiGatewayResult.js";
+export { GATEWAY_RESPONSES, toApiResponse } from "./http/apiGatewayResult.js";
+export type { IamCaller, LocalAuthorizer, RequestCaller } from "./http/callerIdentity.js";
+export { identifyCaller } from "./http/callerIdentity.js";
+export type { HttpApi, HttpApiOptions } from "./http/httpApi.js";
+export { startHttpApi } from "./http/httpApi.js";
+export type { Route, RouteMatch } from "./http/routeTable.js";
+export { RouteTable } from "./http/routeTable.js";
+export type { HandlerEnvironmentInput, HandlerLogLevel } from "./lambda/handlerEnvironment.js";
+export { handlerEnvironment } from "./lambda/handlerEnvironment.js";
+export { invokeFunction } from "./lambda/invokeFunction.js";
+export { createLambdaContext } from "./lambda/lambdaContext.js";
+export { lambdaTaskHandler } from "./lambda/lambdaTaskHandler.js";
+export { RuntimeLog } from "./runtimeLog.js";
+export type { LocalRuntime, LocalRuntimeOptions } from "./startLocalRuntime.js";
+export { startLocalRuntime } from "./startLocalRuntime.js";
 export type {
   BatchReport,
   LambdaHandler,

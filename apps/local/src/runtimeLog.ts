@@ -1,5 +1,5 @@
 import { parseExecutionName } from "@tasklane/shared-task";
-import type { ExecutionTransition } from "./localStepFunctions.js";
+import type { ExecutionTransition } from "./emulators/localStepFunctions.js";
 import type { LocalRuntimeEvent } from "./types.js";
 
 /** Longest error text on a log line. */

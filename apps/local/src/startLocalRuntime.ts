@@ -18,7 +18,6 @@ import {
   workflowBounds,
 } from "@tasklane/stack-config";
 import { type FauxqsServer, interceptLocalhostDns, startFauxqs } from "fauxqs";
-import type { LocalAuthorizer } from "./callerIdentity.js";
 import {
   DEFAULT_REGION,
   DEFAULT_STACK,
@@ -26,16 +25,10 @@ import {
   LOCAL_CALLER_ARN,
   PROJECT,
 } from "./constants.js";
-import type { LambdaInvocationError } from "./errors.js";
-import { type EventSourceMapping, startEventSourceMapping } from "./eventSourceMapping.js";
 import {
-  applyEnvironment,
-  type HandlerLogLevel,
-  handlerEnvironment,
-} from "./handlerEnvironment.js";
-import { assertBundlesBuilt, bundleFile, importHandler } from "./handlerModules.js";
-import { type HttpApi, startHttpApi } from "./httpApi.js";
-import { lambdaTaskHandler } from "./lambdaTaskHandler.js";
+  type EventSourceMapping,
+  startEventSourceMapping,
+} from "./emulators/eventSourceMapping.js";
 import {
   createLocalResources,
   eventRuleArn,
@@ -44,12 +37,25 @@ import {
   localResourceNames,
   localScheduleRuleName,
   stateMachineArn as stateMachineArnFor,
-} from "./localResources.js";
-import { LocalStepFunctions, type TimingOverrides } from "./localStepFunctions.js";
-import { startLocalTable } from "./localTable.js";
-import { type Schedules, startSchedules } from "./schedules.js";
-import { buildFromSource } from "./sourceBuild.js";
-import { type StepFunctionsEndpoint, startStepFunctionsEndpoint } from "./stepFunctionsEndpoint.js";
+} from "./emulators/localResources.js";
+import { LocalStepFunctions, type TimingOverrides } from "./emulators/localStepFunctions.js";
+import { startLocalTable } from "./emulators/localTable.js";
+import { type Schedules, startSchedules } from "./emulators/schedules.js";
+import {
+  type StepFunctionsEndpoint,
+  startStepFunctionsEndpoint,
+} from "./emulators/stepFunctionsEndpoint.js";
+import type { LambdaInvocationError } from "./errors.js";
+import type { LocalAuthorizer } from "./http/callerIdentity.js";
+import { type HttpApi, startHttpApi } from "./http/httpApi.js";
+import {
+  applyEnvironment,
+  type HandlerLogLevel,
+  handlerEnvironment,
+} from "./lambda/handlerEnvironment.js";
+import { assertBundlesBuilt, bundleFile, importHandler } from "./lambda/handlerModules.js";
+import { lambdaTaskHandler } from "./lambda/lambdaTaskHandler.js";
+import { buildFromSource } from "./lambda/sourceBuild.js";
 import type { LocalFunction, LocalRuntimeEventSink } from "./types.js";
 
 export interface LocalRuntimeOptions {

@@ -1,5 +1,5 @@
 import type { Context } from "aws-lambda";
-import type { ExecutionTransition } from "./localStepFunctions.js";
+import type { ExecutionTransition } from "./emulators/localStepFunctions.js";
 
 /** A Lambda handler as a bundle exports it: `handler(event, context)`, async or not. */
 export type LambdaHandler = (event: unknown, context: Context) => unknown;

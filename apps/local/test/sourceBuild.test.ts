@@ -5,7 +5,7 @@ import type { FunctionSpec } from "@tasklane/stack-config";
 import { waitFor } from "@tasklane/test-support";
 import type { Context } from "aws-lambda";
 import { afterEach, describe, expect, it } from "vitest";
-import { buildFromSource, type SourceBuild } from "../src/sourceBuild.js";
+import { buildFromSource, type SourceBuild } from "../src/lambda/sourceBuild.js";
 import { testFunction } from "./helpers/localFunctions.js";
 
 const SPEC: FunctionSpec = {

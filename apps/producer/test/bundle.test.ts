@@ -8,8 +8,8 @@ const repoRoot = findRepoRoot(process.cwd());
 
 // Task implementations and the step runner live in these files; contracts live elsewhere.
 const TASK_CODE = [
-  "packages/shared-task/src/exampleTasks.ts",
-  "packages/shared-task/src/taskSteps.ts",
+  "packages/shared-task/src/definitions/exampleTasks.ts",
+  "packages/shared-task/src/workflow/taskSteps.ts",
 ];
 
 describe.each(functionsOf("producer"))("the $name bundle", (spec) => {
@@ -30,7 +30,7 @@ describe.each(functionsOf("producer"))("the $name bundle", (spec) => {
     for (const file of TASK_CODE) expect(inputs).not.toContain(file);
     expect(output).not.toContain("flaky fails on purpose");
     if (spec.name === "ingest" || spec.name === "catalog") {
-      expect(inputs).toContain("packages/shared-task/src/exampleContracts.ts");
+      expect(inputs).toContain("packages/shared-task/src/definitions/exampleContracts.ts");
     }
   }, 30_000);
 });

@@ -1,5 +1,5 @@
 import { GATES } from "./constants.js";
-import type { ErroredOutcome, GateOutcome, GateResult } from "./gate.js";
+import type { ErroredOutcome, GateOutcome, GateResult } from "./gates/gate.js";
 import { type Release, shortSha } from "./release.js";
 import type { Promotion } from "./resolveRelease.js";
 import { isChangeOp } from "./stackGateway.js";

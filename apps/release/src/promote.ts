@@ -1,8 +1,11 @@
 import type { BundleBuilder } from "./bundleBuilder.js";
-import { bundlesGate } from "./bundlesGate.js";
 import { EXIT_CODES, type ExitCode, GATES, STACK_OUTPUTS } from "./constants.js";
 import { ReleaseContractError } from "./errors.js";
-import { type GateResult, runGates } from "./gate.js";
+import { bundlesGate } from "./gates/bundlesGate.js";
+import { type GateResult, runGates } from "./gates/gate.js";
+import { pendingChangesGate } from "./gates/pendingChangesGate.js";
+import { releaseGate } from "./gates/releaseGate.js";
+import { smokeTestGate } from "./gates/smokeTestGate.js";
 import type { GitRepository } from "./gitRepository.js";
 import {
   errorLines,
@@ -13,13 +16,10 @@ import {
   type Output,
   rollbackCommand,
 } from "./humanReport.js";
-import { pendingChangesGate } from "./pendingChangesGate.js";
 import { diffBundles, parseRelease, type Release, sameRelease, shortSha } from "./release.js";
-import { releaseGate } from "./releaseGate.js";
 import { releaseUpdateMessage } from "./releaseTrailer.js";
 import { type Promotion, type PromotionRequest, resolveRelease } from "./resolveRelease.js";
 import type { SmokeTestApiFactory } from "./smokeTest.js";
-import { smokeTestGate } from "./smokeTestGate.js";
 import type { PreviewResult, StackGateway } from "./stackGateway.js";
 
 export interface PromoteOptions extends PromotionRequest {

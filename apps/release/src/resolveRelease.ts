@@ -1,6 +1,6 @@
 import { HISTORY_PAGE_SIZE, STACK_OUTPUTS } from "./constants.js";
 import { ReleaseContractError, StackNotFoundError } from "./errors.js";
-import { type FailedOutcome, failed } from "./gate.js";
+import { type FailedOutcome, failed } from "./gates/gate.js";
 import type { GitRepository } from "./gitRepository.js";
 import { parseRelease, type Release, shortSha } from "./release.js";
 import { findRecordedRelease } from "./releaseTrailer.js";

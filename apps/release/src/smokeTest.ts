@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { TasklaneClient } from "@tasklane/api-client";
 import { SMOKE_TEST_TASK_TYPE } from "./constants.js";
-import { failed, type GateOutcome } from "./gate.js";
+import { failed, type GateOutcome } from "./gates/gate.js";
 
 /** The part of the Tasklane API client the smoke test uses. */
 export type SmokeTestApi = Pick<TasklaneClient, "submitTask" | "waitForTask">;

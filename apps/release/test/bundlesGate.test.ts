@@ -1,6 +1,6 @@
 import { FUNCTIONS } from "@tasklane/stack-config";
 import { describe, expect, it } from "vitest";
-import { bundlesGate } from "../src/bundlesGate.js";
+import { bundlesGate } from "../src/gates/bundlesGate.js";
 import { fakeBundles, promotionOf, releaseOf, sha256Of } from "./helpers/fakes.js";
 
 const release = releaseOf("current");

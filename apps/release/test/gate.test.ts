@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { failed, type Gate, type GateOutcome, runGates } from "../src/gate.js";
+import { failed, type Gate, type GateOutcome, runGates } from "../src/gates/gate.js";
 
 function gate(id: Gate["id"], outcome: GateOutcome | Error, ran: string[]): Gate {
   return {

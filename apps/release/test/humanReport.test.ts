@@ -1,6 +1,6 @@
 import { FUNCTIONS } from "@tasklane/stack-config";
 import { describe, expect, it } from "vitest";
-import { failed } from "../src/gate.js";
+import { failed } from "../src/gates/gate.js";
 import {
   errorLines,
   formatChangeSummary,

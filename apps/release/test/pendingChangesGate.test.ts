@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pendingChangesGate } from "../src/pendingChangesGate.js";
+import { pendingChangesGate } from "../src/gates/pendingChangesGate.js";
 import { FakeStackGateway, promotionOf, releaseOf } from "./helpers/fakes.js";
 
 const release = releaseOf("current");

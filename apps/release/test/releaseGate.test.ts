@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { releaseGate } from "../src/releaseGate.js";
+import { releaseGate } from "../src/gates/releaseGate.js";
 import { commitOf, fakeGit, promotionOf, releaseOf } from "./helpers/fakes.js";
 
 const current = releaseOf("current");

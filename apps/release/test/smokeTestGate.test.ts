@@ -1,6 +1,6 @@
 import { TasklaneApiError } from "@tasklane/api-client";
 import { describe, expect, it } from "vitest";
-import { smokeTestGate } from "../src/smokeTestGate.js";
+import { smokeTestGate } from "../src/gates/smokeTestGate.js";
 import { fakeSmokeApi, promotionOf, releaseOf } from "./helpers/fakes.js";
 
 const release = releaseOf("current");

@@ -118,7 +118,7 @@ describe.each(FUNCTIONS.map((spec) => ({ name: spec.name, spec })))(
       for (const shape of [
         "SelectObjectContentRequest",
         "ListObjectsV2Output",
-        "BatchGetItemInput",
+        "ExecuteStatementInput",
       ]) {
         expect(code.get(name), shape).not.toContain(`"${shape}"`);
       }

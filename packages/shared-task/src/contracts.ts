@@ -9,4 +9,4 @@ export {
   sleepContract,
   WORD_COUNT_MAX_TEXT_LENGTH,
   wordCountContract,
-} from "./exampleContracts.js";
+} from "./definitions/exampleContracts.js";

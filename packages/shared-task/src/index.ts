@@ -1,22 +1,6 @@
 // Contracts, models and the workflow definition: everything a producer may bundle. Task code
 // lives behind the `./tasks` entry point and the step runner behind `./steps`.
 
-export type { TaskTimeout } from "./assertTasksFitWorkflow.js";
-export { assertTasksFitWorkflow } from "./assertTasksFitWorkflow.js";
-export type {
-  AslState,
-  ResolvedWorkflowSettings,
-  WorkflowDefinition,
-  WorkflowSettings,
-  Workflows,
-} from "./buildWorkflow.js";
-export {
-  buildWorkflow,
-  buildWorkflows,
-  renderWorkflow,
-  resolveWorkflowSettings,
-  workflowSettingsSchema,
-} from "./buildWorkflow.js";
 export {
   classifyError,
   describeError,
@@ -49,21 +33,15 @@ export type {
   TaskContract,
   TaskDefinition,
   TaskHandlers,
-} from "./defineTask.js";
+} from "./definitions/defineTask.js";
 export {
   defineTask,
   defineTaskContract,
   POLL_AFTER_MAX_SECONDS,
   TASK_TIMEOUT_MAX_SECONDS,
   TASK_TYPE_PATTERN,
-} from "./defineTask.js";
-export type { TaskEnvelope, TaskEnvelopeInput } from "./envelope.js";
-export {
-  createEnvelope,
-  envelopeV1Schema,
-  parseEnvelope,
-  READABLE_ENVELOPE_VERSIONS,
-} from "./envelope.js";
+} from "./definitions/defineTask.js";
+export { TaskRegistry } from "./definitions/taskRegistry.js";
 export type { FieldIssue } from "./errors.js";
 export {
   EnvelopeError,
@@ -81,25 +59,37 @@ export {
   WorkflowSettingsError,
 } from "./errors.js";
 export { describeIssues, fieldIssues, formatPath } from "./fieldIssues.js";
-export { FINGERPRINT_PATTERN, fingerprintSubmission } from "./fingerprint.js";
 export type { JsonValue } from "./json.js";
 export { jsonByteLength } from "./json.js";
-export type { BlobStore, ObjectLocation, Payload } from "./payload.js";
+export type { TaskEnvelope, TaskEnvelopeInput } from "./state/envelope.js";
+export {
+  createEnvelope,
+  envelopeV1Schema,
+  parseEnvelope,
+  READABLE_ENVELOPE_VERSIONS,
+} from "./state/envelope.js";
+export { FINGERPRINT_PATTERN, fingerprintSubmission } from "./state/fingerprint.js";
+export type { BlobStore, ObjectLocation, Payload } from "./state/payload.js";
 export {
   loadPayload,
   payloadSchema,
   readJson,
   storePayload,
   writeJson,
-} from "./payload.js";
-export type { TaskErrorInfo, TaskRecord, TimelineEvent, TimelineEventKind } from "./records.js";
+} from "./state/payload.js";
+export type {
+  TaskErrorInfo,
+  TaskRecord,
+  TimelineEvent,
+  TimelineEventKind,
+} from "./state/records.js";
 export {
   TIMELINE_EVENTS,
   taskErrorSchema,
   taskRecordSchema,
   timelineEventSchema,
-} from "./records.js";
-export { S3_PREFIXES, s3Keys } from "./s3Keys.js";
+} from "./state/records.js";
+export { S3_PREFIXES, s3Keys } from "./state/s3Keys.js";
 export {
   assertIdempotencyKey,
   executionName,
@@ -109,9 +99,8 @@ export {
   newTaskId,
   parseExecutionName,
   TASK_ID_NAMESPACE,
-} from "./taskIds.js";
-export { TaskRegistry } from "./taskRegistry.js";
-export type { ExecutionStatus, TaskStatus, TaskView } from "./taskStatus.js";
+} from "./state/taskIds.js";
+export type { ExecutionStatus, TaskStatus, TaskView } from "./state/taskStatus.js";
 export {
   CANCELLABLE_STATUSES,
   isTerminalStatus,
@@ -119,8 +108,8 @@ export {
   TASK_STATUSES,
   TERMINAL_STATUSES,
   taskViewOf,
-} from "./taskStatus.js";
-export type { TaskIndexName } from "./taskTable.js";
+} from "./state/taskStatus.js";
+export type { TaskIndexName } from "./state/taskTable.js";
 export {
   dayOf,
   dayShardKey,
@@ -132,7 +121,23 @@ export {
   TASK_TABLE,
   TASK_TABLE_KEY_ATTRIBUTES,
   taskTableDefinition,
-} from "./taskTable.js";
+} from "./state/taskTable.js";
+export type { TaskTimeout } from "./workflow/assertTasksFitWorkflow.js";
+export { assertTasksFitWorkflow } from "./workflow/assertTasksFitWorkflow.js";
+export type {
+  AslState,
+  ResolvedWorkflowSettings,
+  WorkflowDefinition,
+  WorkflowSettings,
+  Workflows,
+} from "./workflow/buildWorkflow.js";
+export {
+  buildWorkflow,
+  buildWorkflows,
+  renderWorkflow,
+  resolveWorkflowSettings,
+  workflowSettingsSchema,
+} from "./workflow/buildWorkflow.js";
 export type {
   ExpressWorkflowBounds,
   ResolvedWorkflowBounds,
@@ -140,7 +145,7 @@ export type {
   StepTimeouts,
   WorkflowBounds,
   WorkflowType,
-} from "./workflowBounds.js";
+} from "./workflow/workflowBounds.js";
 export {
   DEFAULT_LAMBDA_RETRY,
   DEFAULT_TASK_RETRY,
@@ -154,6 +159,6 @@ export {
   taskStateWorstSeconds,
   WORKFLOW_TYPES,
   workflowBoundsSchema,
-} from "./workflowBounds.js";
-export type { WorkflowTaskShape } from "./workflowFor.js";
-export { workflowFor } from "./workflowFor.js";
+} from "./workflow/workflowBounds.js";
+export type { WorkflowTaskShape } from "./workflow/workflowFor.js";
+export { workflowFor } from "./workflow/workflowFor.js";

@@ -9,10 +9,10 @@ export type {
   StepRecords,
   TaskSteps,
   TaskStepsOptions,
-} from "./taskSteps.js";
+} from "./workflow/taskSteps.js";
 export {
   caughtErrorInfo,
   createTaskSteps,
   ERROR_MESSAGE_MAX_LENGTH,
   stepOutcomeSchema,
-} from "./taskSteps.js";
+} from "./workflow/taskSteps.js";

@@ -8,4 +8,4 @@ export {
   SLEEP_MAX_POLL_SECONDS,
   sleep,
   wordCount,
-} from "./exampleTasks.js";
+} from "./definitions/exampleTasks.js";

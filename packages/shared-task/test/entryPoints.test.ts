@@ -32,12 +32,12 @@ function modulesReachedFrom(entry: string): string[] {
 
 // The producer bundles `.` and `./contracts` to validate requests: they must never pull in the
 // example tasks' code or the step runner, which only the consumer may carry.
-const CONSUMER_ONLY = ["src/exampleTasks.ts", "src/taskSteps.ts"];
+const CONSUMER_ONLY = ["src/definitions/exampleTasks.ts", "src/workflow/taskSteps.ts"];
 
 describe("entry points", () => {
   it.each([
-    [".", "src/buildWorkflow.ts"],
-    ["./contracts", "src/exampleContracts.ts"],
+    [".", "src/workflow/buildWorkflow.ts"],
+    ["./contracts", "src/definitions/exampleContracts.ts"],
   ])("%s reaches no task code and no step runner", (entry, itsOwn) => {
     const reached = modulesReachedFrom(entry);
 
@@ -46,8 +46,8 @@ describe("entry points", () => {
   });
 
   it.each([
-    ["./tasks", "src/exampleTasks.ts"],
-    ["./steps", "src/taskSteps.ts"],
+    ["./tasks", "src/definitions/exampleTasks.ts"],
+    ["./steps", "src/workflow/taskSteps.ts"],
   ])("%s does reach %s, so the check above can see it", (entry, module) => {
     expect(modulesReachedFrom(entry)).toContain(module);
   });

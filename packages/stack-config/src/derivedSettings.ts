@@ -64,7 +64,7 @@ export interface MessageLifetimeSettings {
  *   behind a backlog before the consumer starts its execution;
  * - the execution reads the input in CreateTask, retried within `executionTimeoutSeconds`.
  * A second redrive, or `POST /tasks/{id}/retry` of a failed task, can come later still: see the
- * README ("Stack configuration") for what happens then.
+ * docs/deploying.md ("Stack configuration") for what happens then.
  */
 export function payloadLifetimeNeededSeconds(config: MessageLifetimeSettings): number {
   const beforeRedrive = config.queue.fifo

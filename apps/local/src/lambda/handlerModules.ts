@@ -1,0 +1,39 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { bundlePaths, type FunctionSpec } from "@tasklane/stack-config";
+import { BundlesMissingError, LocalRuntimeError } from "../errors.js";
+import type { LambdaHandler } from "../types.js";
+
+/** The bundle Lambda runs for a function: `apps/<app>/dist/<name>/index.mjs`. */
+export function bundleFile(repoRoot: string, spec: Pick<FunctionSpec, "app" | "name">): string {
+  return join(repoRoot, bundlePaths(spec).dir, "index.mjs");
+}
+
+/** @throws BundlesMissingError naming every bundle `pnpm build` has not written yet. */
+export function assertBundlesBuilt(
+  repoRoot: string,
+  specs: readonly Pick<FunctionSpec, "app" | "name">[],
+): void {
+  const missing = specs
+    .filter((spec) => !existsSync(bundleFile(repoRoot, spec)))
+    .map((spec) => `${bundlePaths(spec).dir}/index.mjs`);
+  if (missing.length > 0) throw new BundlesMissingError(missing);
+}
+
+let instances = 0;
+
+/**
+ * Imports a handler module's `handler` as a new module instance. Handlers read their settings
+ * and build their clients when their module loads, so every runtime (and every rebuild) needs
+ * its own instance, loaded after the environment is set.
+ */
+export async function importHandler(file: string): Promise<LambdaHandler> {
+  instances += 1;
+  const url = `${pathToFileURL(file).href}?instance=${instances}`;
+  const module = (await import(/* @vite-ignore */ url)) as { handler?: unknown };
+  if (typeof module.handler !== "function") {
+    throw new LocalRuntimeError(`${file} does not export a \`handler\` function`);
+  }
+  return module.handler as LambdaHandler;
+}
