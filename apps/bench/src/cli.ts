@@ -1,5 +1,5 @@
-import { parseArgs } from "node:util";
 import { benchBaseline, formatComparison } from "./baselineRun.js";
+import { readBenchArgs } from "./benchArgs.js";
 import { benchLocal, formatBenchResult } from "./benchLocal.js";
 
 const USAGE = `Usage: pnpm bench:local [--tasks N] [--batch-size 1-100] [--concurrency N] [--timeout SECONDS] [--baseline GIT-REF] [--json]
@@ -12,34 +12,15 @@ Defaults: --tasks 2000 --batch-size 100 --concurrency 4 --timeout 300
 `;
 
 export async function main(argv: string[]): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        tasks: { type: "string", default: "2000" },
-        "batch-size": { type: "string", default: "100" },
-        concurrency: { type: "string", default: "4" },
-        timeout: { type: "string", default: "300" },
-        baseline: { type: "string" },
-        json: { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
-      },
-    }));
-  } catch (error) {
-    process.stderr.write(`bench:local: ${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  const number = (name: string, min: number, max: number): number => {
-    const n = Number(values[name]);
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new Error(`--${name} must be a whole number from ${min} to ${max}`);
-    return n;
-  };
+  const args = readBenchArgs("bench:local", USAGE, argv, {
+    tasks: { type: "string", default: "2000" },
+    "batch-size": { type: "string", default: "100" },
+    concurrency: { type: "string", default: "4" },
+    timeout: { type: "string", default: "300" },
+    baseline: { type: "string" },
+  });
+  if ("exit" in args) return args.exit;
+  const { values, number } = args;
   try {
     const result = await benchLocal({
       tasks: number("tasks", 1, 1_000_000),

@@ -314,7 +314,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const taskHandlers = Object.fromEntries(
       specs
         .filter((spec) => spec.role === "step" && spec.state)
-        .map((spec) => [spec.state as string, lambdaTaskHandler(fnOf(spec))]),
+        // A step's failure is the state machine's to retry or catch, and the runtime's log's to show.
+        .map((spec) => [
+          spec.state as string,
+          lambdaTaskHandler(fnOf(spec), (error) => onFunctionError(fnOf(spec), error)),
+        ]),
     );
     const machine = (
       stateMachineArn: string,

@@ -1,5 +1,5 @@
-import { parseArgs } from "node:util";
 import type { BuildOptions } from "esbuild";
+import { readBenchArgs } from "../benchArgs.js";
 import { benchColdStart, formatColdStartResult } from "./benchColdStart.js";
 
 const USAGE = `Usage: pnpm bench:coldstart [--pairs N] [--only NAME,...] [--esbuild JSON] [--json]
@@ -18,30 +18,15 @@ five packages that make up most of it. Prints the floors (load <= 0.80x, <= 500 
 `;
 
 export async function main(argv: string[]): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
+  const args = readBenchArgs("bench:coldstart", USAGE, argv, {
+    pairs: { type: "string", default: "20" },
+    only: { type: "string" },
+    esbuild: { type: "string" },
+  });
+  if ("exit" in args) return args.exit;
+  const { values, number } = args;
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        pairs: { type: "string", default: "20" },
-        only: { type: "string" },
-        esbuild: { type: "string" },
-        json: { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
-      },
-    }));
-  } catch (error) {
-    process.stderr.write(`bench:coldstart: ${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  try {
-    const pairs = Number(values.pairs);
-    if (!Number.isInteger(pairs) || pairs < 1 || pairs > 1000)
-      throw new Error("--pairs must be a whole number from 1 to 1000");
+    const pairs = number("pairs", 1, 1000);
     const only = typeof values.only === "string" ? values.only.split(",").filter(Boolean) : [];
     const esbuild =
       typeof values.esbuild === "string" ? (JSON.parse(values.esbuild) as BuildOptions) : undefined;

@@ -1,4 +1,10 @@
-import { FUNCTION_ENV, type FunctionEnvKey, type FunctionSpec } from "@tasklane/stack-config";
+import {
+  FUNCTION_ENV,
+  type FunctionEnvKey,
+  type FunctionSpec,
+  stackConfigSchema,
+  workflowBounds,
+} from "@tasklane/stack-config";
 
 /** No service listens on the discard port: a call that slipped out would fail, not leave. */
 const NOWHERE = "http://127.0.0.1:9";
@@ -19,6 +25,9 @@ const DUMMY: Partial<Record<string, string>> = {
   payloadsBucket: "tasklane-bench-payloads",
   queueUrl: `${NOWHERE}/${ACCOUNT}/tasklane-bench-tasks`,
   stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:tasklane-bench`,
+  expressStateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:tasklane-bench-express`,
+  // The bounds a stack with the default settings gives start-executions, which checks them at init.
+  workflowBounds: JSON.stringify(workflowBounds(stackConfigSchema.parse({ owner: "bench" }))),
   maxBodyBytes: "262144",
   inlineInputMaxBytes: "65536",
 };

@@ -1,4 +1,4 @@
-import { parseArgs } from "node:util";
+import { readBenchArgs } from "../benchArgs.js";
 import { benchCost } from "./costBench.js";
 import { formatCostReport } from "./formatCostReport.js";
 
@@ -12,33 +12,14 @@ Defaults: --tasks 200 --stack dev,prod --concurrency 4 --timeout 300
 `;
 
 export async function main(argv: string[]): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        tasks: { type: "string", default: "200" },
-        stack: { type: "string", default: "dev,prod" },
-        concurrency: { type: "string", default: "4" },
-        timeout: { type: "string", default: "300" },
-        json: { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
-      },
-    }));
-  } catch (error) {
-    process.stderr.write(`bench:cost: ${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  const number = (name: string, min: number, max: number): number => {
-    const n = Number(values[name]);
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new Error(`--${name} must be a whole number from ${min} to ${max}`);
-    return n;
-  };
+  const args = readBenchArgs("bench:cost", USAGE, argv, {
+    tasks: { type: "string", default: "200" },
+    stack: { type: "string", default: "dev,prod" },
+    concurrency: { type: "string", default: "4" },
+    timeout: { type: "string", default: "300" },
+  });
+  if ("exit" in args) return args.exit;
+  const { values, number } = args;
   try {
     const stacks = String(values.stack)
       .split(",")
