@@ -40,7 +40,7 @@ export async function cancelTask(
 ): Promise<CancelOutcome> {
   const outcome = await deps.records.cancel(taskId, actor);
   if (!outcome.ok && outcome.reason === "not-found") return { kind: "not-found" };
-  const record = outcome.ok ? outcome.record : outcome.record;
+  const { record } = outcome;
   if (record.status !== "cancelled") return { kind: "finished", record };
   // A cancel answered with an error after its write applied is repeated by the client: it finds
   // the task cancelled and stops the execution again, which the first attempt may not have.

@@ -53,6 +53,26 @@ export interface TaskRecordsOptions {
   now?: () => Date;
 }
 
+/**
+ * What belongs to one generation's run, and so is cleared when a retry starts the next one:
+ * the record's fields, and the listing copies and expiry the end of a run writes.
+ */
+const GENERATION_ATTRIBUTES = [
+  "runId",
+  "startedAt",
+  "lastStartedAt",
+  "lastError",
+  "finishedAt",
+  "polls",
+  "output",
+  "error",
+  "cancelledBy",
+  "sentAt",
+  "expiresAt",
+  "listOutput",
+  "outputLocation",
+] as const;
+
 /** Largest output (JSON bytes) a listing carries inline; larger ones are read one by one. */
 export const LIST_OUTPUT_MAX_BYTES = 1_024;
 
@@ -224,15 +244,13 @@ export class TaskRecords {
             "SET #status = :queued, #generation = :next, updatedAt = :at, unsentSince = :at, " +
             "unsentShard = :shard, sendToken = :token, generationAttempts = :zero, " +
             "#timeline = list_append(#timeline, :event) " +
-            "REMOVE runId, startedAt, lastStartedAt, lastError, finishedAt, polls, #output, " +
-            "#error, cancelledBy, sentAt, expiresAt, listOutput, outputLocation",
+            `REMOVE ${GENERATION_ATTRIBUTES.map((_, i) => `#g${i}`).join(", ")}`,
           ConditionExpression: `#generation = :generation AND #status IN (:s0, :s1)${ownerCondition(actor)}`,
           ExpressionAttributeNames: {
             "#status": "status",
             "#generation": "generation",
             "#timeline": "timeline",
-            "#output": "output",
-            "#error": "error",
+            ...Object.fromEntries(GENERATION_ATTRIBUTES.map((name, i) => [`#g${i}`, name])),
             ...ownerName(actor),
           },
           ExpressionAttributeValues: {
@@ -252,19 +270,8 @@ export class TaskRecords {
         }),
       );
       const previous = decodeRecord(out.Attributes ?? {});
-      const {
-        runId: _r,
-        startedAt: _s,
-        lastStartedAt: _l,
-        lastError: _e,
-        finishedAt: _f,
-        polls: _p,
-        output: _o,
-        error: _er,
-        cancelledBy: _c,
-        sentAt: _sent,
-        ...kept
-      } = previous;
+      const kept: TaskRecord = { ...previous };
+      for (const name of GENERATION_ATTRIBUTES) delete (kept as Record<string, unknown>)[name];
       const record: TaskRecord = {
         ...kept,
         status: "queued",
@@ -465,15 +472,16 @@ export class TaskRecords {
       error,
       retryable,
     };
+    const owned = this.ownedByRun(run);
     return this.applies(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { id },
         UpdateExpression:
           "SET lastError = :error, updatedAt = :at, #timeline = list_append(#timeline, :event)",
-        ...this.ownedByRun(run),
+        ...owned,
         ExpressionAttributeValues: {
-          ...this.ownedByRun(run).ExpressionAttributeValues,
+          ...owned.ExpressionAttributeValues,
           ":error": error,
           ":at": at,
           ":event": [event],

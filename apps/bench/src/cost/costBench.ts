@@ -378,19 +378,7 @@ async function runTasks(
         continue;
       }
     }
-    billed.push(
-      request.service === "DynamoDB"
-        ? {
-            request,
-            units: tools.meter.meter({
-              action: request.action,
-              body: request.body,
-              statusCode: request.statusCode,
-              responseBytes: request.responseBytes,
-            }),
-          }
-        : { request },
-    );
+    billed.push(metered(tools.meter, request));
   }
   return {
     ids,
@@ -638,19 +626,7 @@ async function priceResendSweep(
     requests: tools.counter
       .take()
       .filter((r) => r.caller !== undefined)
-      .map((request) =>
-        request.service === "DynamoDB"
-          ? {
-              request,
-              units: tools.meter.meter({
-                action: request.action,
-                body: request.body,
-                statusCode: request.statusCode,
-                responseBytes: request.responseBytes,
-              }),
-            }
-          : { request },
-      ),
+      .map((request) => metered(tools.meter, request)),
     excluded: { emptyReceives: 0, outsideHandlers: 0 },
   };
   const { usage } = usageOf(tools, run, 1, {
@@ -734,4 +710,21 @@ async function scanTable(runtime: LocalRuntime): Promise<Item[]> {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A counted request, with its DynamoDB units when it is one (the meter replays it in order). */
+function metered(
+  meter: DynamoDbMeter,
+  request: CountedRequest<InvocationRecord>,
+): { request: CountedRequest<InvocationRecord>; units?: DynamoUnits } {
+  if (request.service !== "DynamoDB") return { request };
+  return {
+    request,
+    units: meter.meter({
+      action: request.action,
+      body: request.body,
+      statusCode: request.statusCode,
+      responseBytes: request.responseBytes,
+    }),
+  };
 }
