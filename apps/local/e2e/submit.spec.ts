@@ -4,7 +4,7 @@ import { expect, saveScreenshot, test } from "./support/fixtures.js";
 test.describe("the Submit page", () => {
   test("builds the form from the type's schema, checks it before sending, and submits", async ({
     page,
-  }, testInfo) => {
+  }) => {
     const posts: Request[] = [];
     page.on("request", (r) => {
       if (r.method() === "POST" && r.url().endsWith("/api/tasks")) posts.push(r);
@@ -20,7 +20,7 @@ test.describe("the Submit page", () => {
     await expect(failures).toHaveAttribute("aria-invalid", "true");
     await expect(page.locator(".summary-box")).toBeFocused();
     expect(posts).toEqual([]);
-    await saveScreenshot(page, "submit", testInfo);
+    await saveScreenshot(page, "submit");
 
     // A valid one is accepted, with a link to the task.
     await failures.fill("1");

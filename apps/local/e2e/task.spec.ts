@@ -4,7 +4,7 @@ test.describe("a task's page", () => {
   test("draws a flaky task's attempts on the workflow, and Retry runs it again as generation 2", async ({
     page,
     runtime,
-  }, testInfo) => {
+  }) => {
     // Prepare: four failing attempts (one try and three retries) fail generation 1.
     const id = await runtime.submit("flaky", { failures: 4 });
     await runtime.waitForStatus(id, "failed");
@@ -39,7 +39,7 @@ test.describe("a task's page", () => {
     await page.getByRole("radio", { name: "1" }).check();
     await expect(page.getByRole("list", { name: "Events of generation 1" })).toBeVisible();
     await expect(page.locator('g[data-state="MarkFailed"]')).toHaveClass(/visited/);
-    await saveScreenshot(page, "task", testInfo);
+    await saveScreenshot(page, "task");
   });
 
   test("Cancel stops a running task, which can then be retried", async ({ page, runtime }) => {

@@ -4,7 +4,7 @@ test.describe("the Tasks page", () => {
   test("shows a task submitted elsewhere, then its final status, without a reload", async ({
     page,
     runtime,
-  }, testInfo) => {
+  }) => {
     // Prepare: the page is open before the task exists.
     await page.goto("/tasks");
     await expect(page.getByRole("heading", { level: 1, name: "Tasks" })).toBeVisible();
@@ -19,7 +19,7 @@ test.describe("the Tasks page", () => {
     await expect(row).toHaveAttribute("data-status", "succeeded", { timeout: 15_000 });
     await expect(row.getByRole("link", { name: id })).toHaveAttribute("href", `/tasks/${id}`);
     expect(await page.evaluate(() => "notReloaded" in globalThis)).toBe(true);
-    await saveScreenshot(page, "tasks", testInfo);
+    await saveScreenshot(page, "tasks");
   });
 
   test("filters by status, type and age, and finds a task by its id", async ({ page, runtime }) => {

@@ -1,3 +1,5 @@
+export { EmulatorError, PortInUseError, StepFunctionsApiError } from "@tasklane/emulators";
+
 /** The base of every error the local runtime throws on purpose. */
 export class LocalRuntimeError extends Error {
   override name = "LocalRuntimeError";
@@ -11,34 +13,6 @@ export class BundlesMissingError extends LocalRuntimeError {
     super(
       `the Lambda handler bundles are missing (${missing.join(", ")}): run \`pnpm build\` first, or start with --from-source to build them from the TypeScript sources`,
     );
-  }
-}
-
-/** Another process already listens on the port a local server was to take. */
-export class PortInUseError extends LocalRuntimeError {
-  override name = "PortInUseError";
-
-  constructor(
-    readonly port: number,
-    readonly host: string,
-  ) {
-    super(`port ${port} is already in use on ${host}`);
-  }
-}
-
-/**
- * An error of the Step Functions API: `code` is the `__type` the AWS SDK turns into its exception
- * class (`ExecutionAlreadyExists`, `ExecutionDoesNotExist`, ...).
- */
-export class StepFunctionsApiError extends LocalRuntimeError {
-  override name = "StepFunctionsApiError";
-
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly statusCode = 400,
-  ) {
-    super(message);
   }
 }
 

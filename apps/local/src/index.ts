@@ -1,6 +1,15 @@
 // @tasklane/local: the runtime behind `pnpm dev`, and its emulators for tests.
 
 export {
+  type BatchVerdict,
+  batchVerdict,
+  type StepFunctionsEndpoint,
+  type StepFunctionsOutage,
+  type StepFunctionsRequest,
+  startStepFunctionsEndpoint,
+  toSqsRecord,
+} from "@tasklane/emulators";
+export {
   API_PAYLOAD_MAX_BYTES,
   DEFAULT_API_PORT,
   LAMBDA_PAYLOAD_MAX_BYTES,
@@ -14,8 +23,6 @@ export {
   removeDiscoveryFile,
   writeDiscoveryFile,
 } from "./discoveryFile.js";
-export type { BatchVerdict } from "./emulators/batchResponse.js";
-export { batchVerdict } from "./emulators/batchResponse.js";
 export type {
   EventSourceMapping,
   EventSourceMappingOptions,
@@ -39,15 +46,9 @@ export type { LocalTable, LocalTableOptions } from "./emulators/localTable.js";
 export { startLocalTable } from "./emulators/localTable.js";
 export type { ScheduledFunction, Schedules, SchedulesOptions } from "./emulators/schedules.js";
 export { scheduledEvent, startSchedules } from "./emulators/schedules.js";
-export { toSqsRecord } from "./emulators/sqsRecord.js";
-export type {
-  StepFunctionsEndpoint,
-  StepFunctionsOutage,
-  StepFunctionsRequest,
-} from "./emulators/stepFunctionsEndpoint.js";
-export { startStepFunctionsEndpoint } from "./emulators/stepFunctionsEndpoint.js";
 export {
   BundlesMissingError,
+  EmulatorError,
   LambdaInvocationError,
   LocalRuntimeError,
   PortInUseError,

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { startConsoleServer } from "@tasklane/console";
+import { type StepFunctionsEndpoint, startStepFunctionsEndpoint } from "@tasklane/emulators";
 import { findRepoRoot } from "@tasklane/lambda-bundler";
 import {
   buildWorkflows,
@@ -12,6 +13,7 @@ import {
 import {
   FUNCTIONS,
   type FunctionSpec,
+  functionSizing,
   readStackConfigFile,
   type StackConfig,
   type StackRef,
@@ -41,10 +43,6 @@ import {
 import { LocalStepFunctions, type TimingOverrides } from "./emulators/localStepFunctions.js";
 import { startLocalTable } from "./emulators/localTable.js";
 import { type Schedules, startSchedules } from "./emulators/schedules.js";
-import {
-  type StepFunctionsEndpoint,
-  startStepFunctionsEndpoint,
-} from "./emulators/stepFunctionsEndpoint.js";
 import type { LambdaInvocationError } from "./errors.js";
 import type { LocalAuthorizer } from "./http/callerIdentity.js";
 import { type HttpApi, startHttpApi } from "./http/httpApi.js";
@@ -162,7 +160,7 @@ export interface LocalRuntime {
    * The local Step Functions endpoint serving both state machines, with its outage switch, its
    * request log and every execution (`executions()`: type, start and stop, state transitions).
    */
-  readonly stepFunctions: StepFunctionsEndpoint;
+  readonly stepFunctions: StepFunctionsEndpoint<LocalStepFunctions>;
   /** The environment the handlers run with (also set in `process.env` until `stop`). */
   readonly env: Readonly<Record<string, string>>;
   /** The functions of the catalog, by name. */
@@ -495,19 +493,12 @@ function localFunction(
   region: string,
   config: StackConfig,
 ): LocalFunction {
-  const sizing = {
-    api: config.producer,
-    schedule: config.producer,
-    queue: config.consumer,
-    step: config.steps,
-  }[spec.role];
   const functionName = localFunctionName(ref, spec);
   return {
     name: spec.name,
     functionName,
     arn: lambdaArn(region, functionName),
-    timeoutSeconds: sizing.timeoutSeconds,
-    memoryMb: sizing.memoryMb,
+    ...functionSizing(config, spec.role),
   };
 }
 

@@ -1,9 +1,14 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import {
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  type SQSClient,
+} from "@aws-sdk/client-sqs";
 import { waitFor } from "@tasklane/test-support";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { type FauxqsServer, interceptLocalhostDns, startFauxqs } from "fauxqs";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   type BatchReport,
   type EventSourceMapping,
@@ -383,17 +388,26 @@ describe("the SQS event source mapping", () => {
     expect(sizes).toEqual([15]);
   });
 
-  it("stops promptly while long-polling an empty queue", async () => {
-    // Prepare
+  it("stops promptly while long-polling an empty queue: it abandons the polls, unanswered", async () => {
+    // Prepare: both pollers (maximumConcurrency 2) in a 20 s long poll of the empty queue.
+    const send = vi.spyOn(sqs, "send");
     const running = map(async () => undefined);
-    await sleep(200);
+    const longPolls = () =>
+      send.mock.calls.flatMap(([command, options], i) =>
+        command instanceof ReceiveMessageCommand && command.input.WaitTimeSeconds === 20
+          ? [{ signal: (options as { abortSignal?: AbortSignal } | undefined)?.abortSignal, i }]
+          : [],
+      );
+    await waitFor(() => (longPolls().length === 2 ? true : undefined));
 
     // Act
-    const startedAt = Date.now();
     await running.stop();
 
-    // Assess
-    expect(Date.now() - startedAt).toBeLessThan(1_000);
+    // Assess: stop() did not wait for SQS to answer either poll; it aborted both.
+    const polls = longPolls();
+    expect(polls).toHaveLength(2);
+    expect(polls.map((p) => p.signal?.aborted)).toEqual([true, true]);
+    expect(polls.map((p) => send.mock.settledResults[p.i]?.type)).toEqual(["rejected", "rejected"]);
   });
 
   it("finishes the batch in flight, and deletes its successes, before it stops", async () => {

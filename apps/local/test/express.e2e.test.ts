@@ -1,64 +1,51 @@
 import { randomUUID } from "node:crypto";
-import { fileURLToPath } from "node:url";
 import { StartExecutionCommand } from "@aws-sdk/client-sfn";
-import { executionName, type TaskEnvelope } from "@tasklane/shared-task";
-import { readStackConfigFile } from "@tasklane/stack-config";
+import { executionName, STATE_NAMES, type TaskEnvelope } from "@tasklane/shared-task";
 import { TaskRecords, tableClient } from "@tasklane/task-store";
 import { taskEnvelope, waitFor } from "@tasklane/test-support";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalRuntime, startLocalRuntime } from "../src/index.js";
-import { pipelineProbe } from "./helpers/pipeline.js";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import type { ExecutionTransition } from "../src/index.js";
+import { useLocalRuntime } from "./helpers/pipeline.js";
+import { stackConfig } from "./helpers/stackConfigs.js";
 
 // Both workflows through the built bundles and Pulumi.dev.yaml's settings: short tasks on
 // Express, where nothing dedupes a start and nothing can describe or stop an execution, so the
 // task's record alone keeps its code to one run.
-const DEV_CONFIG = readStackConfigFile(
-  fileURLToPath(new URL("../../../Pulumi.dev.yaml", import.meta.url)),
-  { project: "tasklane", stack: "dev" },
-).config;
+const DEV_CONFIG = stackConfig("dev");
 const OWNER = "arn:aws:iam::000000000000:user/tasklane-local";
 /** The Express duration limit here: AWS's 5 minutes would make the limit's test wait too long. */
 const LIMIT_MS = 5_000;
 
 describe("the local runtime with an Express workflow (workflow.express: auto)", () => {
-  let runtime: LocalRuntime;
-  let probe: ReturnType<typeof pipelineProbe>;
+  const transitions: ExecutionTransition[] = [];
+  const local = useLocalRuntime({
+    testOverrides: { expressDurationLimitMs: LIMIT_MS },
+    onEvent: (e) => {
+      if (e.kind === "transition") transitions.push(e.transition);
+    },
+  });
   let records: TaskRecords;
 
-  beforeAll(async () => {
-    runtime = await startLocalRuntime({
-      port: 0,
-      handlerLogLevel: "SILENT",
-      testOverrides: { expressDurationLimitMs: LIMIT_MS },
+  beforeAll(() => {
+    records = new TaskRecords(tableClient(local.probe.dynamodb), {
+      tableName: local.runtime.tableName,
     });
-    probe = pipelineProbe(runtime);
-    records = new TaskRecords(tableClient(probe.dynamodb), { tableName: runtime.tableName });
-  });
-  afterAll(async () => {
-    probe.destroy();
-    await runtime.stop();
   });
 
   /** A task's record as the producer writes it, queued, with no message sent for it. */
   async function queuedRecord(type: string, input: object): Promise<TaskEnvelope> {
     const task = taskEnvelope(type, input as never);
-    await records.create({
-      id: task.id,
-      type: task.type,
-      owner: OWNER,
-      input: task.input,
-      fingerprint: task.fingerprint,
-      correlationId: task.correlationId,
-      createdAt: task.createdAt,
-    });
+    // The record's fields are the envelope's, but for the message's version and generation.
+    const { v: _version, generation: _generation, ...fields } = task;
+    await records.create({ ...fields, owner: OWNER });
     return task;
   }
 
   /** A start of the task's generation on Express, as a consumer's would be, with its own run. */
   const startOnExpress = (task: TaskEnvelope) =>
-    probe.sfn.send(
+    local.probe.sfn.send(
       new StartExecutionCommand({
-        stateMachineArn: runtime.expressStateMachineArn,
+        stateMachineArn: local.runtime.expressStateMachineArn,
         name: executionName(task.id, task.generation),
         input: JSON.stringify({ task, run: randomUUID() }),
       }),
@@ -67,7 +54,7 @@ describe("the local runtime with an Express workflow (workflow.express: auto)", 
   const endedExecutionsOf = (id: string, count: number) =>
     waitFor(
       () => {
-        const executions = probe.executionsOf(id);
+        const executions = local.probe.executionsOf(id);
         return executions.length >= count && executions.every((e) => e.status !== "RUNNING")
           ? executions
           : undefined;
@@ -77,8 +64,8 @@ describe("the local runtime with an Express workflow (workflow.express: auto)", 
 
   it("runs echo on the Express state machine and sleep on the Standard one", async () => {
     const [echo, sleep] = await Promise.all([
-      probe.run("echo", { hello: "express" }),
-      probe.run("sleep", { seconds: 1 }),
+      local.probe.run("echo", { hello: "express" }),
+      local.probe.run("sleep", { seconds: 1 }),
     ]);
 
     expect(echo).toMatchObject({ status: "succeeded", attempts: 1, output: { hello: "express" } });
@@ -86,7 +73,7 @@ describe("the local runtime with an Express workflow (workflow.express: auto)", 
     const [onExpress] = await endedExecutionsOf(echo.id, 1);
     expect(onExpress).toMatchObject({
       type: "EXPRESS",
-      stateMachineArn: runtime.expressStateMachineArn,
+      stateMachineArn: local.runtime.expressStateMachineArn,
       status: "SUCCEEDED",
       // CreateTask, IsTaskDone, TaskCompleted, Succeeded: as on Standard.
       stateTransitions: 4,
@@ -94,7 +81,7 @@ describe("the local runtime with an Express workflow (workflow.express: auto)", 
     expect(onExpress?.executionArn).toContain(
       `:express:tasklane-dev-workflow-express:${echo.id}-g1:`,
     );
-    expect(probe.executionsOf(sleep.id).map((e) => e.type)).toEqual(["STANDARD"]);
+    expect(local.probe.executionsOf(sleep.id).map((e) => e.type)).toEqual(["STANDARD"]);
   });
 
   it("runs the task's code once for two starts of one generation on Express: the second execution ends superseded", async () => {
@@ -132,25 +119,28 @@ describe("the local runtime with an Express workflow (workflow.express: auto)", 
 
   it("answers status and cancel without ever describing or stopping an Express execution", async () => {
     // Prepare
-    const before = runtime.stepFunctions.requests().length;
+    const before = local.runtime.stepFunctions.requests().length;
 
     // Act: the status of a finished Express task, a cancel it refuses, and the cancel of one
     // still queued (its start throttled meanwhile).
-    const done = await probe.run("echo", { n: 1 });
-    await probe.api.getTask(done.id);
-    await expect(probe.api.cancelTask(done.id)).rejects.toMatchObject({ status: 409 });
-    runtime.stepFunctions.setOutage("start-throttled");
+    const done = await local.probe.run("echo", { n: 1 });
+    await local.probe.api.getTask(done.id);
+    await expect(local.probe.api.cancelTask(done.id)).rejects.toMatchObject({ status: 409 });
+    local.runtime.stepFunctions.setOutage("start-throttled");
     let queued: string;
     try {
-      ({ id: queued } = await probe.api.submitTask({ type: "word-count", input: { text: "a" } }));
-      expect((await probe.api.cancelTask(queued)).status).toBe("cancelled");
+      ({ id: queued } = await local.probe.api.submitTask({
+        type: "word-count",
+        input: { text: "a" },
+      }));
+      expect((await local.probe.api.cancelTask(queued)).status).toBe("cancelled");
     } finally {
-      runtime.stepFunctions.setOutage(undefined);
+      local.runtime.stepFunctions.setOutage(undefined);
     }
-    await probe.drained();
+    await local.probe.drained();
 
     // Assess
-    const calls = runtime.stepFunctions.requests().slice(before);
+    const calls = local.runtime.stepFunctions.requests().slice(before);
     expect(calls.filter((c) => c.action === "DescribeExecution")).toEqual([]);
     expect(
       calls.filter((c) => c.action !== "StartExecution" && c.arn?.includes(":express:")),
@@ -159,11 +149,11 @@ describe("the local runtime with an Express workflow (workflow.express: auto)", 
     expect(calls.filter((c) => c.action === "StopExecution")).toEqual([
       {
         action: "StopExecution",
-        arn: `${runtime.stateMachineArn.replace(":stateMachine:", ":execution:")}:${executionName(queued, 1)}`,
+        arn: `${local.runtime.stateMachineArn.replace(":stateMachine:", ":execution:")}:${executionName(queued, 1)}`,
         error: "ExecutionDoesNotExist",
       },
     ]);
-    expect((await probe.api.getTask(queued)).attempts).toBe(0);
+    expect((await local.probe.api.getTask(queued)).attempts).toBe(0);
   });
 
   it("fails an Express execution that outlives the duration limit with States.Timeout (why a task that polls never runs there)", async () => {
@@ -171,8 +161,11 @@ describe("the local runtime with an Express workflow (workflow.express: auto)", 
     // waits past the limit.
     const task = await queuedRecord("sleep", { seconds: 600 });
 
-    // Act
+    // Act: the limit's timer is armed while the start is answered.
+    const timers = vi.spyOn(globalThis, "setTimeout");
     await startOnExpress(task);
+    const armed = timers.mock.calls.map(([, ms]) => ms);
+    timers.mockRestore();
     const [execution] = await endedExecutionsOf(task.id, 1);
 
     // Assess: no Catch sees States.Timeout, so no step records the end: the record stays running.
@@ -181,49 +174,43 @@ describe("the local runtime with an Express workflow (workflow.express: auto)", 
       status: "TIMED_OUT",
       error: "States.Timeout",
     });
-    const ran = (execution?.stopDate?.getTime() ?? 0) - (execution?.startDate.getTime() ?? 0);
-    expect(ran).toBeGreaterThanOrEqual(LIMIT_MS);
-    expect(ran).toBeLessThan(LIMIT_MS + 2_000);
+    expect(armed.filter((ms) => ms === LIMIT_MS)).toHaveLength(1);
+    // The limit, and nothing else, ended it: in the middle of the 600 s wait.
+    const history = transitions
+      .filter((t) => t.executionArn === execution?.executionArn)
+      .map((t) => (t.state ? `${t.type} ${t.state.name}` : t.type));
+    expect(history.slice(-2)).toEqual([
+      `StateEntered ${STATE_NAMES.waitForTaskCompletion}`,
+      "ExecutionTimedOut",
+    ]);
     expect((await records.get(task.id))?.status).toBe("running");
   }, 20_000);
 });
 
 describe("the local runtime with workflow.express off", () => {
-  let runtime: LocalRuntime;
-  let probe: ReturnType<typeof pipelineProbe>;
-
-  beforeAll(async () => {
-    runtime = await startLocalRuntime({
-      port: 0,
-      handlerLogLevel: "SILENT",
-      config: { ...DEV_CONFIG, workflow: { ...DEV_CONFIG.workflow, express: "off" } },
-    });
-    probe = pipelineProbe(runtime);
-  });
-  afterAll(async () => {
-    probe.destroy();
-    await runtime.stop();
+  const local = useLocalRuntime({
+    config: { ...DEV_CONFIG, workflow: { ...DEV_CONFIG.workflow, express: "off" } },
   });
 
   it("runs a short task on Standard in at most 4 state transitions", async () => {
-    const echo = await probe.run("echo", { standard: true });
+    const echo = await local.probe.run("echo", { standard: true });
 
-    const executions = probe.executionsOf(echo.id);
+    const executions = local.probe.executionsOf(echo.id);
 
     expect(executions).toEqual([
       expect.objectContaining({
         type: "STANDARD",
         status: "SUCCEEDED",
-        stateMachineArn: runtime.stateMachineArn,
+        stateMachineArn: local.runtime.stateMachineArn,
       }),
     ]);
     expect(executions[0]?.stateTransitions).toBeLessThanOrEqual(4);
   });
 
   it("deploys no Express state machine, and gives the consumer none", () => {
-    expect(runtime.expressStateMachineArn).toBeUndefined();
-    expect(runtime.stepFunctions.machines.map((m) => m.type)).toEqual(["STANDARD"]);
-    expect(runtime.env).not.toHaveProperty("TASKLANE_EXPRESS_STATE_MACHINE_ARN");
-    expect(runtime.env).not.toHaveProperty("TASKLANE_WORKFLOW_BOUNDS");
+    expect(local.runtime.expressStateMachineArn).toBeUndefined();
+    expect(local.runtime.stepFunctions.machines.map((m) => m.type)).toEqual(["STANDARD"]);
+    expect(local.runtime.env).not.toHaveProperty("TASKLANE_EXPRESS_STATE_MACHINE_ARN");
+    expect(local.runtime.env).not.toHaveProperty("TASKLANE_WORKFLOW_BOUNDS");
   });
 });

@@ -2,7 +2,7 @@ import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findRepoRoot } from "@tasklane/lambda-bundler";
-import { FUNCTION_ENV, FUNCTIONS, readStackConfigFile } from "@tasklane/stack-config";
+import { FUNCTION_ENV, FUNCTIONS } from "@tasklane/stack-config";
 import { waitFor } from "@tasklane/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -13,6 +13,7 @@ import {
   RuntimeLog,
   startLocalRuntime,
 } from "../src/index.js";
+import { stackConfig } from "./helpers/stackConfigs.js";
 
 const REPO_ROOT = findRepoRoot(process.cwd());
 
@@ -125,10 +126,7 @@ describe("the local runtime, running the built handler bundles", () => {
 
   it("creates the queue, DLQ and buckets the stack config describes", async () => {
     // Prepare
-    const { config } = readStackConfigFile(join(REPO_ROOT, "Pulumi.dev.yaml"), {
-      project: "tasklane",
-      stack: "dev",
-    });
+    const config = stackConfig("dev");
 
     // Act
     const queue = runtime.fauxqs.inspectQueue("tasklane-dev-tasks");

@@ -1,10 +1,12 @@
 import { waitFor } from "@tasklane/test-support";
 import type { ScheduledEvent } from "aws-lambda";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
+  type LambdaHandler,
   LambdaInvocationError,
   LocalRuntimeError,
   type Schedules,
+  type SchedulesOptions,
   startSchedules,
 } from "../src/index.js";
 import { deferred, testFunction } from "./helpers/localFunctions.js";
@@ -17,25 +19,37 @@ describe("the scheduled rules", () => {
   afterEach(async () => {
     await schedules?.stop();
     schedules = undefined;
+    vi.useRealTimers();
   });
+
+  /** Schedules `handler` as the `sweep` function, every minute by its rule, in us-east-1. */
+  function scheduleSweep(
+    handler: LambdaHandler,
+    options: Omit<SchedulesOptions, "functions" | "region" | "accountId"> &
+      Partial<Pick<SchedulesOptions, "region">> = {},
+  ): Schedules {
+    schedules = startSchedules({
+      functions: [
+        { fn: testFunction(handler, { name: "sweep" }), everyMinutes: 1, ruleArn: RULE_ARN },
+      ],
+      region: "us-east-1",
+      accountId: "000000000000",
+      ...options,
+    });
+    return schedules;
+  }
 
   it("invokes a function every interval with the Scheduled Event EventBridge sends", async () => {
     // Prepare
     const events: ScheduledEvent[] = [];
-    const sweep = testFunction(
+
+    // Act
+    scheduleSweep(
       async (event) => {
         events.push(event as ScheduledEvent);
       },
-      { name: "sweep" },
+      { intervalMs: 20 },
     );
-
-    // Act
-    schedules = startSchedules({
-      functions: [{ fn: sweep, everyMinutes: 1, ruleArn: RULE_ARN }],
-      region: "us-east-1",
-      accountId: "000000000000",
-      intervalMs: 20,
-    });
     await waitFor(() => (events.length >= 3 ? true : undefined), { what: "three invocations" });
 
     // Assess
@@ -55,24 +69,22 @@ describe("the scheduled rules", () => {
 
   it("waits everyMinutes between invocations when no interval is given", async () => {
     // Prepare
+    vi.useFakeTimers();
     let calls = 0;
-    const sweep = testFunction(
-      async () => {
-        calls += 1;
-      },
-      { name: "sweep" },
-    );
 
     // Act
-    schedules = startSchedules({
-      functions: [{ fn: sweep, everyMinutes: 1, ruleArn: RULE_ARN }],
-      region: "us-east-1",
-      accountId: "000000000000",
+    scheduleSweep(async () => {
+      calls += 1;
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await vi.advanceTimersByTimeAsync(59_999);
+    const beforeAMinute = calls;
+    await vi.advanceTimersByTimeAsync(1);
+    await vi.waitFor(() => expect(calls).toBe(1));
+    await vi.advanceTimersByTimeAsync(60_000);
+    await vi.waitFor(() => expect(calls).toBe(2));
 
-    // Assess
-    expect(calls).toBe(0);
+    // Assess: the first invocation one minute after the start, the next a minute later.
+    expect(beforeAMinute).toBe(0);
   });
 
   it("reports a failed invocation and keeps to the schedule", async () => {
@@ -80,25 +92,21 @@ describe("the scheduled rules", () => {
     const errors: LambdaInvocationError[] = [];
     const failedFunctions: string[] = [];
     let calls = 0;
-    const sweep = testFunction(
+
+    // Act
+    scheduleSweep(
       async () => {
         calls += 1;
         throw Object.assign(new Error("the table is down"), { name: "ServiceUnavailable" });
       },
-      { name: "sweep" },
-    );
-
-    // Act
-    schedules = startSchedules({
-      functions: [{ fn: sweep, everyMinutes: 1, ruleArn: RULE_ARN }],
-      region: "us-east-1",
-      accountId: "000000000000",
-      intervalMs: 20,
-      onFunctionError: (fn, error) => {
-        failedFunctions.push(fn.name);
-        errors.push(error);
+      {
+        intervalMs: 20,
+        onFunctionError: (fn, error) => {
+          failedFunctions.push(fn.name);
+          errors.push(error);
+        },
       },
-    });
+    );
     await waitFor(() => (errors.length >= 2 ? true : undefined), { what: "two failures" });
 
     // Assess
@@ -116,25 +124,19 @@ describe("the scheduled rules", () => {
     const errors: LambdaInvocationError[] = [];
     let fail = false;
     const events: ScheduledEvent[] = [];
-    const sweep = testFunction(
+    const scheduled = scheduleSweep(
       async (event) => {
         events.push(event as ScheduledEvent);
         if (fail) throw new TypeError("a bug");
       },
-      { name: "sweep" },
+      { region: "eu-west-1", onFunctionError: (_fn, error) => errors.push(error) },
     );
-    schedules = startSchedules({
-      functions: [{ fn: sweep, everyMinutes: 1, ruleArn: RULE_ARN }],
-      region: "eu-west-1",
-      accountId: "000000000000",
-      onFunctionError: (_fn, error) => errors.push(error),
-    });
 
     // Act
-    await schedules.run("sweep");
+    await scheduled.run("sweep");
     fail = true;
-    const failed = await schedules.run("sweep").catch((error: unknown) => error);
-    const unknown = await schedules.run("ingest").catch((error: unknown) => error);
+    const failed = await scheduled.run("sweep").catch((error: unknown) => error);
+    const unknown = await scheduled.run("ingest").catch((error: unknown) => error);
 
     // Assess
     expect(events).toHaveLength(2);
@@ -147,36 +149,32 @@ describe("the scheduled rules", () => {
 
   it("fires no more once stopped, and waits for the invocation in flight", async () => {
     // Prepare
+    vi.useFakeTimers();
     const gate = deferred();
     let calls = 0;
     let finished = 0;
-    const sweep = testFunction(
+    const scheduled = scheduleSweep(
       async () => {
         calls += 1;
         await gate.promise;
         finished += 1;
       },
-      { name: "sweep" },
+      { intervalMs: 20 },
     );
-    schedules = startSchedules({
-      functions: [{ fn: sweep, everyMinutes: 1, ruleArn: RULE_ARN }],
-      region: "us-east-1",
-      accountId: "000000000000",
-      intervalMs: 20,
-    });
-    await waitFor(() => (calls >= 1 ? true : undefined));
+    await vi.advanceTimersByTimeAsync(20);
+    await vi.waitFor(() => expect(calls).toBe(1));
 
-    // Act
-    const stopping = schedules.stop();
+    // Act: stopped with the first invocation in flight, then fifty intervals' time.
+    const stopping = scheduled.stop();
     const callsAtStop = calls;
     gate.resolve();
     await stopping;
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    await vi.advanceTimersByTimeAsync(1_000);
 
     // Assess
     expect(finished).toBe(callsAtStop);
     expect(calls).toBe(callsAtStop);
-    expect(schedules.inFlight).toBe(0);
-    await expect(schedules.run("sweep")).rejects.toBeInstanceOf(LocalRuntimeError);
+    expect(scheduled.inFlight).toBe(0);
+    await expect(scheduled.run("sweep")).rejects.toBeInstanceOf(LocalRuntimeError);
   });
 });

@@ -5,7 +5,11 @@ import type { FunctionSpec } from "@tasklane/stack-config";
 import { waitFor } from "@tasklane/test-support";
 import type { Context } from "aws-lambda";
 import { afterEach, describe, expect, it } from "vitest";
-import { buildFromSource, type SourceBuild } from "../src/lambda/sourceBuild.js";
+import {
+  buildFromSource,
+  type SourceBuild,
+  type SourceBuildOptions,
+} from "../src/lambda/sourceBuild.js";
 import { testFunction } from "./helpers/localFunctions.js";
 
 const SPEC: FunctionSpec = {
@@ -17,6 +21,8 @@ const SPEC: FunctionSpec = {
   env: [],
   table: [],
 };
+
+type RebuildReport = Parameters<NonNullable<SourceBuildOptions["onRebuild"]>>[0];
 
 const handlerSource = (word: string) =>
   `export const handler = async (): Promise<string> => ${JSON.stringify(word)};\n`;
@@ -30,24 +36,33 @@ describe("building the handlers from source", () => {
     await rm(repoRoot, { recursive: true, force: true });
   });
 
-  it("loads the built handler, then rebuilds and swaps it in when its source changes", async () => {
-    // Prepare
+  /**
+   * Writes the handler's source saying `word` in a fresh repository and watches it, a rebuild
+   * reported at a time; resolves with the entry's file and the function the build loads into.
+   */
+  async function watchedHandler(word: string, rebuilds: RebuildReport[]) {
     repoRoot = await mkdtemp(join(tmpdir(), "tasklane-source-"));
     const file = join(repoRoot, "apps", SPEC.app, SPEC.entry);
     await mkdir(join(file, ".."), { recursive: true });
-    await writeFile(file, handlerSource("hello"));
+    await writeFile(file, handlerSource(word));
     const fn = testFunction(() => "not built");
+    // Nothing answers until the build has loaded the handler.
     delete fn.handler;
-    const rebuilds: { ok: boolean; functions: string[] }[] = [];
-    const call = () => fn.handler?.({}, {} as Context);
-
-    // Act
     build = await buildFromSource({
       repoRoot,
       functions: [{ spec: SPEC, fn }],
       watch: true,
       onRebuild: (report) => rebuilds.push(report),
     });
+    return { file, call: () => fn.handler?.({}, {} as Context) };
+  }
+
+  it("loads the built handler, then rebuilds and swaps it in when its source changes", async () => {
+    // Prepare
+    const rebuilds: RebuildReport[] = [];
+
+    // Act
+    const { file, call } = await watchedHandler("hello", rebuilds);
     const first = await call();
     await writeFile(file, handlerSource("hello again"));
     const reload = await waitFor(() => rebuilds.find((r) => r.ok), {
@@ -64,18 +79,8 @@ describe("building the handlers from source", () => {
 
   it("reports a rebuild that fails and keeps the previous handler", async () => {
     // Prepare
-    repoRoot = await mkdtemp(join(tmpdir(), "tasklane-source-"));
-    const file = join(repoRoot, "apps", SPEC.app, SPEC.entry);
-    await mkdir(join(file, ".."), { recursive: true });
-    await writeFile(file, handlerSource("stable"));
-    const fn = testFunction(() => "not built");
-    const rebuilds: { ok: boolean; errors: string[] }[] = [];
-    build = await buildFromSource({
-      repoRoot,
-      functions: [{ spec: SPEC, fn }],
-      watch: true,
-      onRebuild: (report) => rebuilds.push(report),
-    });
+    const rebuilds: RebuildReport[] = [];
+    const { file, call } = await watchedHandler("stable", rebuilds);
 
     // Act
     await writeFile(file, "export const handler = async () => {{;\n");
@@ -84,6 +89,6 @@ describe("building the handlers from source", () => {
     // Assess
     expect(rebuilds[0]?.ok).toBe(false);
     expect(rebuilds[0]?.errors[0]).toContain("greet.ts");
-    expect(await fn.handler?.({}, {} as Context)).toBe("stable");
+    expect(await call()).toBe("stable");
   });
 });

@@ -6,16 +6,16 @@ import {
   StopExecutionCommand,
 } from "@aws-sdk/client-sfn";
 import { waitFor } from "@tasklane/test-support";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   type ExecutionTransition,
-  LocalStepFunctions,
+  type LocalStepFunctions,
+  type LocalStepFunctionsOptions,
   lambdaTaskHandler,
   type StepFunctionsEndpoint,
-  startStepFunctionsEndpoint,
 } from "../src/index.js";
-import { sfnClient } from "./helpers/awsClients.js";
 import { deferred, testFunction } from "./helpers/localFunctions.js";
+import { type ServedStateMachines, serveStateMachines } from "./helpers/servedStateMachine.js";
 
 const MACHINE_ARN = "arn:aws:states:us-east-1:000000000000:stateMachine:tasklane-test-workflow";
 const OTHER_MACHINE_ARN = "arn:aws:states:us-east-1:000000000000:stateMachine:another";
@@ -41,18 +41,42 @@ interface WorkInput {
   failOnce?: boolean;
 }
 
+/** The gate `Work` waits at, and the transitions of every machine served. */
+let gate: ReturnType<typeof deferred<void>>;
+let transitions: ExecutionTransition[];
+let served: ServedStateMachines | undefined;
+let endpoint: StepFunctionsEndpoint<LocalStepFunctions>;
+let sfn: SFNClient;
+
+beforeEach(() => {
+  gate = deferred();
+  transitions = [];
+});
+
+afterEach(async () => {
+  vi.useRealTimers();
+  gate.resolve();
+  await served?.stop();
+  served = undefined;
+});
+
+/** Serves these machines for the case, each recording its transitions. */
+async function serve(...machines: LocalStepFunctionsOptions[]): Promise<void> {
+  served = await serveStateMachines(
+    ...machines.map((m) => ({
+      ...m,
+      onTransition: (t: ExecutionTransition) => transitions.push(t),
+    })),
+  );
+  ({ endpoint, sfn } = served);
+}
+
 describe("the local Step Functions endpoint", () => {
-  let gate: ReturnType<typeof deferred<void>>;
   let calls: { work: number; after: number };
-  let transitions: ExecutionTransition[];
-  let endpoint: StepFunctionsEndpoint;
-  let sfn: SFNClient;
 
   beforeEach(async () => {
     // Prepare
-    gate = deferred();
     calls = { work: 0, after: 0 };
-    transitions = [];
     const work = testFunction(async (event) => {
       calls.work += 1;
       await gate.promise;
@@ -67,22 +91,12 @@ describe("the local Step Functions endpoint", () => {
       calls.after += 1;
       return event;
     });
-    const stepFunctions = new LocalStepFunctions({
+    await serve({
       stateMachineArn: MACHINE_ARN,
       definition: DEFINITION,
       taskHandlers: { Work: lambdaTaskHandler(work), After: lambdaTaskHandler(after) },
       timingOverrides: { retryIntervalOverrides: { Work: 0 } },
-      onTransition: (t) => transitions.push(t),
     });
-    endpoint = await startStepFunctionsEndpoint(stepFunctions);
-    sfn = sfnClient(endpoint.url);
-  });
-
-  afterEach(async () => {
-    gate.resolve();
-    sfn.destroy();
-    await endpoint.stepFunctions.stop();
-    await endpoint.stop();
   });
 
   const start = (name: string, input: unknown = {}) =>
@@ -410,7 +424,7 @@ describe("the local Step Functions endpoint", () => {
 describe("an execution that outlives the state machine's TimeoutSeconds", () => {
   it("ends TIMED_OUT with States.Timeout", async () => {
     // Prepare
-    const stepFunctions = new LocalStepFunctions({
+    await serve({
       stateMachineArn: MACHINE_ARN,
       definition: {
         StartAt: "Pause",
@@ -419,74 +433,46 @@ describe("an execution that outlives the state machine's TimeoutSeconds", () => 
       },
       taskHandlers: {},
     });
-    const endpoint = await startStepFunctionsEndpoint(stepFunctions);
-    const sfn = sfnClient(endpoint.url);
 
-    try {
-      // Act
-      const started = await sfn.send(
-        new StartExecutionCommand({ stateMachineArn: MACHINE_ARN, name: "slow" }),
+    // Act
+    const started = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: MACHINE_ARN, name: "slow" }),
+    );
+    const ended = await waitFor(async () => {
+      const out = await sfn.send(
+        new DescribeExecutionCommand({ executionArn: started.executionArn }),
       );
-      const ended = await waitFor(async () => {
-        const out = await sfn.send(
-          new DescribeExecutionCommand({ executionArn: started.executionArn }),
-        );
-        return out.status === "RUNNING" ? undefined : out;
-      });
+      return out.status === "RUNNING" ? undefined : out;
+    });
 
-      // Assess
-      expect(ended).toMatchObject({ status: "TIMED_OUT", error: "States.Timeout" });
-      expect(ended.stopDate).toBeInstanceOf(Date);
-    } finally {
-      sfn.destroy();
-      await stepFunctions.stop();
-      await endpoint.stop();
-    }
+    // Assess
+    expect(ended).toMatchObject({ status: "TIMED_OUT", error: "States.Timeout" });
+    expect(ended.stopDate).toBeInstanceOf(Date);
   });
 });
 
 const EXPRESS_ARN = "arn:aws:states:us-east-1:000000000000:stateMachine:tasklane-test-express";
 
 describe("an Express state machine on the local endpoint, beside a Standard one", () => {
-  let gate: ReturnType<typeof deferred<void>>;
   let works: number;
-  let transitions: ExecutionTransition[];
-  let standard: LocalStepFunctions;
-  let express: LocalStepFunctions;
-  let endpoint: StepFunctionsEndpoint;
-  let sfn: SFNClient;
 
   beforeEach(async () => {
     // Prepare: one endpoint, two machines running the same definition.
-    gate = deferred();
     works = 0;
-    transitions = [];
     const work = testFunction(async (event) => {
       works += 1;
       await gate.promise;
       return { worked: event };
     });
     const after = testFunction(async (event) => event);
-    const machine = (stateMachineArn: string, type: "STANDARD" | "EXPRESS") =>
-      new LocalStepFunctions({
-        stateMachineArn,
-        type,
-        definition: DEFINITION,
-        taskHandlers: { Work: lambdaTaskHandler(work), After: lambdaTaskHandler(after) },
-        durationLimitMs: 1_000,
-        onTransition: (t) => transitions.push(t),
-      });
-    standard = machine(MACHINE_ARN, "STANDARD");
-    express = machine(EXPRESS_ARN, "EXPRESS");
-    endpoint = await startStepFunctionsEndpoint([standard, express]);
-    sfn = sfnClient(endpoint.url);
-  });
-
-  afterEach(async () => {
-    gate.resolve();
-    sfn.destroy();
-    await Promise.all([standard.stop(), express.stop()]);
-    await endpoint.stop();
+    const machine = (stateMachineArn: string, type: "STANDARD" | "EXPRESS") => ({
+      stateMachineArn,
+      type,
+      definition: DEFINITION,
+      taskHandlers: { Work: lambdaTaskHandler(work), After: lambdaTaskHandler(after) },
+      durationLimitMs: 1_000,
+    });
+    await serve(machine(MACHINE_ARN, "STANDARD"), machine(EXPRESS_ARN, "EXPRESS"));
   });
 
   const startOn = (stateMachineArn: string, name: string, input: unknown = {}) =>
@@ -552,15 +538,20 @@ describe("an Express state machine on the local endpoint, beside a Standard one"
   });
 
   it("fails an Express execution still running at its duration limit with States.Timeout", async () => {
+    // Prepare: a clock of the test's own for the limit's timer; the HTTP calls keep theirs.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const status = () => endpoint.executions().find((e) => e.name === "too-long")?.status;
+
     // Act: Work waits on the gate, which only afterEach opens.
     const started = await startOn(EXPRESS_ARN, "too-long");
+    vi.advanceTimersByTime(999);
+    const beforeTheLimit = status();
+    vi.advanceTimersByTime(1);
     const execution = await ended(started.executionArn as string);
 
-    // Assess
+    // Assess: running until the limit's last millisecond, timed out at it.
+    expect(beforeTheLimit).toBe("RUNNING");
     expect(execution).toMatchObject({ status: "TIMED_OUT", error: "States.Timeout" });
-    expect(
-      (execution?.stopDate?.getTime() ?? 0) - (execution?.startDate.getTime() ?? 0),
-    ).toBeGreaterThanOrEqual(1_000);
     await waitFor(() => transitions.find((t) => t.type === "ExecutionTimedOut"));
     expect(transitions.find((t) => t.type === "ExecutionTimedOut")).toMatchObject({
       executionArn: started.executionArn,
@@ -570,8 +561,11 @@ describe("an Express state machine on the local endpoint, beside a Standard one"
   });
 
   it("sets no duration limit on a Standard execution", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
     const started = await startOn(MACHINE_ARN, "patient");
-    await new Promise((resolve) => setTimeout(resolve, 1_300));
+    // Well past the Express limit (1 s here), within Work's own timeout (10 s).
+    vi.advanceTimersByTime(5_000);
+    vi.useRealTimers();
     gate.resolve();
 
     expect(await ended(started.executionArn as string)).toMatchObject({ status: "SUCCEEDED" });

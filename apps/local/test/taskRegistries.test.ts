@@ -1,11 +1,9 @@
-import { fileURLToPath } from "node:url";
 import { taskDefinitions } from "@tasklane/consumer/task-definitions";
 import { taskContracts } from "@tasklane/producer/task-contracts";
 import { assertTasksFitWorkflow, workflowFor } from "@tasklane/shared-task";
-import { readStackConfigFile, workflowBounds } from "@tasklane/stack-config";
+import { workflowBounds } from "@tasklane/stack-config";
 import { describe, expect, it } from "vitest";
-
-const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+import { stackConfig } from "./helpers/stackConfigs.js";
 
 describe("the producer's contracts and the consumer's tasks", () => {
   it("name the same task types, so nothing the API accepts is unknown to the consumer", () => {
@@ -24,12 +22,8 @@ describe("the producer's contracts and the consumer's tasks", () => {
 // A task's timeoutSeconds must leave the workflow time to record its TaskTimeoutError before the
 // execution itself times out (States.Timeout, which no Catch sees). Neither the Pulumi program
 // nor the local runtime loads task code, so this is where the two meet.
-describe.each(["dev", "prod"])("the %s stack's workflow", (stack) => {
-  const { config } = readStackConfigFile(`${repoRoot}Pulumi.${stack}.yaml`, {
-    project: "tasklane",
-    stack,
-  });
-  const bounds = workflowBounds(config);
+describe.each(["dev", "prod"] as const)("the %s stack's workflow", (stack) => {
+  const bounds = workflowBounds(stackConfig(stack));
 
   it("leaves every task room to time out with a failure record", () => {
     expect(() => assertTasksFitWorkflow(taskDefinitions.list(), bounds)).not.toThrow();

@@ -1,11 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import type { S3Client } from "@aws-sdk/client-s3";
-import {
-  DescribeExecutionCommand,
-  type SFNClient,
-  StartExecutionCommand,
-} from "@aws-sdk/client-sfn";
+import { DescribeExecutionCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import {
   buildWorkflow,
   executionName,
@@ -15,28 +9,21 @@ import {
 } from "@tasklane/shared-task";
 import { createTaskSteps } from "@tasklane/shared-task/steps";
 import { exampleTasks } from "@tasklane/shared-task/tasks";
-import { S3BlobStore, TaskRecords, tableClient } from "@tasklane/task-store";
+import { TaskRecords, tableClient } from "@tasklane/task-store";
+import { S3BlobStore } from "@tasklane/task-store/s3";
 import {
-  createTaskTable,
-  type Dynalite,
-  startDynalite,
+  type AwsEmulators,
+  startAwsEmulators,
   taskEnvelope,
   waitFor,
   workflowStateHandlers,
 } from "@tasklane/test-support";
-import { type FauxqsServer, startFauxqs } from "fauxqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type ExecutionTransition,
-  LocalStepFunctions,
-  lambdaTaskHandler,
-  type StepFunctionsEndpoint,
-  startStepFunctionsEndpoint,
-} from "../src/index.js";
-import { s3Client, sfnClient } from "./helpers/awsClients.js";
+import { type ExecutionTransition, lambdaTaskHandler } from "../src/index.js";
 import { testFunction } from "./helpers/localFunctions.js";
+import { type ServedStateMachines, serveStateMachines } from "./helpers/servedStateMachine.js";
+import { stackConfig } from "./helpers/stackConfigs.js";
 
-const BUCKETS = { payloads: "tasklane-test-payloads", results: "tasklane-test-results" };
 const MACHINE_ARN = "arn:aws:states:us-east-1:000000000000:stateMachine:tasklane-test-workflow";
 const arn = (name: string) =>
   `arn:aws:lambda:us-east-1:000000000000:function:tasklane-test-${name}`;
@@ -44,37 +31,24 @@ const arn = (name: string) =>
 /**
  * The workflow the Pulumi program deploys, served by the local endpoint, with its Task states
  * bound to the real step cores over the tasks table (dynalite) and S3 (fauxqs) through Lambda's
- * invocation semantics, and the stack's own retry settings: no pause is shortened here.
+ * invocation semantics, and the dev stack's own retry settings (Pulumi.dev.yaml): no pause is
+ * shortened here.
  */
 describe("the Tasklane workflow on the local Step Functions endpoint", () => {
-  let fauxqs: FauxqsServer;
-  let dynalite: Dynalite;
-  let dynamodb: DynamoDBClient;
+  let aws: AwsEmulators;
   let records: TaskRecords;
-  let s3: S3Client;
-  let sfn: SFNClient;
-  let endpoint: StepFunctionsEndpoint;
+  let served: ServedStateMachines;
   const transitions: ExecutionTransition[] = [];
 
   beforeAll(async () => {
-    fauxqs = await startFauxqs({ port: 0, logger: false });
-    fauxqs.createBucket(BUCKETS.payloads);
-    fauxqs.createBucket(BUCKETS.results);
-    s3 = s3Client(fauxqs.port);
-    dynalite = await startDynalite();
-    dynamodb = new DynamoDBClient({
-      region: "us-east-1",
-      endpoint: dynalite.url,
-      credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    });
-    await createTaskTable(dynamodb, "tasklane-test-tasks");
-    records = new TaskRecords(tableClient(dynamodb), { tableName: "tasklane-test-tasks" });
+    aws = await startAwsEmulators();
+    records = new TaskRecords(tableClient(aws.dynamodb), { tableName: aws.tableName });
     const steps = workflowStateHandlers(
       createTaskSteps({
         tasks: new TaskRegistry(exampleTasks),
         records,
-        store: new S3BlobStore(s3),
-        buckets: BUCKETS,
+        store: new S3BlobStore(aws.s3),
+        buckets: aws.buckets,
       }),
     );
     const definition = buildWorkflow({
@@ -84,9 +58,9 @@ describe("the Tasklane workflow on the local Step Functions endpoint", () => {
         taskCompleted: arn("task-completed"),
         markFailed: arn("mark-failed"),
       },
-      taskRetry: { maxAttempts: 3, intervalSeconds: 1, backoffRate: 2, maxDelaySeconds: 10 },
+      taskRetry: stackConfig("dev").workflow.taskRetry,
     });
-    const stepFunctions = new LocalStepFunctions({
+    served = await serveStateMachines({
       stateMachineArn: MACHINE_ARN,
       definition,
       taskHandlers: Object.fromEntries(
@@ -97,24 +71,17 @@ describe("the Tasklane workflow on the local Step Functions endpoint", () => {
       ),
       onTransition: (t) => transitions.push(t),
     });
-    endpoint = await startStepFunctionsEndpoint(stepFunctions);
-    sfn = sfnClient(endpoint.url);
   });
 
   afterAll(async () => {
-    sfn.destroy();
-    s3.destroy();
-    dynamodb.destroy();
-    await endpoint.stepFunctions.stop();
-    await endpoint.stop();
-    await fauxqs.stop();
-    await dynalite.stop();
+    await served.stop();
+    await aws.stop();
   });
 
   async function run(type: string, input: JsonValue) {
     const task = taskEnvelope(type, input);
     await records.create({ ...task, owner: "test" });
-    const started = await sfn.send(
+    const started = await served.sfn.send(
       new StartExecutionCommand({
         stateMachineArn: MACHINE_ARN,
         name: executionName(task.id, task.generation),
@@ -124,15 +91,17 @@ describe("the Tasklane workflow on the local Step Functions endpoint", () => {
     const executionArn = started.executionArn as string;
     const ended = await waitFor(
       async () => {
-        const out = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+        const out = await served.sfn.send(new DescribeExecutionCommand({ executionArn }));
         return out.status === "RUNNING" ? undefined : out;
       },
       { timeoutMs: 15_000, what: `${type} to end` },
     );
-    const entered = transitions
-      .filter((t) => t.executionArn === executionArn && t.type === "StateEntered")
-      .map((t) => t.state?.name);
-    return { task, ended, entered };
+    const ofRun = transitions.filter((t) => t.executionArn === executionArn);
+    const entered = ofRun.filter((t) => t.type === "StateEntered").map((t) => t.state?.name);
+    const retried = ofRun
+      .filter((t) => t.type === "StateRetried")
+      .map((t) => ({ state: t.state?.name, retryAttempt: t.retryAttempt }));
+    return { task, ended, entered, retried };
   }
 
   it("runs `echo` to SUCCEEDED and records its output in the task's record", async () => {
@@ -159,14 +128,15 @@ describe("the Tasklane workflow on the local Step Functions endpoint", () => {
     });
   });
 
-  it("retries `flaky` with the configured backoff until it succeeds on attempt 2", async () => {
+  it("retries `flaky` by the stack's retrier until it succeeds on attempt 2", async () => {
     // Act
-    const { ended, entered } = await run("flaky", { failures: 1 });
+    const { ended, entered, retried } = await run("flaky", { failures: 1 });
 
     // Assess
     expect(ended.status).toBe("SUCCEEDED");
     expect(JSON.parse(ended.output as string)).toMatchObject({ attempts: 2 });
     expect(entered.slice(0, 2)).toEqual([STATE_NAMES.createTask, STATE_NAMES.isTaskDone]);
+    expect(retried).toEqual([{ state: STATE_NAMES.createTask, retryAttempt: 1 }]);
   });
 
   it("polls `sleep` through the Wait state until it is done", async () => {

@@ -1,3 +1,4 @@
+export { createTaskTable, type Dynalite, startDynalite } from "@tasklane/emulators";
 export { chromiumLaunchOptions } from "./chromium.js";
 export { lambdaContext, sqsRecord, taskEnvelope } from "./factories.js";
 export {
@@ -37,14 +38,28 @@ export {
   type WorkflowRun,
   withFaults,
 } from "./faults/index.js";
+export { captureJsonLines, type JsonLine, jsonLinesOf, metricsIn } from "./jsonLines.js";
 export {
   type EventSourceQueue,
   receiveSqsEvent,
   sendMessages,
   settleSqsBatch,
 } from "./sqsMessages.js";
+export {
+  type RecordedRequest,
+  type StandInAnswer,
+  type StandInApi,
+  startStandInApi,
+} from "./standInApi.js";
 export { type AwsEmulators, type EmulatorOptions, startAwsEmulators } from "./startAwsEmulators.js";
-export { type Dynalite, startDynalite } from "./startDynalite.js";
+export {
+  type FileHooks,
+  type HandlerModules,
+  type LoadedHandlers,
+  lazily,
+  loadHandlers,
+  startedOnce,
+} from "./startedOnce.js";
 export {
   type RecordedExecution,
   type RecordedExecutionStatus,
@@ -52,6 +67,6 @@ export {
   type StepFunctionsRecorder,
   startStepFunctionsRecorder,
 } from "./stepFunctionsRecorder.js";
-export { createTaskTable, readTaskItem } from "./taskTable.js";
+export { readTaskItem } from "./taskTable.js";
 export { waitFor } from "./waitFor.js";
 export { workflowStateHandlers } from "./workflowStateHandlers.js";

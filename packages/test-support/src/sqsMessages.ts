@@ -1,12 +1,11 @@
 import { randomUUID } from "node:crypto";
 import {
-  DeleteMessageBatchCommand,
-  type Message,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import type { SQSBatchResponse, SQSEvent, SQSRecord, SQSRecordAttributes } from "aws-lambda";
+import { batchVerdict, settleBatch, toSqsRecord } from "@tasklane/emulators";
+import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 
 /** A queue as the event source mapping reads it. */
 export interface EventSourceQueue {
@@ -46,7 +45,8 @@ export async function sendMessages(
 
 /**
  * Receives up to `max` messages (hiding them for the queue's visibility timeout) and shapes them
- * into the SQS event Lambda's event source mapping would deliver, system attributes included.
+ * into the SQS event Lambda's event source mapping would deliver, system attributes included,
+ * with the local runtime's own record shape.
  */
 export async function receiveSqsEvent(
   sqs: SQSClient,
@@ -61,26 +61,13 @@ export async function receiveSqsEvent(
       MessageSystemAttributeNames: ["All"],
     }),
   );
-  return { Records: (out.Messages ?? []).map((m) => sqsRecordOf(m, queue)) };
-}
-
-function sqsRecordOf(message: Message, queue: EventSourceQueue): SQSRecord {
-  return {
-    messageId: message.MessageId ?? "",
-    receiptHandle: message.ReceiptHandle ?? "",
-    body: message.Body ?? "",
-    attributes: (message.Attributes ?? {}) as unknown as SQSRecordAttributes,
-    messageAttributes: {},
-    md5OfBody: message.MD5OfBody ?? "",
-    eventSource: "aws:sqs",
-    eventSourceARN: queue.queueArn,
-    awsRegion: queue.region,
-  };
+  return { Records: (out.Messages ?? []).map((m) => toSqsRecord(m, queue)) };
 }
 
 /**
- * Does what the event source mapping does with a partial batch response: deletes every record
- * not listed in `batchItemFailures`, so only the failures come back after the visibility timeout.
+ * Does what the event source mapping does with a partial batch response (the local runtime's
+ * settlement): deletes every record not listed in `batchItemFailures`, so only the failures come
+ * back after the visibility timeout; a response Lambda could not read fails the whole batch.
  * Returns the ids of the messages deleted.
  */
 export async function settleSqsBatch(
@@ -89,21 +76,15 @@ export async function settleSqsBatch(
   event: SQSEvent,
   response: SQSBatchResponse,
 ): Promise<string[]> {
-  const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
-  const done = event.Records.filter((r) => !failed.has(r.messageId));
-  for (let start = 0; start < done.length; start += 10) {
-    const out = await sqs.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: queueUrl,
-        Entries: done.slice(start, start + 10).map((r, i) => ({
-          Id: String(i),
-          ReceiptHandle: r.receiptHandle,
-        })),
-      }),
-    );
-    if (out.Failed?.length) {
-      throw new Error(`SQS refused to delete ${out.Failed.length} message(s) of the batch`);
-    }
+  const ids = event.Records.map((r) => r.messageId);
+  const { deleted, refused } = await settleBatch(
+    sqs,
+    queueUrl,
+    event.Records,
+    batchVerdict(response, ids),
+  );
+  if (refused.length > 0) {
+    throw new Error(`SQS refused to delete ${refused.length} message(s) of the batch`);
   }
-  return done.map((r) => r.messageId);
+  return deleted;
 }

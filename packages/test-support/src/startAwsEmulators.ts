@@ -1,10 +1,9 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { createTaskTable, startDynalite } from "@tasklane/emulators";
 import { type FauxqsServer, interceptLocalhostDns, startFauxqs } from "fauxqs";
-import { startDynalite } from "./startDynalite.js";
 import { type StepFunctionsRecorder, startStepFunctionsRecorder } from "./stepFunctionsRecorder.js";
-import { createTaskTable } from "./taskTable.js";
 
 export interface EmulatorOptions {
   /** Prefix of every queue, bucket and table name. */

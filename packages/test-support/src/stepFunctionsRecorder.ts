@@ -1,6 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import {
+  type ExecutionDescription,
+  type ServedStateMachine,
+  StepFunctionsApiError,
+  startStepFunctionsEndpoint,
+} from "@tasklane/emulators";
 
 export type RecordedExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "ABORTED";
 
@@ -53,32 +57,21 @@ export interface StepFunctionsRecorder {
   stop(): Promise<void>;
 }
 
-const TARGET_PREFIX = "AWSStepFunctions.";
 const EXPRESS_EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:express:/;
-const CONTENT_TYPE = "application/x-amz-json-1.0";
-
-class ApiError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /**
- * A Step Functions endpoint for tests of code that starts, describes and stops executions: it
- * speaks the API's wire protocol (AWS JSON 1.0, errors as `__type`), so `@aws-sdk/client-sfn`
- * talks to it unchanged. It serves a STANDARD and an EXPRESS state machine with AWS's rules for
- * each, as the local runtime's endpoint in `@tasklane/local` does: on STANDARD the same name and
- * input while RUNNING returns that execution, with its `startDate`; a reuse with another input,
- * or once the execution ended, is `ExecutionAlreadyExists`; stopping or describing an unknown
- * execution is `ExecutionDoesNotExist`. On EXPRESS every start is a new execution
+ * A Step Functions endpoint for tests of code that starts, describes and stops executions: the
+ * local runtime's endpoint (`@tasklane/emulators`: AWS JSON 1.0, errors as `__type`, so
+ * `@aws-sdk/client-sfn` talks to it unchanged) serving a STANDARD and an EXPRESS state machine
+ * that record instead of run, with AWS's rules for each: on STANDARD the same name and input
+ * while RUNNING returns that execution, with its `startDate`; a reuse with another input, or once
+ * the execution ended, is `ExecutionAlreadyExists`; stopping or describing an unknown execution
+ * is `ExecutionDoesNotExist`. On EXPRESS every start is a new execution
  * (`...:express:<machine>:<name>:<uuid>`), and DescribeExecution and StopExecution refuse its
- * ARNs (`InvalidArn`), ListExecutions its machine (`StateMachineTypeNotSupported`). It serves
- * StartExecution, DescribeExecution, StopExecution and ListExecutions (newest first, in one
- * page). Its executions run nothing: each stays RUNNING until `finish` or `StopExecution`. Tests
- * that need the workflow itself to run use the local runtime's endpoint.
+ * ARNs (`InvalidArn`), ListExecutions its machine (`StateMachineTypeNotSupported`).
+ * ListExecutions answers newest first, in one page. Its executions run nothing: each stays
+ * RUNNING until `finish` or `StopExecution`. Tests that need the workflow itself to run use the
+ * local runtime's state machines.
  */
 export async function startStepFunctionsRecorder(
   options: { stateMachineArn?: string; expressStateMachineArn?: string } = {},
@@ -89,115 +82,21 @@ export async function startStepFunctionsRecorder(
     options.expressStateMachineArn ??
     "arn:aws:states:us-east-1:123456789012:stateMachine:tasklane-test-express";
   const executionPrefix = stateMachineArn.replace(":stateMachine:", ":execution:");
-  const expressPrefix = expressStateMachineArn.replace(":stateMachine:", ":express:");
   const executions = new Map<string, RecordedExecution>();
   let calls: StartCall[] = [];
-  let requests: { action: string; arn: string }[] = [];
   let startsLeft: number | undefined;
-
-  function machineType(arn: unknown): RecordedExecution["type"] {
-    if (arn === stateMachineArn) return "STANDARD";
-    if (arn === expressStateMachineArn) return "EXPRESS";
-    throw new ApiError(
-      "StateMachineDoesNotExist",
-      `State Machine Does Not Exist: '${String(arn)}'`,
-    );
-  }
-
-  const actions: Record<string, (body: Record<string, unknown>) => unknown> = {
-    StartExecution(body) {
-      const type = machineType(body.stateMachineArn);
-      const machine = body.stateMachineArn as string;
-      const name = typeof body.name === "string" ? body.name : randomUUID();
-      const input = typeof body.input === "string" ? body.input : "{}";
-      // Express dedupes no name: each start is an execution of its own.
-      const executionArn =
-        type === "EXPRESS"
-          ? `${expressPrefix}:${name}:${randomUUID()}`
-          : `${executionPrefix}:${name}`;
-      const existing = executions.get(executionArn);
-      const call = { stateMachineArn: machine, name, input };
-      if (existing?.status === "RUNNING" && existing.input === input) {
-        calls.push({ ...call, answer: "same-running-execution" });
-        return { executionArn, startDate: epochSeconds(existing.startDate) };
-      }
-      if (existing) {
-        calls.push({ ...call, answer: "ExecutionAlreadyExists" });
-        throw new ApiError("ExecutionAlreadyExists", `Execution Already Exists: '${executionArn}'`);
-      }
-      if (startsLeft !== undefined && startsLeft <= 0) {
-        calls.push({ ...call, answer: "ThrottlingException" });
-        throw new ApiError("ThrottlingException", "Rate exceeded");
-      }
-      if (startsLeft !== undefined) startsLeft -= 1;
-      const execution: RecordedExecution = {
-        executionArn,
-        stateMachineArn: machine,
-        type,
-        name,
-        input,
-        status: "RUNNING",
-        startDate: new Date(),
-      };
-      executions.set(executionArn, execution);
-      calls.push({ ...call, answer: "started" });
-      return { executionArn, startDate: epochSeconds(execution.startDate) };
-    },
-    DescribeExecution(body) {
-      const { stopDate, startDate, type: _type, ...rest } = find(body.executionArn);
-      return {
-        ...rest,
-        startDate: epochSeconds(startDate),
-        ...(stopDate ? { stopDate: epochSeconds(stopDate) } : {}),
-      };
-    },
-    ListExecutions(body) {
-      if (machineType(body.stateMachineArn) === "EXPRESS") {
-        throw new ApiError(
-          "StateMachineTypeNotSupported",
-          "This operation is not supported by this type of state machine",
-        );
-      }
-      const matching = [...executions.values()]
-        .filter((e) => e.stateMachineArn === stateMachineArn)
-        .filter((e) => body.statusFilter === undefined || e.status === body.statusFilter)
-        .reverse();
-      return {
-        executions: matching.map(({ executionArn, name, status, startDate, stopDate }) => ({
-          executionArn,
-          stateMachineArn,
-          name,
-          status,
-          startDate: epochSeconds(startDate),
-          ...(stopDate ? { stopDate: epochSeconds(stopDate) } : {}),
-        })),
-      };
-    },
-    StopExecution(body) {
-      const execution = find(body.executionArn);
-      if (execution.status === "RUNNING") {
-        Object.assign(execution, {
-          status: "ABORTED",
-          stopDate: new Date(),
-          ...(typeof body.error === "string" ? { error: body.error } : {}),
-          ...(typeof body.cause === "string" ? { cause: body.cause } : {}),
-        });
-      }
-      return { stopDate: epochSeconds(execution.stopDate ?? new Date()) };
-    },
-  };
 
   function find(executionArn: unknown): RecordedExecution {
     if (typeof executionArn === "string" && EXPRESS_EXECUTION_ARN.test(executionArn)) {
       // What AWS answers for an Express execution: it has no DescribeExecution or StopExecution.
-      throw new ApiError(
+      throw new StepFunctionsApiError(
         "InvalidArn",
         "Invalid Arn: 'Resource type not valid in this context: express'",
       );
     }
     const execution = typeof executionArn === "string" ? executions.get(executionArn) : undefined;
     if (!execution) {
-      throw new ApiError(
+      throw new StepFunctionsApiError(
         "ExecutionDoesNotExist",
         `Execution Does Not Exist: '${String(executionArn)}'`,
       );
@@ -205,47 +104,116 @@ export async function startStepFunctionsRecorder(
     return execution;
   }
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      send(response, 500, { __type: "InternalFailure", message: String(error) });
-    });
-  });
-
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const target = String(request.headers["x-amz-target"] ?? "");
-    const action = target.startsWith(TARGET_PREFIX)
-      ? actions[target.slice(TARGET_PREFIX.length)]
-      : undefined;
-    if (!action) {
-      sendError(response, new ApiError("UnknownOperationException", `${target} is not served`));
-      return;
-    }
-    try {
-      const text = Buffer.concat(chunks).toString("utf8");
-      const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-      requests.push({
-        action: target.slice(TARGET_PREFIX.length),
-        arn: String(body.executionArn ?? body.stateMachineArn ?? ""),
-      });
-      send(response, 200, action(body));
-    } catch (error) {
-      if (error instanceof ApiError) sendError(response, error);
-      else throw error;
-    }
+  /** A machine that records its starts; the endpoint sends it the calls naming it. */
+  function recordingMachine(
+    arn: string,
+    type: RecordedExecution["type"],
+  ): ServedStateMachine<RecordedExecution> {
+    const prefix = arn.replace(":stateMachine:", type === "EXPRESS" ? ":express:" : ":execution:");
+    const assertServed = (requested: unknown) => {
+      if (requested !== arn) {
+        throw new StepFunctionsApiError(
+          "StateMachineDoesNotExist",
+          `State Machine Does Not Exist: '${String(requested)}'`,
+        );
+      }
+    };
+    const mine = () => [...executions.values()].filter((e) => e.stateMachineArn === arn);
+    return {
+      stateMachineArn: arn,
+      owns: (executionArn) => executionArn.startsWith(`${prefix}:`),
+      startExecution(body) {
+        assertServed(body.stateMachineArn);
+        const name = typeof body.name === "string" ? body.name : randomUUID();
+        const input = typeof body.input === "string" ? body.input : "{}";
+        // Express dedupes no name: each start is an execution of its own.
+        const executionArn =
+          type === "EXPRESS" ? `${prefix}:${name}:${randomUUID()}` : `${prefix}:${name}`;
+        const existing = executions.get(executionArn);
+        const call = { stateMachineArn: arn, name, input };
+        if (existing?.status === "RUNNING" && existing.input === input) {
+          calls.push({ ...call, answer: "same-running-execution" });
+          return { executionArn, startDate: existing.startDate };
+        }
+        if (existing) {
+          calls.push({ ...call, answer: "ExecutionAlreadyExists" });
+          throw new StepFunctionsApiError(
+            "ExecutionAlreadyExists",
+            `Execution Already Exists: '${executionArn}'`,
+          );
+        }
+        if (startsLeft !== undefined && startsLeft <= 0) {
+          calls.push({ ...call, answer: "ThrottlingException" });
+          throw new StepFunctionsApiError("ThrottlingException", "Rate exceeded");
+        }
+        if (startsLeft !== undefined) startsLeft -= 1;
+        const execution: RecordedExecution = {
+          executionArn,
+          stateMachineArn: arn,
+          type,
+          name,
+          input,
+          status: "RUNNING",
+          startDate: new Date(),
+        };
+        executions.set(executionArn, execution);
+        calls.push({ ...call, answer: "started" });
+        return { executionArn, startDate: execution.startDate };
+      },
+      describeExecution(body): ExecutionDescription {
+        const { type: _type, ...description } = find(body.executionArn);
+        return description;
+      },
+      stopExecution(body) {
+        const execution = find(body.executionArn);
+        if (execution.status === "RUNNING") {
+          Object.assign(execution, {
+            status: "ABORTED",
+            stopDate: new Date(),
+            ...(typeof body.error === "string" ? { error: body.error } : {}),
+            ...(typeof body.cause === "string" ? { cause: body.cause } : {}),
+          });
+        }
+        return { stopDate: execution.stopDate ?? new Date() };
+      },
+      listExecutions(body) {
+        assertServed(body.stateMachineArn);
+        if (type === "EXPRESS") {
+          throw new StepFunctionsApiError(
+            "StateMachineTypeNotSupported",
+            "This operation is not supported by this type of state machine",
+          );
+        }
+        const matching = mine()
+          .filter((e) => body.statusFilter === undefined || e.status === body.statusFilter)
+          .reverse();
+        return {
+          executions: matching.map(({ executionArn, name, status, startDate, stopDate }) => ({
+            executionArn,
+            stateMachineArn: arn,
+            name,
+            status,
+            startDate,
+            ...(stopDate ? { stopDate } : {}),
+          })),
+        };
+      },
+      executionSummaries: mine,
+    };
   }
 
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const endpoint = await startStepFunctionsEndpoint([
+    recordingMachine(stateMachineArn, "STANDARD"),
+    recordingMachine(expressStateMachineArn, "EXPRESS"),
+  ]);
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: endpoint.url,
     stateMachineArn,
     expressStateMachineArn,
     executions: () => [...executions.values()],
     startCalls: () => [...calls],
-    requests: () => [...requests],
+    requests: () => endpoint.requests().map(({ action, arn }) => ({ action, arn: arn ?? "" })),
     finish(name, status) {
       const execution = find(`${executionPrefix}:${name}`);
       if (execution.status !== "RUNNING") throw new Error(`execution ${name} is not RUNNING`);
@@ -257,33 +225,9 @@ export async function startStepFunctionsRecorder(
     reset() {
       executions.clear();
       calls = [];
-      requests = [];
+      endpoint.forgetRequests();
       startsLeft = undefined;
     },
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    stop: () => endpoint.stop(),
   };
-}
-
-function epochSeconds(date: Date): number {
-  return date.getTime() / 1000;
-}
-
-function send(response: ServerResponse, status: number, body: unknown): void {
-  if (response.headersSent) return;
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    "content-type": CONTENT_TYPE,
-    "content-length": Buffer.byteLength(text),
-    "x-amzn-requestid": randomUUID(),
-  });
-  response.end(text);
-}
-
-function sendError(response: ServerResponse, error: ApiError): void {
-  response.setHeader("x-amzn-errortype", error.code);
-  send(response, 400, { __type: error.code, message: error.message });
 }

@@ -1,6 +1,6 @@
 import { buildWorkflow, ERROR_NAMES } from "@tasklane/shared-task";
 import { describe, expect, it } from "vitest";
-import { type AslDocument, runWorkflow } from "../src/index.js";
+import { type AslDocument, type RunWorkflowOptions, runWorkflow } from "../src/index.js";
 
 const arn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
 const workflow = buildWorkflow({
@@ -13,6 +13,10 @@ const workflow = buildWorkflow({
 }) as unknown as AslDocument;
 
 const named = (name: string, message = name) => Object.assign(new Error(message), { name });
+
+/** Runs the deployed workflow for a task, with these state handlers and clock. */
+const runTaskWorkflow = (options: RunWorkflowOptions) =>
+  runWorkflow(workflow, { task: {}, run: "r" }, options);
 
 describe("runWorkflow, over the workflow the Pulumi program deploys", () => {
   it("passes each Task state its Parameters and keeps its result at its ResultPath", async () => {
@@ -44,17 +48,13 @@ describe("runWorkflow, over the workflow the Pulumi program deploys", () => {
   it("retries a retryable error up to MaxAttempts, then catches it into MarkFailed", async () => {
     const failures: unknown[] = [];
 
-    const run = await runWorkflow(
-      workflow,
-      { task: {}, run: "r" },
-      {
-        async invoke(state, input) {
-          if (state === "CreateTask") throw named(ERROR_NAMES.retryable, "try again");
-          failures.push((input as { error: unknown }).error);
-          return { error: ERROR_NAMES.retryable, cause: "try again" };
-        },
+    const run = await runTaskWorkflow({
+      async invoke(state, input) {
+        if (state === "CreateTask") throw named(ERROR_NAMES.retryable, "try again");
+        failures.push((input as { error: unknown }).error);
+        return { error: ERROR_NAMES.retryable, cause: "try again" };
       },
-    );
+    });
 
     expect(run.retries).toEqual({ CreateTask: 3 });
     expect(run.path.slice(-2)).toEqual(["MarkFailed", "Failed"]);
@@ -76,16 +76,12 @@ describe("runWorkflow, over the workflow the Pulumi program deploys", () => {
   });
 
   it("does not retry an error no retrier names: a crashed CreateTask is Lambda.Unknown, caught into MarkFailed", async () => {
-    const run = await runWorkflow(
-      workflow,
-      { task: {}, run: "r" },
-      {
-        async invoke(state) {
-          if (state === "CreateTask") throw named("Lambda.Unknown");
-          return { id: "t", generation: 1, status: "failed", error: "Lambda.Unknown", cause: "" };
-        },
+    const run = await runTaskWorkflow({
+      async invoke(state) {
+        if (state === "CreateTask") throw named("Lambda.Unknown");
+        return { id: "t", generation: 1, status: "failed", error: "Lambda.Unknown", cause: "" };
       },
-    );
+    });
 
     expect(run.retries).toEqual({});
     expect(run).toMatchObject({ status: "FAILED", error: "Lambda.Unknown" });
@@ -93,19 +89,15 @@ describe("runWorkflow, over the workflow the Pulumi program deploys", () => {
 
   it("retries a crashed MarkFailed (States.ALL) until its tries run out", async () => {
     let markFailedCalls = 0;
-    const run = await runWorkflow(
-      workflow,
-      { task: {}, run: "r" },
-      {
-        async invoke(state) {
-          if (state === "MarkFailed") {
-            markFailedCalls++;
-            throw named("Lambda.Unknown");
-          }
-          throw named(ERROR_NAMES.permanent);
-        },
+    const run = await runTaskWorkflow({
+      async invoke(state) {
+        if (state === "MarkFailed") {
+          markFailedCalls++;
+          throw named("Lambda.Unknown");
+        }
+        throw named(ERROR_NAMES.permanent);
       },
-    );
+    });
 
     expect(markFailedCalls).toBe(7);
     expect(run).toMatchObject({ status: "FAILED", error: "Lambda.Unknown" });
@@ -115,23 +107,19 @@ describe("runWorkflow, over the workflow the Pulumi program deploys", () => {
     let waited = 0;
     let polls = 0;
 
-    const run = await runWorkflow(
-      workflow,
-      { task: {}, run: "r" },
-      {
-        async invoke(state) {
-          if (state === "CreateTask") {
-            return { status: "running", attempt: 1, polls: 0, pollAfterSeconds: 5, state: 0 };
-          }
-          polls += 1;
-          return { status: "running", attempt: 1, polls, pollAfterSeconds: 5, state: 0 };
-        },
-        wait: (seconds) => {
-          waited += seconds;
-        },
-        aborted: () => polls >= 2,
+    const run = await runTaskWorkflow({
+      async invoke(state) {
+        if (state === "CreateTask") {
+          return { status: "running", attempt: 1, polls: 0, pollAfterSeconds: 5, state: 0 };
+        }
+        polls += 1;
+        return { status: "running", attempt: 1, polls, pollAfterSeconds: 5, state: 0 };
       },
-    );
+      wait: (seconds) => {
+        waited += seconds;
+      },
+      aborted: () => polls >= 2,
+    });
 
     expect(run.status).toBe("ABORTED");
     expect(waited).toBe(10);

@@ -1,9 +1,10 @@
 import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import AxeBuilder from "@axe-core/playwright";
-import { test as base, expect, type Page, type TestInfo } from "@playwright/test";
+import { test as base, expect, type Page } from "@playwright/test";
 import { createTasklaneClient, type TaskResource, type TaskStatus } from "@tasklane/api-client";
+import { queueDepth } from "@tasklane/dead-letters";
 import { type E2eEnv, readE2eEnv } from "./e2eEnv.js";
 
 /** Where the README's screenshots are, written when TASKLANE_UPDATE_SCREENSHOTS=1. */
@@ -35,16 +36,8 @@ export const test = base.extend<{ runtime: Runtime }>({
       credentials: { accessKeyId: "local", secretAccessKey: "local" },
     });
     const dlqDepth = async () => {
-      const out = await sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: env.dlqUrl,
-          AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-        }),
-      );
-      return (
-        Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) +
-        Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
-      );
+      const { visible, inFlight } = await queueDepth(sqs, env.dlqUrl);
+      return visible + inFlight;
     };
     await use({
       env,
@@ -98,14 +91,14 @@ export async function expectNoSeriousViolations(page: Page): Promise<void> {
  * TASKLANE_UPDATE_SCREENSHOTS=1; otherwise kept with the test's results only, so a test run
  * leaves the working tree as it was.
  */
-export async function saveScreenshot(page: Page, name: string, testInfo: TestInfo): Promise<void> {
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
   // Times and ids differ from run to run; the caret and the pulse would too.
   const options = { fullPage: true, animations: "disabled" as const, caret: "hide" as const };
   if (process.env.TASKLANE_UPDATE_SCREENSHOTS === "1") {
     await mkdir(DOCS_IMAGES, { recursive: true });
     await page.screenshot({ ...options, path: `${DOCS_IMAGES}console-${name}.png` });
   }
-  await testInfo.attach(`console-${name}`, {
+  await test.info().attach(`console-${name}`, {
     body: await page.screenshot(options),
     contentType: "image/png",
   });

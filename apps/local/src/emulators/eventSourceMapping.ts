@@ -1,10 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import {
-  DeleteMessageBatchCommand,
-  type Message,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from "@aws-sdk/client-sqs";
+import { type Message, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { batchVerdict, settleBatch, toSqsRecord } from "@tasklane/emulators";
 import { SQS_MAX_BATCH_ENTRIES } from "@tasklane/shared-task";
 import {
   LAMBDA_PAYLOAD_MAX_BYTES,
@@ -14,8 +10,6 @@ import {
 import { LambdaInvocationError } from "../errors.js";
 import { invokeFunction } from "../lambda/invokeFunction.js";
 import type { BatchReport, LocalFunction } from "../types.js";
-import { batchVerdict } from "./batchResponse.js";
-import { toSqsRecord } from "./sqsRecord.js";
 
 export interface EventSourceMappingOptions {
   /** A client of the queue's SQS endpoint (fauxqs). */
@@ -115,13 +109,12 @@ export function startEventSourceMapping(options: EventSourceMappingOptions): Eve
   async function processBatch(messages: Message[]): Promise<void> {
     inFlight += 1;
     const startedAt = Date.now();
-    const ids = messages.map((m) => m.MessageId ?? "");
+    const records = messages.map((message) => toSqsRecord(message, source));
+    const ids = records.map((r) => r.messageId);
     let failed: ReadonlySet<string> = new Set();
     let error: string | undefined;
     try {
-      const response = await invokeFunction(fn, {
-        Records: messages.map((message) => toSqsRecord(message, source)),
-      });
+      const response = await invokeFunction(fn, { Records: records });
       if (reportItemFailures) {
         const verdict = batchVerdict(response, ids);
         failed = verdict.failed;
@@ -137,7 +130,14 @@ export function startEventSourceMapping(options: EventSourceMappingOptions): Eve
       }
     }
     try {
-      await deleteMessages(messages.filter((m) => !failed.has(m.MessageId ?? "")));
+      const { refused } = await settleBatch(sqs, queueUrl, records, { failed });
+      if (refused.length > 0) {
+        options.onSqsError?.(
+          new Error(
+            `SQS did not delete ${refused.length} processed message(s): ${refused.map((f) => f.Message ?? f.Code).join("; ")}`,
+          ),
+        );
+      }
     } catch (deleteError) {
       options.onSqsError?.(deleteError);
     }
@@ -149,25 +149,6 @@ export function startEventSourceMapping(options: EventSourceMappingOptions): Eve
       durationMs: Date.now() - startedAt,
       ...(error ? { error } : {}),
     });
-  }
-
-  async function deleteMessages(messages: Message[]): Promise<void> {
-    for (let i = 0; i < messages.length; i += SQS_MAX_BATCH_ENTRIES) {
-      const chunk = messages.slice(i, i + SQS_MAX_BATCH_ENTRIES);
-      const out = await sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: queueUrl,
-          Entries: chunk.map((m, index) => ({ Id: String(index), ReceiptHandle: m.ReceiptHandle })),
-        }),
-      );
-      if (out.Failed?.length) {
-        options.onSqsError?.(
-          new Error(
-            `SQS did not delete ${out.Failed.length} processed message(s): ${out.Failed.map((f) => f.Message ?? f.Code).join("; ")}`,
-          ),
-        );
-      }
-    }
   }
 
   async function poller(): Promise<void> {

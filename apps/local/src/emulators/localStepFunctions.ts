@@ -1,4 +1,11 @@
 import { randomUUID } from "node:crypto";
+import {
+  type ExecutionDescription,
+  type ExecutionListItem,
+  type ExecutionStatus,
+  type ServedStateMachine,
+  StepFunctionsApiError,
+} from "@tasklane/emulators";
 import { EXPRESS_EXECUTION_MAX_SECONDS } from "@tasklane/shared-task";
 import {
   ExecutionAbortedError,
@@ -13,9 +20,8 @@ import {
   LIST_EXECUTIONS_MAX_RESULTS,
   STATES_PAYLOAD_MAX_BYTES,
 } from "../constants.js";
-import { StepFunctionsApiError } from "../errors.js";
 
-export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
+export type { ExecutionDescription, ExecutionListItem, ExecutionStatus };
 
 /** A state machine's type, as Step Functions names it. */
 export type StateMachineType = "STANDARD" | "EXPRESS";
@@ -29,28 +35,6 @@ const STATUS_FILTERS = [
   "ABORTED",
   "PENDING_REDRIVE",
 ];
-
-/** What `DescribeExecution` answers. */
-export interface ExecutionDescription {
-  executionArn: string;
-  stateMachineArn: string;
-  name: string;
-  status: ExecutionStatus;
-  startDate: Date;
-  stopDate?: Date;
-  /** The input as it was given, JSON text. */
-  input: string;
-  /** The output, JSON text, once SUCCEEDED. */
-  output?: string;
-  error?: string;
-  cause?: string;
-}
-
-/** One item of `ListExecutions`. */
-export type ExecutionListItem = Pick<
-  ExecutionDescription,
-  "executionArn" | "stateMachineArn" | "name" | "status" | "startDate" | "stopDate"
->;
 
 /** A state machine Task state bound to local code: the state's input in, the result out. */
 export type TaskHandler = (input: unknown) => Promise<unknown>;
@@ -146,12 +130,32 @@ const EXPRESS_EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:express:
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses.
 const INVALID_NAME_CHARACTER = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
 
+/** The definitions (as JSON text) aws-local-stepfunctions has found valid in this process. */
+const validDefinitions = new Set<string>();
+
+/**
+ * aws-local-stepfunctions' state machine for `definition`, which it validates first (and throws
+ * if invalid). The validator compiles its JSON schemas anew on every call, a few hundred
+ * milliseconds of CPU, so a document it has already accepted is not validated again: every
+ * runtime (and every test) builds its machines from the same few documents.
+ */
+function stateMachineOf(definition: object): StateMachine {
+  const text = JSON.stringify(definition);
+  const validated = validDefinitions.has(text);
+  const machine = new StateMachine(
+    definition as StateMachineDefinition,
+    validated ? { validationOptions: { noValidate: true } } : undefined,
+  );
+  validDefinitions.add(text);
+  return machine;
+}
+
 /**
  * Step Functions, for one STANDARD or EXPRESS state machine, in process: executions run the
  * definition in aws-local-stepfunctions with the Task states bound to local handlers, and the
  * four actions Tasklane uses behave as the AWS API documents them for that type, errors included.
  */
-export class LocalStepFunctions {
+export class LocalStepFunctions implements ServedStateMachine<ExecutionSummary> {
   readonly stateMachineArn: string;
   readonly type: StateMachineType;
   private readonly machine: StateMachine;
@@ -167,7 +171,7 @@ export class LocalStepFunctions {
     }
     this.stateMachineArn = options.stateMachineArn;
     this.type = options.type ?? "STANDARD";
-    this.machine = new StateMachine(options.definition as StateMachineDefinition);
+    this.machine = stateMachineOf(options.definition);
   }
 
   /** Whether `executionArn` names an execution of this state machine (existing or not). */

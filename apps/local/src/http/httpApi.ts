@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { closeServer, listen, readBody } from "@tasklane/emulators";
 import { API_PAYLOAD_MAX_BYTES, LOCAL_ACCOUNT_ID } from "../constants.js";
 import { LambdaInvocationError } from "../errors.js";
 import { invokeFunction } from "../lambda/invokeFunction.js";
@@ -7,7 +8,6 @@ import type { LocalFunction, RequestReport } from "../types.js";
 import { toApiGatewayEvent } from "./apiGatewayEvent.js";
 import { type ApiResponse, GATEWAY_RESPONSES, toApiResponse } from "./apiGatewayResult.js";
 import { identifyCaller, type LocalAuthorizer } from "./callerIdentity.js";
-import { closeServer, listen, readBody } from "./httpServer.js";
 import { type Route, RouteTable } from "./routeTable.js";
 
 export interface HttpApiOptions {

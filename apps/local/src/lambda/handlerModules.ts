@@ -26,7 +26,9 @@ let instances = 0;
 /**
  * Imports a handler module's `handler` as a new module instance. Handlers read their settings
  * and build their clients when their module loads, so every runtime (and every rebuild) needs
- * its own instance, loaded after the environment is set.
+ * its own instance, loaded after the environment is set. The chunks `index.mjs` imports are
+ * shared between instances: they hold library code (the AWS SDK, zod), and the handler's own
+ * module state (its settings and clients) is built by `index.mjs` itself.
  */
 export async function importHandler(file: string): Promise<LambdaHandler> {
   instances += 1;

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { esbuildOptionsFor } from "@tasklane/lambda-bundler";
+import { BUNDLE_ENTRY, esbuildOptionsFor } from "@tasklane/lambda-bundler";
 import type { FunctionSpec } from "@tasklane/stack-config";
 import { type BuildContext, context, type Message, type Plugin } from "esbuild";
 import { LocalRuntimeError } from "../errors.js";
@@ -69,7 +69,8 @@ export async function buildFromSource(options: SourceBuildOptions): Promise<Sour
   try {
     await Promise.all(
       options.functions.map(async ({ spec, fn }) => {
-        const outfile = join(outDir, spec.app, spec.name, "index.mjs");
+        const bundleDir = join(outDir, spec.app, spec.name);
+        const outfile = join(bundleDir, BUNDLE_ENTRY);
         let watching = false;
         let digest = "";
         const reload: Plugin = {
@@ -96,7 +97,7 @@ export async function buildFromSource(options: SourceBuildOptions): Promise<Sour
           },
         };
         const ctx = await context({
-          ...esbuildOptionsFor(options.repoRoot, spec, outfile),
+          ...esbuildOptionsFor(options.repoRoot, spec, bundleDir),
           minify: false,
           metafile: false,
           logLevel: "silent",

@@ -1,9 +1,16 @@
 import { type AttributeValue, ScanCommand } from "@aws-sdk/client-dynamodb";
-import { GetQueueAttributesCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { createTasklaneClient, type TaskResource } from "@tasklane/api-client";
+import { queueDepth } from "@tasklane/dead-letters";
 import { createEnvelope, payloadSchema, taskRecordSchema } from "@tasklane/shared-task";
 import { readTaskItem, waitFor } from "@tasklane/test-support";
-import type { ExecutionSummary, LocalRuntime } from "../../src/index.js";
+import { afterAll, beforeAll } from "vitest";
+import {
+  type ExecutionSummary,
+  type LocalRuntime,
+  type LocalRuntimeOptions,
+  startLocalRuntime,
+} from "../../src/index.js";
 import { dynamodbClient, s3Client, sfnClient, sqsClient } from "./awsClients.js";
 
 /** The fields of a task's item an envelope is made of, besides `input`. */
@@ -25,23 +32,10 @@ export function pipelineProbe(runtime: LocalRuntime) {
   const dynamodb = dynamodbClient(runtime.dynamodbUrl);
   const api = createTasklaneClient({ apiUrl: runtime.apiUrl });
 
+  /** Every message of the queue: visible, in flight or delayed. */
   async function depth(queueUrl: string): Promise<number> {
-    const out = await sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: queueUrl,
-        AttributeNames: [
-          "ApproximateNumberOfMessages",
-          "ApproximateNumberOfMessagesNotVisible",
-          "ApproximateNumberOfMessagesDelayed",
-        ],
-      }),
-    );
-    const a = out.Attributes ?? {};
-    return (
-      Number(a.ApproximateNumberOfMessages ?? 0) +
-      Number(a.ApproximateNumberOfMessagesNotVisible ?? 0) +
-      Number(a.ApproximateNumberOfMessagesDelayed ?? 0)
-    );
+    const { visible, inFlight, delayed } = await queueDepth(sqs, queueUrl);
+    return visible + inFlight + delayed;
   }
 
   return {
@@ -114,19 +108,10 @@ export function pipelineProbe(runtime: LocalRuntime) {
     async redeliver(id: string): Promise<void> {
       const item = await readTaskItem(dynamodb, runtime.tableName, id);
       if (!item) throw new Error(`no record of task ${id} in ${runtime.tableName}`);
-      // The item holds the input as its payload's JSON text.
-      const record = {
-        ...envelopeFields.parse(item),
-        input: payloadSchema.parse(JSON.parse(String(item.input))),
-      };
       const envelope = createEnvelope({
-        id: record.id,
-        type: record.type,
-        generation: record.generation,
-        createdAt: record.createdAt,
-        input: record.input,
-        fingerprint: record.fingerprint,
-        correlationId: record.correlationId,
+        ...envelopeFields.parse(item),
+        // The item holds the input as its payload's JSON text.
+        input: payloadSchema.parse(JSON.parse(String(item.input))),
       });
       await sqs.send(
         new SendMessageCommand({
@@ -150,6 +135,43 @@ export function pipelineProbe(runtime: LocalRuntime) {
       s3.destroy();
       sfn.destroy();
       dynamodb.destroy();
+    },
+  };
+}
+
+export type PipelineProbe = ReturnType<typeof pipelineProbe>;
+
+/** The local runtime a suite runs against, and its probe, once the suite's `beforeAll` ran. */
+export interface SuiteRuntime {
+  readonly runtime: LocalRuntime;
+  readonly probe: PipelineProbe;
+}
+
+/**
+ * Starts a quiet local runtime on a free port before the enclosing suite and stops it after,
+ * with a probe of it; `options` add to or override those defaults.
+ */
+export function useLocalRuntime(options: LocalRuntimeOptions = {}): SuiteRuntime {
+  let started: SuiteRuntime | undefined;
+  const current = () => {
+    if (!started) throw new Error("the local runtime starts in the suite's beforeAll");
+    return started;
+  };
+  beforeAll(async () => {
+    const runtime = await startLocalRuntime({ port: 0, handlerLogLevel: "SILENT", ...options });
+    started = { runtime, probe: pipelineProbe(runtime) };
+  });
+  afterAll(async () => {
+    if (!started) return;
+    started.probe.destroy();
+    await started.runtime.stop();
+  });
+  return {
+    get runtime() {
+      return current().runtime;
+    },
+    get probe() {
+      return current().probe;
     },
   };
 }

@@ -1,12 +1,58 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { StepFunctionsApiError } from "../errors.js";
-import { closeServer, listen, readBody } from "../http/httpServer.js";
-import type {
+import { StepFunctionsApiError } from "./errors.js";
+import { closeServer, listen, readBody } from "./httpServer.js";
+
+export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
+
+/** What `DescribeExecution` answers. */
+export interface ExecutionDescription {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: ExecutionStatus;
+  startDate: Date;
+  stopDate?: Date;
+  /** The input as it was given, JSON text. */
+  input: string;
+  /** The output, JSON text, once SUCCEEDED. */
+  output?: string;
+  error?: string;
+  cause?: string;
+}
+
+/** One item of `ListExecutions`. */
+export type ExecutionListItem = Pick<
   ExecutionDescription,
-  ExecutionSummary,
-  LocalStepFunctions,
-} from "./localStepFunctions.js";
+  "executionArn" | "stateMachineArn" | "name" | "status" | "startDate" | "stopDate"
+>;
+
+/**
+ * One state machine behind the endpoint: the four actions as the API documents them, taking the
+ * request's JSON body and throwing `StepFunctionsApiError` for the API's errors. The local
+ * runtime's machines run the workflow; the tests' recorder runs nothing.
+ */
+/** The least an execution summary carries: `executions()` orders them by start. */
+export interface DatedSummary {
+  startDate: Date;
+}
+
+export interface ServedStateMachine<Summary extends DatedSummary = DatedSummary> {
+  readonly stateMachineArn: string;
+  /** Whether `executionArn` names an execution of this state machine (existing or not). */
+  owns(executionArn: string): boolean;
+  startExecution(request: Record<string, unknown>): { executionArn: string; startDate: Date };
+  describeExecution(request: Record<string, unknown>): ExecutionDescription;
+  stopExecution(request: Record<string, unknown>): { stopDate: Date };
+  listExecutions(request: Record<string, unknown>): {
+    executions: ExecutionListItem[];
+    nextToken?: string;
+  };
+  /** Every execution, in the order they started. */
+  executionSummaries(): Summary[];
+}
+
+type SummaryOf<M> = M extends ServedStateMachine<infer Summary> ? Summary : never;
 
 /**
  * How the endpoint misbehaves on purpose, to show what callers do while Step Functions is down:
@@ -25,18 +71,20 @@ export interface StepFunctionsRequest {
   error?: string;
 }
 
-export interface StepFunctionsEndpoint {
+export interface StepFunctionsEndpoint<M extends ServedStateMachine = ServedStateMachine> {
   /** What `AWS_ENDPOINT_URL_SFN` points at. */
   readonly url: string;
   readonly port: number;
   /** The first state machine served: the Standard one, in the local runtime. */
-  readonly stepFunctions: LocalStepFunctions;
+  readonly stepFunctions: M;
   /** Every state machine served, at its own ARN. */
-  readonly machines: readonly LocalStepFunctions[];
+  readonly machines: readonly M[];
   /** Every execution of every state machine, in the order they started. */
-  executions(): ExecutionSummary[];
+  executions(): SummaryOf<M>[];
   /** The latest calls answered (up to 10,000), oldest first: which action named which ARN. */
   requests(): StepFunctionsRequest[];
+  /** Forgets the calls answered so far, for a test that starts a case afresh. */
+  forgetRequests(): void;
   /** Starts (or, with `undefined`, ends) an outage. */
   setOutage(outage: StepFunctionsOutage | undefined): void;
   readonly outage: StepFunctionsOutage | undefined;
@@ -51,7 +99,7 @@ const REQUEST_LOG_LENGTH = 10_000;
 const TARGET_PREFIX = "AWSStepFunctions.";
 const CONTENT_TYPE = "application/x-amz-json-1.0";
 
-type Action = (sfn: LocalStepFunctions, body: Record<string, unknown>) => unknown;
+type Action = (sfn: ServedStateMachine, body: Record<string, unknown>) => unknown;
 
 /** The API actions served, with their answers in the JSON 1.0 shapes (dates as epoch seconds). */
 const ACTIONS: Record<string, Action> = {
@@ -82,20 +130,20 @@ const ACTIONS: Record<string, Action> = {
  * the first one's answer (`StateMachineDoesNotExist`, `ExecutionDoesNotExist`, `InvalidArn`).
  * Credentials and signatures are not checked.
  */
-export async function startStepFunctionsEndpoint(
-  served: LocalStepFunctions | readonly LocalStepFunctions[],
+export async function startStepFunctionsEndpoint<M extends ServedStateMachine>(
+  served: M | readonly M[],
   options: { port?: number; host?: string } = {},
-): Promise<StepFunctionsEndpoint> {
-  const machines: readonly LocalStepFunctions[] = Array.isArray(served) ? served : [served];
+): Promise<StepFunctionsEndpoint<M>> {
+  const machines: readonly M[] = Array.isArray(served) ? served : [served as M];
   const [head] = machines;
   if (head === undefined) throw new Error("the Step Functions endpoint needs a state machine");
-  const first: LocalStepFunctions = head;
+  const first: M = head;
   const host = options.host ?? "127.0.0.1";
   let outage: StepFunctionsOutage | undefined;
   const requestLog: StepFunctionsRequest[] = [];
 
   /** The state machine a request is for. */
-  function machineFor(body: Record<string, unknown>): LocalStepFunctions {
+  function machineFor(body: Record<string, unknown>): M {
     const { stateMachineArn, executionArn } = body;
     const owner =
       typeof executionArn === "string"
@@ -189,9 +237,12 @@ export async function startStepFunctionsEndpoint(
     machines,
     executions: () =>
       machines
-        .flatMap((m) => m.executionSummaries())
+        .flatMap((m) => m.executionSummaries() as SummaryOf<M>[])
         .sort((a, b) => a.startDate.getTime() - b.startDate.getTime()),
     requests: () => [...requestLog],
+    forgetRequests() {
+      requestLog.length = 0;
+    },
     setOutage(next) {
       outage = next;
       // Kept-alive connections would otherwise outlive the switch to a reset.

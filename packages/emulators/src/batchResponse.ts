@@ -1,3 +1,10 @@
+import {
+  type BatchResultErrorEntry,
+  DeleteMessageBatchCommand,
+  type SQSClient,
+} from "@aws-sdk/client-sqs";
+import { SQS_MAX_BATCH_ENTRIES } from "@tasklane/shared-task";
+
 /** Which messages of a batch go back to the queue, and why the whole batch did, if it did. */
 export interface BatchVerdict {
   failed: ReadonlySet<string>;
@@ -32,4 +39,44 @@ export function batchVerdict(response: unknown, messageIds: readonly string[]): 
     failed.add(id);
   }
   return { failed };
+}
+
+/** A received message as a batch settles it. */
+export interface SettledRecord {
+  messageId: string;
+  receiptHandle: string;
+}
+
+/** What settling a batch did: the ids deleted, and the entries SQS refused to delete. */
+export interface BatchSettlement {
+  deleted: string[];
+  refused: BatchResultErrorEntry[];
+}
+
+/**
+ * Does what the event source mapping does once a function answered: deletes every record of the
+ * batch the verdict does not fail (`SQS_MAX_BATCH_ENTRIES` per `DeleteMessageBatch`), so only
+ * the failures come back, after their visibility timeout. A thrown SQS error propagates.
+ */
+export async function settleBatch(
+  sqs: SQSClient,
+  queueUrl: string,
+  records: readonly SettledRecord[],
+  verdict: Pick<BatchVerdict, "failed">,
+): Promise<BatchSettlement> {
+  const done = records.filter((r) => !verdict.failed.has(r.messageId));
+  const refused: BatchResultErrorEntry[] = [];
+  for (let start = 0; start < done.length; start += SQS_MAX_BATCH_ENTRIES) {
+    const out = await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: done.slice(start, start + SQS_MAX_BATCH_ENTRIES).map((r, i) => ({
+          Id: String(i),
+          ReceiptHandle: r.receiptHandle,
+        })),
+      }),
+    );
+    refused.push(...(out.Failed ?? []));
+  }
+  return { deleted: done.map((r) => r.messageId), refused };
 }

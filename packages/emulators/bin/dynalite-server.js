@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // dynalite in a process of its own, so that DynamoDB's work runs on another core than the
 // handlers and the other emulators of the local runtime (Node runs each process on one thread).
-// Started by src/localTable.ts: argv[2] is the port (0 picks one), argv[3] the host; it reports
+// Started by src/startDynalite.ts: argv[2] is the port (0 picks one), argv[3] the host; it reports
 // the port it got over IPC and exits when its parent goes away.
 import { createRequire } from "node:module";
 

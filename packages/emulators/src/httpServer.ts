@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { PortInUseError } from "../errors.js";
+import { PortInUseError } from "./errors.js";
 
 /**
  * Starts `server` on `host:port` (0 picks a free port) and resolves with the port it got.
