@@ -1,6 +1,6 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
-import { isTransientError } from "@tasklane/shared-task";
+import { isTransientError } from "@tasklane/shared-task/basics";
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,

@@ -1,4 +1,4 @@
-import { formatPath } from "@tasklane/shared-task";
+import { formatPath } from "@tasklane/shared-task/basics";
 import type { FieldError } from "./problem.js";
 
 /**

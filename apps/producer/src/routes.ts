@@ -1,4 +1,4 @@
-import { FUNCTIONS } from "@tasklane/stack-config";
+import { FUNCTIONS } from "@tasklane/stack-config/functions";
 
 /** Every route the API serves, as method and path template (`/tasks/{id}`). */
 export const API_ROUTES = FUNCTIONS.flatMap((f) => ("routes" in f ? f.routes : []))

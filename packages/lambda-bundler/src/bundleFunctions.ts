@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundlePaths, type FunctionSpec, LAMBDA_HANDLER } from "@tasklane/stack-config";
 import { type BuildOptions, build, type Metafile } from "esbuild";
@@ -18,7 +18,12 @@ export interface BundleRecord {
   /** The same digest in base64, as Lambda reports `CodeSha256`. */
   sha256Base64: string;
   zipBytes: number;
+  /** Every module file of the bundle (the entry and its chunks), in bytes. */
   codeBytes: number;
+  /** What a cold start loads: `index.mjs` and the chunks it imports statically. */
+  coldStartBytes: number;
+  /** The module files, relative to the bundle's folder: `index.mjs` first, then its chunks. */
+  files: string[];
 }
 
 export interface BundleResult extends BundleRecord {
@@ -43,19 +48,29 @@ const ENV_CREDENTIAL_PROVIDER = fileURLToPath(
   new URL("../src/envCredentialProvider.ts", import.meta.url),
 );
 
+/** The bundle's entry module, which Lambda imports (`index.handler`). */
+export const BUNDLE_ENTRY = "index.mjs";
+
 /**
- * The esbuild settings of a function's bundle: one minified ESM file for Node 22+, with every
- * dependency (the AWS SDK v3 included) inside, and a linked source map.
+ * The esbuild settings of a function's bundle, written to `outdir`: minified ESM for Node 22+,
+ * with every dependency (the AWS SDK v3 included) inside, and linked source maps.
+ *
+ * The bundle is `index.mjs` plus a chunk per dynamic import (`chunks/`): what a request may
+ * never need (the S3 client, while payloads are inline; zod, for the catalog's unknown routes)
+ * is imported where it is first used, so a cold start neither reads nor compiles it.
  */
 export function esbuildOptionsFor(
   repoRoot: string,
   spec: FunctionSpec,
-  outfile: string,
+  outdir: string,
 ): BuildOptions {
   return {
     absWorkingDir: repoRoot,
-    entryPoints: [join("apps", spec.app, spec.entry)],
-    outfile,
+    entryPoints: { index: join("apps", spec.app, spec.entry) },
+    outdir,
+    outExtension: { ".js": ".mjs" },
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
     bundle: true,
     platform: "node",
     target: "node22",
@@ -89,7 +104,8 @@ export function esbuildOptionsFor(
 }
 
 /**
- * Bundles each function into `apps/<app>/dist/<name>/index.mjs` (+ source map), zips it
+ * Bundles each function into `apps/<app>/dist/<name>/` (`index.mjs`, its chunks, and their
+ * source maps), zips it
  * deterministically next to it, and writes the app's `bundles.json`.
  *
  * Same sources, same bytes: esbuild's output is deterministic for a given version and input,
@@ -126,23 +142,25 @@ async function bundleOne(
   const outDir = join(outRoot, paths.dir);
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
-  // esbuild always lays the bundle out for its place in the repository: the source map names
+  // esbuild always lays the bundle out for its place in the repository: the source maps name
   // the sources relative to the bundle, so building for another folder would change the bytes.
-  const inRepoFile = join(repoRoot, paths.dir, "index.mjs");
-  const result = await build({ ...esbuildOptionsFor(repoRoot, spec, inRepoFile), write: false });
-  const fileOf = (suffix: string) => {
-    const file = result.outputFiles?.find((f) => f.path === `${inRepoFile}${suffix}`);
-    if (!file) throw new Error(`esbuild produced no ${inRepoFile}${suffix}`);
-    return file.contents;
-  };
-  const code = fileOf("");
-  const map = fileOf(".map");
-  await writeFile(join(outDir, "index.mjs"), code);
-  await writeFile(join(outDir, "index.mjs.map"), map);
-  const zip = deterministicZip({ "index.mjs": code, "index.mjs.map": map });
+  const inRepoDir = join(repoRoot, paths.dir);
+  const result = await build({ ...esbuildOptionsFor(repoRoot, spec, inRepoDir), write: false });
+  const files: Record<string, Uint8Array> = {};
+  for (const file of result.outputFiles ?? []) {
+    files[relative(inRepoDir, file.path).split(sep).join("/")] = file.contents;
+  }
+  if (!files[BUNDLE_ENTRY]) throw new Error(`esbuild produced no ${paths.dir}/${BUNDLE_ENTRY}`);
+  for (const [name, contents] of Object.entries(files)) {
+    await mkdir(dirname(join(outDir, name)), { recursive: true });
+    await writeFile(join(outDir, name), contents);
+  }
+  const zip = deterministicZip(files);
   await writeFile(join(outRoot, paths.zip), zip);
-  await writeFile(join(outDir, "meta.json"), JSON.stringify(result.metafile));
+  const metafile = result.metafile as Metafile;
+  await writeFile(join(outDir, "meta.json"), JSON.stringify(metafile));
 
+  const modules = moduleFiles(metafile, paths.dir);
   const digest = createHash("sha256").update(zip).digest();
   return {
     name: spec.name,
@@ -151,8 +169,51 @@ async function bundleOne(
     sha256: digest.toString("hex"),
     sha256Base64: digest.toString("base64"),
     zipBytes: zip.byteLength,
-    codeBytes: code.byteLength,
-    inputs: inputsOf(result.metafile as Metafile),
+    codeBytes: modules.all.reduce((sum, m) => sum + m.bytes, 0),
+    coldStartBytes: modules.coldStart.reduce((sum, m) => sum + m.bytes, 0),
+    files: modules.all.map((m) => m.file),
+    inputs: inputsOf(metafile),
+  };
+}
+
+interface ModuleFile {
+  /** Relative to the bundle's folder. */
+  file: string;
+  bytes: number;
+}
+
+/**
+ * A bundle's module files from its metafile (whose output paths are relative to the repository
+ * root, under `dir`): all of them, `index.mjs` first, and those a cold start loads, which are
+ * `index.mjs` and what it imports statically, transitively.
+ */
+export function moduleFiles(
+  metafile: Metafile,
+  dir: string,
+): { all: ModuleFile[]; coldStart: ModuleFile[] } {
+  const prefix = `${dir.replace(/\/+$/, "")}/`;
+  const entry = `${prefix}${BUNDLE_ENTRY}`;
+  const outputs = metafile.outputs;
+  const toFile = (path: string): ModuleFile => ({
+    file: path.slice(prefix.length),
+    bytes: outputs[path]?.bytes ?? 0,
+  });
+  const modules = Object.keys(outputs)
+    .filter((path) => path.startsWith(prefix) && path.endsWith(".mjs"))
+    .sort((a, b) => (a === entry ? -1 : b === entry ? 1 : a.localeCompare(b)));
+  if (!outputs[entry]) throw new Error(`the metafile has no ${entry}`);
+  const loaded = new Set<string>();
+  const visit = (path: string) => {
+    if (loaded.has(path)) return;
+    loaded.add(path);
+    for (const imported of outputs[path]?.imports ?? []) {
+      if (imported.kind === "import-statement" && !imported.external) visit(imported.path);
+    }
+  };
+  visit(entry);
+  return {
+    all: modules.map(toFile),
+    coldStart: modules.filter((path) => loaded.has(path)).map(toFile),
   };
 }
 
@@ -165,11 +226,12 @@ export function formatBundleTable(results: readonly BundleRecord[]): string {
   const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
   const rows = results.map((r) => [
     r.name,
+    kib(r.coldStartBytes),
     kib(r.codeBytes),
     kib(r.zipBytes),
     r.sha256.slice(0, 12),
   ]);
-  const header = ["function", "index.mjs", "zip", "sha256"];
+  const header = ["function", "cold start", "code", "zip", "sha256"];
   const widths = header.map((h, i) =>
     Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length)),
   );

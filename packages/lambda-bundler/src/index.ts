@@ -1,4 +1,10 @@
 export type { BundleOptions, BundleRecord, BundleResult } from "./bundleFunctions.js";
-export { bundleFunctions, esbuildOptionsFor, formatBundleTable } from "./bundleFunctions.js";
+export {
+  BUNDLE_ENTRY,
+  bundleFunctions,
+  esbuildOptionsFor,
+  formatBundleTable,
+  moduleFiles,
+} from "./bundleFunctions.js";
 export { deterministicZip } from "./deterministicZip.js";
 export { findRepoRoot } from "./findRepoRoot.js";

@@ -4,20 +4,31 @@ import { join } from "node:path";
 import { bundlePaths, FUNCTIONS, type FunctionSpec } from "@tasklane/stack-config";
 import type { Metafile } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bundleFunctions, findRepoRoot } from "../src/index.js";
+import { bundleFunctions, findRepoRoot, moduleFiles } from "../src/index.js";
 
 const repoRoot = findRepoRoot(process.cwd());
 let outRoot: string;
 const metafiles = new Map<string, Metafile>();
+/** Per function: all its module files' code, the chunks included. */
 const code = new Map<string, string>();
+/** Per function: the code a cold start loads (`index.mjs` and its static chunks). */
+const coldStartCode = new Map<string, string>();
 
 beforeAll(async () => {
   outRoot = await mkdtemp(join(tmpdir(), "tasklane-bundle-contents-"));
   await bundleFunctions({ repoRoot, outRoot, functions: FUNCTIONS });
   for (const spec of FUNCTIONS) {
     const meta = await readFile(join(outRoot, bundlePaths(spec).dir, "meta.json"), "utf8");
-    metafiles.set(spec.name, JSON.parse(meta) as Metafile);
-    code.set(spec.name, await readFile(join(outRoot, bundlePaths(spec).dir, "index.mjs"), "utf8"));
+    const metafile = JSON.parse(meta) as Metafile;
+    metafiles.set(spec.name, metafile);
+    const dir = bundlePaths(spec).dir;
+    const read = async (files: { file: string }[]) =>
+      (await Promise.all(files.map((f) => readFile(join(outRoot, dir, f.file), "utf8")))).join(
+        "\n",
+      );
+    const modules = moduleFiles(metafile, dir);
+    code.set(spec.name, await read(modules.all));
+    coldStartCode.set(spec.name, await read(modules.coldStart));
   }
 }, 180_000);
 
@@ -33,16 +44,26 @@ function packageOf(input: string): string | undefined {
   return (parts[0]?.startsWith("@") ? parts.slice(0, 2) : parts.slice(0, 1)).join("/");
 }
 
-/** The inputs whose code ended up in the bundle (tree-shaken files stay in `inputs`). */
-function bundledInputs(metafile: Metafile): string[] {
-  const output = Object.values(metafile.outputs).find((o) => o.entryPoint !== undefined);
-  return Object.entries(output?.inputs ?? {})
+/**
+ * The inputs whose code ended up in the bundle, in any of its module files (tree-shaken files
+ * stay in `inputs`), or only in those a cold start loads.
+ */
+function bundledInputs(metafile: Metafile, only?: ReadonlySet<string>): string[] {
+  return Object.entries(metafile.outputs)
+    .filter(([path]) => path.endsWith(".mjs") && (!only || only.has(path)))
+    .flatMap(([, output]) => Object.entries(output.inputs))
     .filter(([, input]) => input.bytesInOutput > 0)
     .map(([path]) => path);
 }
 
-function packagesOf(metafile: Metafile): Set<string> {
-  return new Set(bundledInputs(metafile).flatMap((path) => packageOf(path) ?? []));
+function packagesOf(metafile: Metafile, only?: ReadonlySet<string>): Set<string> {
+  return new Set(bundledInputs(metafile, only).flatMap((path) => packageOf(path) ?? []));
+}
+
+/** The output paths (as the metafile names them) a cold start of `spec`'s bundle loads. */
+function coldStartOutputs(spec: FunctionSpec, metafile: Metafile): Set<string> {
+  const dir = bundlePaths(spec).dir;
+  return new Set(moduleFiles(metafile, dir).coldStart.map((m) => `${dir}/${m.file}`));
 }
 
 /** Packages that publish only CommonJS; anything else must come in as ESM. */
@@ -104,6 +125,18 @@ describe.each(FUNCTIONS.map((spec) => ({ name: spec.name, spec })))(
         expect(packagesOf(metafiles.get(name) as Metafile).has(client)).toBe(uses(spec));
       },
     );
+
+    it("loads the S3 client only on demand: never at a cold start", () => {
+      const metafile = metafiles.get(name) as Metafile;
+
+      expect(packagesOf(metafile, coldStartOutputs(spec, metafile)).has("@aws-sdk/client-s3")).toBe(
+        false,
+      );
+      expect(coldStartCode.get(name)).not.toContain('"PutObjectRequest"');
+      if (packagesOf(metafile).has("@aws-sdk/client-s3")) {
+        expect(code.get(name)).toContain('"PutObjectRequest"');
+      }
+    });
 
     it("keeps the name of the SDK's NoOpLogger, which SDK code compares", () => {
       const inputs = Object.keys((metafiles.get(name) as Metafile).inputs);

@@ -44,7 +44,11 @@ describe("bundleFunctions", () => {
     for (const result of results) {
       const zip = await readFile(join(outRoot, "apps", "consumer", "dist", result.zip));
       const entries = unzipSync(zip);
-      expect(Object.keys(entries).sort(), result.name).toEqual(["index.mjs", "index.mjs.map"]);
+      // The entry, its chunks, and a source map of each: exactly the files the result lists.
+      expect(Object.keys(entries).sort(), result.name).toEqual(
+        result.files.flatMap((file) => [file, `${file}.map`]).sort(),
+      );
+      expect(result.files[0]).toBe("index.mjs");
       for (const [file, bytes] of Object.entries(entries)) {
         const text = Buffer.from(bytes).toString("utf8");
         expect(text, `${result.name}/${file}`).not.toContain(repoRoot);

@@ -1,4 +1,4 @@
-import { STATE_NAMES } from "@tasklane/shared-task";
+import { STATE_NAMES } from "@tasklane/shared-task/basics";
 
 /**
  * The Lambda functions Tasklane deploys: what triggers each, where its code is, and which
@@ -216,7 +216,7 @@ export function functionNamed(name: FunctionName): FunctionSpec {
 export function bundlePaths(spec: Pick<FunctionSpec, "app" | "name">) {
   const dist = `apps/${spec.app}/dist`;
   return {
-    /** The folder Lambda unpacks: `index.mjs` and its source map. */
+    /** The folder Lambda unpacks: `index.mjs`, its chunks (`chunks/`), and their source maps. */
     dir: `${dist}/${spec.name}`,
     /** The deterministic zip that is deployed and promoted. */
     zip: `${dist}/${spec.name}.zip`,

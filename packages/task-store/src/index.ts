@@ -1,6 +1,6 @@
 export { executionArnFor, type StartOutcome, startExecution, stopExecution } from "./executions.js";
 export { CorruptRecordError } from "./recordCodec.js";
-export { ObjectExistsError, S3BlobStore } from "./s3BlobStore.js";
+export type { S3Objects } from "./s3ObjectsOnDemand.js";
 export { tableClient } from "./tableClient.js";
 export {
   cursorAfter,

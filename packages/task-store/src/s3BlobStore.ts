@@ -3,7 +3,8 @@ import {
   GetObjectCommand,
   NoSuchKey,
   PutObjectCommand,
-  type S3Client,
+  S3Client,
+  type S3ClientConfig,
 } from "@aws-sdk/client-s3";
 import type { BlobStore, ObjectLocation } from "@tasklane/shared-task";
 
@@ -63,4 +64,13 @@ export class S3BlobStore implements BlobStore {
   async delete({ bucket, key }: ObjectLocation): Promise<void> {
     await this.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
   }
+}
+
+/**
+ * An `S3BlobStore` over a client of its own; what `s3ObjectsOnDemand` imports when it is first
+ * used. Named imports keep the rest of the S3 client's commands out of the bundle, which a
+ * dynamic import of the whole package would keep.
+ */
+export function s3BlobStoreFor(config: S3ClientConfig): S3BlobStore {
+  return new S3BlobStore(new S3Client(config));
 }

@@ -1,4 +1,3 @@
-import type { S3Client } from "@aws-sdk/client-s3";
 import {
   type JsonValue,
   loadPayload,
@@ -7,7 +6,7 @@ import {
   s3Keys,
   TasklaneError,
 } from "@tasklane/shared-task";
-import { S3BlobStore } from "./s3BlobStore.js";
+import type { S3Objects } from "./s3ObjectsOnDemand.js";
 
 export interface Buckets {
   payloads: string;
@@ -20,14 +19,14 @@ export interface Buckets {
  * changes after it is written; what changes lives in the tasks table.
  */
 export class TaskPayloads {
-  readonly blobs: S3BlobStore;
-
+  /**
+   * `blobs` is an `S3BlobStore` over a client of the caller's (tests), or `s3ObjectsOnDemand()`
+   * in a handler, which loads the S3 client only when a payload is large.
+   */
   constructor(
-    s3: S3Client,
+    readonly blobs: S3Objects,
     readonly buckets: Buckets,
-  ) {
-    this.blobs = new S3BlobStore(s3);
-  }
+  ) {}
 
   /**
    * Stores an input too large to travel inline and returns the reference to send instead. The

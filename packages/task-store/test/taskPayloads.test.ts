@@ -1,17 +1,17 @@
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { fingerprintSubmission, newTaskId, s3Keys } from "@tasklane/shared-task";
-import { type AwsEmulators, startAwsEmulators } from "@tasklane/test-support";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { S3BlobStore, TaskPayloads } from "../src/index.js";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { TaskPayloads } from "../src/index.js";
+import { S3BlobStore } from "../src/s3.js";
+import { s3ObjectsOnDemand } from "../src/s3ObjectsOnDemand.js";
+import { fileEmulators } from "./helpers/fileEmulators.js";
 
-let aws: AwsEmulators;
+const aws = fileEmulators();
 let payloads: TaskPayloads;
 
 beforeAll(async () => {
-  aws = await startAwsEmulators();
-  payloads = new TaskPayloads(aws.s3, aws.buckets);
+  payloads = new TaskPayloads(new S3BlobStore(aws.s3), aws.buckets);
 });
-afterAll(() => aws.stop());
 beforeEach(() => aws.fauxqs.reset());
 
 async function keysIn(bucket: string): Promise<string[]> {
@@ -42,6 +42,27 @@ describe("S3BlobStore", () => {
     // Assess
     expect(await blobs.getText({ bucket: aws.buckets.results, key: "a.json" })).toBe('{"a":1}');
     expect(await blobs.getText({ bucket: aws.buckets.results, key: "empty" })).toBe("");
+  });
+});
+
+describe("s3ObjectsOnDemand", () => {
+  it("makes its S3 client on first use, and then reads, writes and deletes as S3BlobStore does", async () => {
+    // Prepare: one store over an endpoint nothing listens on, one over the emulator.
+    const location = { bucket: aws.buckets.results, key: "on-demand.json" };
+    const closed = s3ObjectsOnDemand({ endpoint: "http://127.0.0.1:1", maxAttempts: 1 });
+    const objects = s3ObjectsOnDemand();
+
+    // Act
+    const refused = await closed.getText(location).catch((error: Error) => error);
+    await objects.putText(location, '{"b":2}');
+    const read = await objects.getText(location);
+    await objects.delete(location);
+
+    // Assess
+    expect(refused).toBeInstanceOf(Error);
+    expect(read).toBe('{"b":2}');
+    expect(await objects.getText(location)).toBeUndefined();
+    expect(await keysIn(aws.buckets.results)).not.toContain(location.key);
   });
 });
 
@@ -91,7 +112,10 @@ describe("TaskPayloads", () => {
 
   it("loads an inline payload without asking S3", async () => {
     // Prepare
-    const offline = new TaskPayloads(aws.s3, { payloads: "no-such-bucket", results: "none" });
+    const offline = new TaskPayloads(new S3BlobStore(aws.s3), {
+      payloads: "no-such-bucket",
+      results: "none",
+    });
 
     // Act
     const value = await offline.load({ kind: "inline", value: [1, 2] });

@@ -27,18 +27,32 @@ export function packageOfInput(inputPath: string): string {
   return parts.length > 2 ? parts.slice(0, 2).join("/") : inputPath;
 }
 
-/** The JavaScript output of a build's metafile: the one with an entry point. */
-function entryOutput(metafile: Pick<Metafile, "outputs">): Metafile["outputs"][string] {
-  const outputs = Object.values(metafile.outputs);
-  const output = outputs.find((o) => o.entryPoint !== undefined) ?? outputs[0];
+/**
+ * The JavaScript outputs to count: those named in `only` (the module files a cold start loads),
+ * or else the one with an entry point.
+ */
+function countedOutputs(
+  metafile: Pick<Metafile, "outputs">,
+  only?: ReadonlySet<string>,
+): Metafile["outputs"][string][] {
+  const entries = Object.entries(metafile.outputs);
+  if (only) return entries.filter(([path]) => only.has(path)).map(([, output]) => output);
+  const output = entries.find(([, o]) => o.entryPoint !== undefined)?.[1] ?? entries[0]?.[1];
   if (!output) throw new Error("the metafile has no outputs");
-  return output;
+  return [output];
 }
 
-/** Every package in the bundle with the bytes it put there, largest first. */
-export function contributorsOf(metafile: Pick<Metafile, "inputs" | "outputs">): Contributor[] {
+/**
+ * Every package in the bundle with the bytes it put there, largest first: in the outputs
+ * `only` names (paths as the metafile gives them), or in the entry's output.
+ */
+export function contributorsOf(
+  metafile: Pick<Metafile, "inputs" | "outputs">,
+  only?: ReadonlySet<string>,
+): Contributor[] {
   const byName = new Map<string, Contributor>();
-  for (const [path, input] of Object.entries(entryOutput(metafile).inputs)) {
+  const inputs = countedOutputs(metafile, only).flatMap((output) => Object.entries(output.inputs));
+  for (const [path, input] of inputs) {
     const name = packageOfInput(path);
     const entry = byName.get(name) ?? { name, bytes: 0, cjsBytes: 0 };
     entry.bytes += input.bytesInOutput;

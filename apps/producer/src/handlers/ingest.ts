@@ -1,9 +1,9 @@
 import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
-import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { BATCH_MAX_TASKS } from "@tasklane/shared-task";
 import { requireEnv, requirePositiveInt } from "@tasklane/stack-config";
 import { TaskPayloads, TaskRecords, tableClient } from "@tasklane/task-store";
+import { s3ObjectsOnDemand } from "@tasklane/task-store/s3-on-demand";
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { createHttpHandler } from "../httpHandler.js";
 import { callerIdentity, header, jsonResponse, readJsonBody } from "../httpRequest.js";
@@ -16,7 +16,7 @@ import { batchItems, type ValidSubmission, validateSubmission } from "../validat
 const maxBodyBytes = requirePositiveInt("maxBodyBytes");
 const deps = {
   records: new TaskRecords(tableClient(), { tableName: requireEnv("tableName") }),
-  payloads: new TaskPayloads(new S3Client({}), {
+  payloads: new TaskPayloads(s3ObjectsOnDemand(), {
     payloads: requireEnv("payloadsBucket"),
     results: "",
   }),

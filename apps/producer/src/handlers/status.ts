@@ -1,7 +1,7 @@
-import { S3Client } from "@aws-sdk/client-s3";
 import { isTaskId } from "@tasklane/shared-task";
 import { readOperators, requireEnv } from "@tasklane/stack-config";
 import { InvalidCursorError, TaskPayloads, TaskRecords, tableClient } from "@tasklane/task-store";
+import { s3ObjectsOnDemand } from "@tasklane/task-store/s3-on-demand";
 import { actorOf } from "../actor.js";
 import { createHttpHandler } from "../httpHandler.js";
 import { jsonResponse, pathId } from "../httpRequest.js";
@@ -12,7 +12,7 @@ import { HttpProblem, problems } from "../problem.js";
 const operators = readOperators();
 const records = new TaskRecords(tableClient(), { tableName: requireEnv("tableName") });
 // Only a large output is ever read here, from the results bucket.
-const payloads = new TaskPayloads(new S3Client({}), {
+const payloads = new TaskPayloads(s3ObjectsOnDemand(), {
   payloads: "",
   results: requireEnv("resultsBucket"),
 });
