@@ -25,22 +25,6 @@ export function stepsFromEnvironment(store: BlobStore): TaskSteps {
 }
 
 /**
- * A blob store made on first use: most tasks' inputs, states and outputs travel inline, so a
- * step may never need its S3 client.
- */
-export function lazyBlobStore(create: () => BlobStore): BlobStore {
-  let store: BlobStore | undefined;
-  const get = () => {
-    store ??= create();
-    return store;
-  };
-  return {
-    getText: (location) => get().getText(location),
-    putText: (location, body) => get().putText(location, body),
-  };
-}
-
-/**
  * The store of a step that moves no payloads (TaskCompleted and MarkFailed take the output's
  * reference as it is): using it is a bug, and the error names the step.
  */
@@ -113,9 +97,27 @@ function summarize(result: unknown): unknown {
 }
 
 /** Milliseconds since the task generation was submitted. */
-export function ageOf(task: TaskRef): number | undefined {
+function ageOf(task: TaskRef): number | undefined {
   const created = task.createdAt ? Date.parse(task.createdAt) : Number.NaN;
   return Number.isNaN(created) ? undefined : Date.now() - created;
+}
+
+/**
+ * The metrics of a step that recorded how a task generation ended (`ended` is `TasksSucceeded`
+ * or `TasksFailed`), by task type: the end, the attempts it took and, when the task says when
+ * it was submitted, its age.
+ */
+export function measureEnd(
+  ended: string,
+  result: { attempts: number },
+  task: TaskRef,
+  metrics: Metrics,
+): void {
+  metrics.addDimension("taskType", task.type ?? "unknown");
+  metrics.addMetric(ended, MetricUnit.Count, 1);
+  metrics.addMetric("TaskAttempts", MetricUnit.Count, result.attempts);
+  const age = ageOf(task);
+  if (age !== undefined) metrics.addMetric("TaskDuration", MetricUnit.Milliseconds, age);
 }
 
 export { MetricUnit };

@@ -1,7 +1,14 @@
 import type { DrivenExecution, Interleave, RecordedCall } from "@tasklane/test-support";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { cancelTask } from "../../producer/src/cancelTask.js";
-import { ACTOR, type FaultSystem, startFaultSystem } from "./helpers/faultsSystem.js";
+import {
+  codeStarts,
+  FAULT_WALK_TIMEOUT_MS,
+  faultSuite,
+  recordOf,
+  succeededOnce,
+} from "./helpers/faultSuite.js";
+import { ACTOR } from "./helpers/faultsSystem.js";
 
 /**
  * Invariant 8's races: a cancel run at every boundary of the consumer's start and of the steps
@@ -9,20 +16,12 @@ import { ACTOR, type FaultSystem, startFaultSystem } from "./helpers/faultsSyste
  * nothing) run at every boundary of the first one's steps. A cancel that wins leaves the task
  * cancelled with no result recorded; one that loses finds it succeeded; the code runs once.
  */
-let system: FaultSystem;
-let interleavings = 0;
-
-beforeAll(async () => {
-  system = await startFaultSystem({
-    prefix: "faults-races",
-    inlineInputMaxBytes: 64,
-    maxInlineBytes: 16,
-  });
-});
-afterAll(async () => {
-  console.log(`interleavings in faults.races.test.ts: ${interleavings}`);
-  await system.stop();
-});
+const suite = faultSuite(
+  "faults.races.test.ts",
+  { inlineInputMaxBytes: 64, maxInlineBytes: 16 },
+  "interleavings",
+);
+const { system } = suite;
 
 const large = (tag: string) => ({ text: `the large input of ${tag} `.repeat(6) });
 
@@ -68,7 +67,7 @@ async function cancelledProblems(
   where: string,
   won: boolean | undefined,
 ): Promise<string[]> {
-  const [record] = await system.recordsOf({ ids: [id] });
+  const record = await recordOf(system, id);
   const problems = (await system.invariants({ accepted: [id] })).map((p) => `${where}: ${p}`);
   if (won === undefined) problems.push(`${where}: the cancel never ran`);
   if (won && record?.status !== "cancelled")
@@ -78,40 +77,44 @@ async function cancelledProblems(
   if (won === false && record?.status !== "succeeded") {
     problems.push(`${where}: the cancel found the task ended, yet it is ${record?.status}`);
   }
-  const starts = system.taskCalls.filter((c) => c.taskId === id && c.fn === "start").length;
+  const starts = codeStarts(system, id);
   if (starts > 1) problems.push(`${where}: its code ran ${starts} times`);
   return problems;
 }
 
 describe.each(Object.entries(CANCELS))("%s racing the consumer's start", (name, cancel) => {
-  it("at every boundary of startTaskExecution: the task ends cancelled and its code never runs", async () => {
-    system.beginCase();
-    await system.submit("echo", { recording: true }, `${name}-recording`);
-    const recording = system.withFaults([]);
-    await system.deliverToFaulty(recording);
-    recording.detach();
-    await system.drive();
-    const problems: string[] = [];
-
-    for (const plan of interleavings_(recording.calls, async () => undefined)) {
+  it(
+    "at every boundary of startTaskExecution: the task ends cancelled and its code never runs",
+    async () => {
       system.beginCase();
-      const id = await system.submit("echo", { raced: label(plan) }, `${name}-${interleavings}`);
-      const race = cancelling(cancel, id);
-      const session = system.withFaults(plan.map((p) => ({ ...p, run: race.run })));
-      await system.deliverToFaulty(session);
-      session.detach();
+      await system.submit("echo", { recording: true }, `${name}-recording`);
+      const recording = system.withFaults([]);
+      await system.deliverToFaulty(recording);
+      recording.detach();
       await system.drive();
-      interleavings += 1;
+      const problems: string[] = [];
 
-      const where = `${name} at ${label(plan)}`;
-      problems.push(...(await cancelledProblems(id, where, race.result.won)));
-      // Before the task started, a cancel always wins, and the code never runs.
-      if (!race.result.won) problems.push(`${where}: the cancel of a task not yet started lost`);
-      if (system.taskCalls.some((c) => c.taskId === id)) problems.push(`${where}: the code ran`);
-    }
+      for (const plan of interleavings_(recording.calls, async () => undefined)) {
+        system.beginCase();
+        const id = await system.submit("echo", { raced: label(plan) }, `${name}-${suite.tried}`);
+        const race = cancelling(cancel, id);
+        const session = system.withFaults(plan.map((p) => ({ ...p, run: race.run })));
+        await system.deliverToFaulty(session);
+        session.detach();
+        await system.drive();
+        suite.count(1);
 
-    expect(problems).toEqual([]);
-  });
+        const where = `${name} at ${label(plan)}`;
+        problems.push(...(await cancelledProblems(id, where, race.result.won)));
+        // Before the task started, a cancel always wins, and the code never runs.
+        if (!race.result.won) problems.push(`${where}: the cancel of a task not yet started lost`);
+        if (system.taskCalls.some((c) => c.taskId === id)) problems.push(`${where}: the code ran`);
+      }
+
+      expect(problems).toEqual([]);
+    },
+    FAULT_WALK_TIMEOUT_MS,
+  );
 
   it("concurrently: the task ends cancelled and its code never runs", async () => {
     system.beginCase();
@@ -122,7 +125,7 @@ describe.each(Object.entries(CANCELS))("%s racing the consumer's start", (name, 
     await Promise.all([system.deliverToFaulty(session), race.run()]);
     session.detach();
     await system.drive();
-    interleavings += 1;
+    suite.count(1);
 
     expect(race.result.won).toBe(true);
     expect(await cancelledProblems(id, "concurrent", race.result.won)).toEqual([]);
@@ -153,13 +156,13 @@ describe.each(Object.entries(CANCELS))("%s racing the steps", (name, cancel) => 
 
       for (const plan of interleavings_(recording.calls, async () => undefined)) {
         system.beginCase();
-        const { id, execution } = await startedTask(`${name}-${state}-${interleavings}`);
+        const { id, execution } = await startedTask(`${name}-${state}-${suite.tried}`);
         const race = cancelling(cancel, id);
         const session = system.withFaults(plan.map((p) => ({ ...p, run: race.run })));
         await system.execute(execution, { state, session });
         session.detach();
         await system.drive(new Set([execution.executionArn]));
-        interleavings += 1;
+        suite.count(1);
 
         problems.push(
           ...(await cancelledProblems(id, `${name}, ${state} at ${label(plan)}`, race.result.won)),
@@ -168,6 +171,7 @@ describe.each(Object.entries(CANCELS))("%s racing the steps", (name, cancel) => 
 
       expect(problems).toEqual([]);
     },
+    FAULT_WALK_TIMEOUT_MS,
   );
 });
 
@@ -196,49 +200,51 @@ describe("duplicate executions of one generation (Express dedupes nothing)", () 
     expect(await system.invariants({ accepted: [id] })).toEqual([]);
   });
 
-  it("the twin run at every boundary of the first's CreateTask and TaskCompleted: the code runs once", async () => {
-    system.beginCase();
-    const setup = await startedTask("express-recording");
-    const recording = system.withFaults([]);
-    await system.execute(setup.execution, { state: "CreateTask", session: recording });
-    recording.detach();
-    const completing = await startedTask("express-recording-2");
-    const recordingCompleted = system.withFaults([]);
-    await system.execute(completing.execution, {
-      state: "TaskCompleted",
-      session: recordingCompleted,
-    });
-    recordingCompleted.detach();
-    const problems: string[] = [];
+  it(
+    "the twin run at every boundary of the first's CreateTask and TaskCompleted: the code runs once",
+    async () => {
+      system.beginCase();
+      const setup = await startedTask("express-recording");
+      const recording = system.withFaults([]);
+      await system.execute(setup.execution, { state: "CreateTask", session: recording });
+      recording.detach();
+      const completing = await startedTask("express-recording-2");
+      const recordingCompleted = system.withFaults([]);
+      await system.execute(completing.execution, {
+        state: "TaskCompleted",
+        session: recordingCompleted,
+      });
+      recordingCompleted.detach();
+      const problems: string[] = [];
 
-    for (const [state, calls] of [
-      ["CreateTask", recording.calls],
-      ["TaskCompleted", recordingCompleted.calls],
-    ] as const) {
-      for (const plan of interleavings_(calls, async () => undefined)) {
-        system.beginCase();
-        const { id, execution } = await startedTask(`express-${interleavings}`);
-        const second = twin(execution, "twin");
-        const session = system.withFaults(
-          plan.map((p) => ({ ...p, run: () => system.execute(second) })),
-        );
-        await system.execute(execution, { state, session });
-        session.detach();
-        await system.drive(new Set([execution.executionArn]));
-        interleavings += 1;
+      for (const [state, calls] of [
+        ["CreateTask", recording.calls],
+        ["TaskCompleted", recordingCompleted.calls],
+      ] as const) {
+        for (const plan of interleavings_(calls, async () => undefined)) {
+          system.beginCase();
+          const { id, execution } = await startedTask(`express-${suite.tried}`);
+          const second = twin(execution, "twin");
+          const session = system.withFaults(
+            plan.map((p) => ({ ...p, run: () => system.execute(second) })),
+          );
+          await system.execute(execution, { state, session });
+          session.detach();
+          await system.drive(new Set([execution.executionArn]));
+          suite.count(1);
 
-        const where = `${state} at ${label(plan)}`;
-        const [record] = await system.recordsOf({ ids: [id] });
-        const starts = system.taskCalls.filter((c) => c.taskId === id && c.fn === "start").length;
-        if (starts !== 1) problems.push(`${where}: the code ran ${starts} times`);
-        if (record?.status !== "succeeded")
-          problems.push(`${where}: the task ended ${record?.status}`);
-        problems.push(
-          ...(await system.invariants({ accepted: [id] })).map((p) => `${where}: ${p}`),
-        );
+          const where = `${state} at ${label(plan)}`;
+          problems.push(
+            ...[
+              ...(await succeededOnce(system, id)),
+              ...(await system.invariants({ accepted: [id] })),
+            ].map((p) => `${where}: ${p}`),
+          );
+        }
       }
-    }
 
-    expect(problems).toEqual([]);
-  });
+      expect(problems).toEqual([]);
+    },
+    FAULT_WALK_TIMEOUT_MS,
+  );
 });

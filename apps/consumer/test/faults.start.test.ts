@@ -1,13 +1,9 @@
 import { receiveSqsEvent, settleDeliveries } from "@tasklane/test-support";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startTaskExecution } from "../src/startTaskExecution.js";
-import {
-  answered,
-  type FaultSystem,
-  printFaultReport,
-  startFaultSystem,
-  tryEveryFault,
-} from "./helpers/faultsSystem.js";
+import { eventSourceQueueOf } from "./helpers/consumerEnvironment.js";
+import { faultSuite, succeededOnce } from "./helpers/faultSuite.js";
+import { answered } from "./helpers/faultsSystem.js";
 
 /**
  * Invariants 1, 2 and 8 for the consumer's start of an execution: the message of an accepted
@@ -15,55 +11,36 @@ import {
  * leaves the message for redelivery, as the event source mapping does), then the system is driven
  * to quiescence: the task ends succeeded, and its code ran once.
  */
-let system: FaultSystem;
-let tried = 0;
-
-beforeAll(async () => {
-  system = await startFaultSystem({ prefix: "faults-start" });
-});
-afterAll(async () => {
-  console.log(`fault points in faults.start.test.ts: ${tried}`);
-  await system.stop();
-});
+const suite = faultSuite("faults.start.test.ts");
+const { system } = suite;
 
 describe("the consumer's start of an execution, under a fault at every call boundary", () => {
-  it("starts each accepted generation's execution once, and its code runs once", async () => {
-    const report = await tryEveryFault(system, {
+  suite.itHoldsUnderEveryFault(
+    "starts each accepted generation's execution once, and its code runs once",
+    {
       operation: "start execution",
       setup: (correlationId) => system.submit("echo", { hello: correlationId }, correlationId),
       act: (_deps, _id, session) => system.deliverToFaulty(session),
       // The task was accepted before the consumer saw it.
       accepted: (_answer, id) => [id],
       async check({ state: id, answer }) {
-        const [record] = await system.recordsOf({ ids: [id] });
-        const starts = system.taskCalls.filter((c) => c.taskId === id && c.fn === "start");
-        const problems: string[] = [];
-        if (record?.status !== "succeeded")
-          problems.push(`the task ended ${record?.status}, not succeeded`);
-        if (starts.length !== 1) problems.push(`its code ran ${starts.length} times`);
         const outcome = answered(answer)?.outcome;
-        if (outcome !== undefined && outcome !== "started" && outcome !== "duplicate") {
-          problems.push(`the consumer answered ${outcome} for a queued task`);
-        }
-        return problems;
+        return [
+          ...(await succeededOnce(system, id)),
+          ...(outcome === undefined || outcome === "started" || outcome === "duplicate"
+            ? []
+            : [`the consumer answered ${outcome} for a queued task`]),
+        ];
       },
-    });
-    printFaultReport(report);
-    tried += report.points;
-
-    expect(report.violations).toEqual([]);
-  });
+    },
+  );
 });
 
 describe("duplicate deliveries of one generation", () => {
   it("two concurrent starts of the same message start one execution, and the code runs once", async () => {
     system.beginCase();
     const id = await system.submit("echo", { twice: true }, "duplicate-delivery");
-    const { Records } = await receiveSqsEvent(system.aws.sqs, {
-      queueUrl: system.aws.queueUrl,
-      queueArn: system.aws.queueArn,
-      region: system.aws.region,
-    });
+    const { Records } = await receiveSqsEvent(system.aws.sqs, eventSourceQueueOf(system.aws));
     const message = Records[0];
     if (!message) throw new Error("setup: no message in the queue");
     const deps = {

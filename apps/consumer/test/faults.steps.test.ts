@@ -1,13 +1,8 @@
 import type { JsonValue } from "@tasklane/shared-task";
 import type { DrivenExecution, FaultSession } from "@tasklane/test-support";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type Answer,
-  type FaultSystem,
-  printFaultReport,
-  startFaultSystem,
-  tryEveryFault,
-} from "./helpers/faultsSystem.js";
+import { describe } from "vitest";
+import { faultSuite } from "./helpers/faultSuite.js";
+import type { Answer } from "./helpers/faultsSystem.js";
 
 /**
  * Invariants 1, 2 and 8 for the four steps: each step's first invocation runs in a handler whose
@@ -16,22 +11,13 @@ import {
  * its own never changes how the task ends; a step whose process died is `Lambda.Unknown` to Step
  * Functions, which no retrier of the workflow names, so the task may end failed, but it must end.
  */
-let system: FaultSystem;
-let tried = 0;
-
-beforeAll(async () => {
-  // Small inline limits, so inputs, running states and outputs travel through S3 and each step
-  // crosses S3 boundaries as well as the table's.
-  system = await startFaultSystem({
-    prefix: "faults-steps",
-    inlineInputMaxBytes: 64,
-    maxInlineBytes: 16,
-  });
+// Small inline limits, so inputs, running states and outputs travel through S3 and each step
+// crosses S3 boundaries as well as the table's.
+const suite = faultSuite("faults.steps.test.ts", {
+  inlineInputMaxBytes: 64,
+  maxInlineBytes: 16,
 });
-afterAll(async () => {
-  console.log(`fault points in faults.steps.test.ts: ${tried}`);
-  await system.stop();
-});
+const { system } = suite;
 
 interface Started {
   id: string;
@@ -84,7 +70,7 @@ const stepCase = (
 });
 
 describe("each step of the workflow, under a fault at every call boundary", () => {
-  it.each([
+  for (const c of [
     stepCase(
       "CreateTask",
       "echo",
@@ -94,11 +80,10 @@ describe("each step of the workflow, under a fault at every call boundary", () =
     stepCase("CheckTaskStatus", "sleep", () => ({ seconds: 1 }), "succeeded"),
     stepCase("TaskCompleted", "echo", (c) => ({ small: c }), "succeeded"),
     stepCase("MarkFailed", "fail", (c) => ({ reason: `fails on purpose: ${c}` }), "failed"),
-  ])("$operation: every accepted task ends, its code runs once per attempt", async (c) => {
-    const report = await tryEveryFault(system, c);
-    printFaultReport(report);
-    tried += report.points;
-
-    expect(report.violations).toEqual([]);
-  });
+  ]) {
+    suite.itHoldsUnderEveryFault(
+      `${c.operation}: every accepted task ends, its code runs once per attempt`,
+      c,
+    );
+  }
 });

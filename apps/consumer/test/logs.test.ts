@@ -1,46 +1,23 @@
 import { executionName } from "@tasklane/shared-task";
-import type { TaskRecords } from "@tasklane/task-store";
 import {
-  type AwsEmulators,
+  captureJsonLines,
+  type JsonLine,
   receiveSqsEvent,
   sendMessages,
   taskEnvelope,
 } from "@tasklane/test-support";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import {
-  lambdaContext,
-  recordFor,
-  startConsumerEnvironment,
-} from "./helpers/consumerEnvironment.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import { lambdaContext, recordFor } from "./helpers/consumerEnvironment.js";
+import { consumerSuite } from "./helpers/consumerSuite.js";
 
-type Handler = (event: never, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
-
-let aws: AwsEmulators;
-let records: TaskRecords;
-let startExecutions: Handler;
-let createTask: Handler;
-let lines: Record<string, unknown>[] = [];
-
-beforeAll(async () => {
-  ({ aws, records } = await startConsumerEnvironment());
-  // This file's module instances log at INFO to stdout (warnings and errors to stderr), where
-  // the test reads the JSON lines.
-  process.env.POWERTOOLS_LOG_LEVEL = "DEBUG";
-  startExecutions = (await import("../src/handlers/startExecutions.js")).handler as Handler;
-  createTask = (await import("../src/handlers/createTask.js")).handler as Handler;
-});
-afterAll(() => aws.stop());
-beforeEach(() => {
-  lines = [];
-  // Mocks are restored after each test (restoreMocks), so each test captures afresh.
-  const capture = (chunk: string | Uint8Array) => {
-    const text = String(chunk).trim();
-    if (text.startsWith("{")) lines.push(JSON.parse(text) as Record<string, unknown>);
-    return true;
-  };
-  vi.spyOn(process.stdout, "write").mockImplementation(capture);
-  vi.spyOn(process.stderr, "write").mockImplementation(capture);
-});
+// The handlers log at DEBUG, where a step that went well writes its line, to stdout (warnings
+// and errors to stderr), where the tests read the JSON lines.
+const { aws, records, queue, startExecutions, createTask } = consumerSuite({ logLevel: "DEBUG" }, [
+  "startExecutions",
+  "createTask",
+]);
+const lines: JsonLine[] = [];
+beforeEach(() => captureJsonLines(lines, [process.stdout, process.stderr]));
 
 const logged = (message: string) => lines.filter((l) => l.message === message);
 
@@ -50,14 +27,10 @@ describe("the consumer's logs", () => {
     const task = taskEnvelope("echo", {}, { correlationId: "req-1234" });
     await recordFor(records, task);
     await sendMessages(aws.sqs, aws.queueUrl, [{ body: JSON.stringify(task) }]);
-    const event = await receiveSqsEvent(aws.sqs, {
-      queueUrl: aws.queueUrl,
-      queueArn: aws.queueArn,
-      region: aws.region,
-    });
+    const event = await receiveSqsEvent(aws.sqs, queue);
 
     // Act
-    await startExecutions(event as never, lambdaContext());
+    await startExecutions(event, lambdaContext());
 
     // Assess
     expect(aws.stepFunctions.executions().map((e) => e.name)).toEqual([executionName(task.id, 1)]);
@@ -73,8 +46,8 @@ describe("the consumer's logs", () => {
 
     // Act
     await Promise.all([
-      createTask({ task: a, run: "run-a" } as never, lambdaContext()),
-      createTask({ task: b, run: "run-b" } as never, lambdaContext()),
+      createTask({ task: a, run: "run-a" }, lambdaContext()),
+      createTask({ task: b, run: "run-b" }, lambdaContext()),
     ]);
 
     // Assess
@@ -86,14 +59,10 @@ describe("the consumer's logs", () => {
     // Prepare
     const orphan = taskEnvelope("echo", { n: 3 });
     await sendMessages(aws.sqs, aws.queueUrl, [{ body: JSON.stringify(orphan) }]);
-    const event = await receiveSqsEvent(aws.sqs, {
-      queueUrl: aws.queueUrl,
-      queueArn: aws.queueArn,
-      region: aws.region,
-    });
+    const event = await receiveSqsEvent(aws.sqs, queue);
 
     // Act
-    await startExecutions(event as never, lambdaContext());
+    await startExecutions(event, lambdaContext());
 
     // Assess
     expect(logged("execution orphan")).toEqual([

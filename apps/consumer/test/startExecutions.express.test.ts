@@ -1,53 +1,30 @@
-import { executionName, type TaskEnvelope } from "@tasklane/shared-task";
+import { executionName, type TaskEnvelope, type TaskStatus } from "@tasklane/shared-task";
 import { exampleTasks } from "@tasklane/shared-task/tasks";
-import type { TaskRecords } from "@tasklane/task-store";
 import {
-  type AwsEmulators,
-  type EventSourceQueue,
+  type JsonLine,
+  metricsIn,
   receiveSqsEvent,
   sendMessages,
   taskEnvelope,
 } from "@tasklane/test-support";
-import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { expressTaskTypes } from "../src/startTaskExecution.js";
 import {
+  freshStart,
   lambdaContext,
-  metricsIn,
   recordFor,
-  startConsumerEnvironment,
   WORKFLOW_BOUNDS,
 } from "./helpers/consumerEnvironment.js";
-
-type SqsHandler = (
-  event: SQSEvent,
-  context: ReturnType<typeof lambdaContext>,
-) => Promise<SQSBatchResponse>;
+import { consumerSuite } from "./helpers/consumerSuite.js";
 
 // The consumer as `tasklane:workflow.express: auto` deploys it: with the Express state machine's
 // ARN and the workflows' bounds in its environment.
-let aws: AwsEmulators;
-let records: TaskRecords;
-let handler: SqsHandler;
-let queue: EventSourceQueue;
-let lines: Record<string, unknown>[] = [];
-
-beforeAll(async () => {
-  ({ aws, records } = await startConsumerEnvironment({ metrics: true, express: true }));
-  handler = (await import("../src/handlers/startExecutions.js")).handler;
-  queue = { queueUrl: aws.queueUrl, queueArn: aws.queueArn, region: aws.region };
-});
-afterAll(() => aws.stop());
-beforeEach(() => {
-  aws.fauxqs.reset();
-  aws.stepFunctions.reset();
-  lines = [];
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    const text = String(chunk).trim();
-    if (text.startsWith("{")) lines.push(JSON.parse(text) as Record<string, unknown>);
-    return true;
-  });
-});
+const { aws, records, queue, startExecutions } = consumerSuite({ metrics: true, express: true }, [
+  "startExecutions",
+]);
+const lines: JsonLine[] = [];
+// The handler publishes its metrics as EMF lines on stdout.
+beforeEach(() => freshStart(aws, lines));
 
 async function queuedTask(type: string, input: object) {
   const task = taskEnvelope(type, input as never);
@@ -64,7 +41,13 @@ async function deliver(tasks: TaskEnvelope[]) {
   );
   const event = await receiveSqsEvent(aws.sqs, queue, 10);
   expect(event.Records).toHaveLength(tasks.length);
-  return handler(event, lambdaContext("tasklane-start-executions"));
+  return startExecutions(event, lambdaContext("tasklane-start-executions"));
+}
+
+/** Delivers `task` alone, its record moved to `status` first. */
+async function deliverAlone(task: TaskEnvelope, status: TaskStatus) {
+  await recordFor(records, task, status);
+  return deliver([task]);
 }
 
 const express = () => aws.stepFunctions.expressStateMachineArn;
@@ -130,20 +113,14 @@ describe("the SQS handler with an Express workflow", () => {
   });
 
   it("starts nothing for a delivery after an execution claimed the task", async () => {
-    const task = taskEnvelope("echo", { n: 3 });
-    await recordFor(records, task, "running");
-
-    await deliver([task]);
+    await deliverAlone(taskEnvelope("echo", { n: 3 }), "running");
 
     expect(aws.stepFunctions.startCalls()).toEqual([]);
     expect(metricsIn(lines)).toEqual({ DuplicateDeliveries: 1 });
   });
 
   it("skips a cancelled Express task without StopExecution, which Express does not have", async () => {
-    const task = taskEnvelope("echo", { n: 4 });
-    await recordFor(records, task, "cancelled");
-
-    await deliver([task]);
+    await deliverAlone(taskEnvelope("echo", { n: 4 }), "cancelled");
 
     expect(aws.stepFunctions.requests()).toEqual([]);
     expect(metricsIn(lines)).toEqual({ CancelledSkipped: 1 });
@@ -151,9 +128,8 @@ describe("the SQS handler with an Express workflow", () => {
 
   it("still stops the Standard execution of a cancelled task that polls", async () => {
     const task = taskEnvelope("sleep", { seconds: 30 });
-    await recordFor(records, task, "cancelled");
 
-    await deliver([task]);
+    await deliverAlone(task, "cancelled");
 
     expect(aws.stepFunctions.requests()).toEqual([
       {

@@ -2,8 +2,9 @@ import { SFNClient } from "@aws-sdk/client-sfn";
 import { executionName, type TaskEnvelope, type TaskStatus } from "@tasklane/shared-task";
 import { TaskRecords, tableClient } from "@tasklane/task-store";
 import {
-  type AwsEmulators,
   type EventSourceQueue,
+  type JsonLine,
+  metricsIn,
   receiveSqsEvent,
   sendMessages,
   settleSqsBatch,
@@ -11,48 +12,28 @@ import {
   taskEnvelope,
 } from "@tasklane/test-support";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTaskExecution } from "../src/startTaskExecution.js";
-import {
-  lambdaContext,
-  metricsIn,
-  recordFor,
-  startConsumerEnvironment,
-} from "./helpers/consumerEnvironment.js";
+import { freshStart, lambdaContext, recordFor } from "./helpers/consumerEnvironment.js";
+import { consumerSuite } from "./helpers/consumerSuite.js";
 
-type SqsHandler = (
-  event: SQSEvent,
-  context: ReturnType<typeof lambdaContext>,
-) => Promise<SQSBatchResponse>;
-
-let aws: AwsEmulators;
-let records: TaskRecords;
-let handler: SqsHandler;
-let standard: EventSourceQueue;
+const {
+  aws,
+  records,
+  queue: standard,
+  startExecutions,
+} = consumerSuite({ metrics: true }, ["startExecutions"]);
 let fifo: EventSourceQueue;
-let lines: Record<string, unknown>[] = [];
+const lines: JsonLine[] = [];
 
-beforeAll(async () => {
-  ({ aws, records } = await startConsumerEnvironment({ metrics: true }));
-  handler = (await import("../src/handlers/startExecutions.js")).handler;
-  standard = { queueUrl: aws.queueUrl, queueArn: aws.queueArn, region: aws.region };
+beforeAll(() => {
   const fifoQueue = aws.fauxqs.createQueue("tasklane-test-fifo-tasks.fifo", {
     attributes: { FifoQueue: "true" },
   });
   fifo = { queueUrl: fifoQueue.queueUrl, queueArn: fifoQueue.queueArn, region: aws.region };
 });
-afterAll(() => aws.stop());
-beforeEach(() => {
-  aws.fauxqs.reset();
-  aws.stepFunctions.reset();
-  lines = [];
-  // The handler publishes its metrics as EMF lines on stdout; restoreMocks undoes this each test.
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    const text = String(chunk).trim();
-    if (text.startsWith("{")) lines.push(JSON.parse(text) as Record<string, unknown>);
-    return true;
-  });
-});
+// The handler publishes its metrics as EMF lines on stdout.
+beforeEach(() => freshStart(aws, lines));
 
 /** A queued task: its envelope, with the record the producer wrote for it. */
 async function queuedTask(type: string, input: object, overrides: Partial<TaskEnvelope> = {}) {
@@ -76,7 +57,8 @@ const send = (queue: EventSourceQueue, bodies: (TaskEnvelope | string)[]) =>
 /** Receives a batch as the event source mapping would. */
 const receive = (queue: EventSourceQueue, max = 10) => receiveSqsEvent(aws.sqs, queue, max);
 
-const invoke = (event: SQSEvent) => handler(event, lambdaContext("tasklane-start-executions"));
+const invoke = (event: SQSEvent) =>
+  startExecutions(event, lambdaContext("tasklane-start-executions"));
 
 /** Sends the envelopes, receives them and invokes the handler with that batch. */
 async function deliver(bodies: (TaskEnvelope | string)[]) {
@@ -121,7 +103,7 @@ describe("the SQS handler on a standard queue", () => {
     // Prepare: the first delivery started the execution, which has not claimed the record yet.
     const task = await queuedTask("echo", { n: 3 });
     await deliver([task]);
-    lines = [];
+    lines.length = 0;
 
     // Act
     const { response } = await deliver([task]);

@@ -1,33 +1,23 @@
 import { s3Keys, type TaskEnvelope } from "@tasklane/shared-task";
-import type { TaskRecords } from "@tasklane/task-store";
-import { type AwsEmulators, readTaskItem, taskEnvelope } from "@tasklane/test-support";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readTaskItem, taskEnvelope } from "@tasklane/test-support";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import {
   lambdaContext,
   OWNER,
   readJsonObject,
   recordFor,
-  startConsumerEnvironment,
   writeJsonObject,
 } from "./helpers/consumerEnvironment.js";
+import { consumerSuite } from "./helpers/consumerSuite.js";
 
 type Handler = (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
 
-let aws: AwsEmulators;
-let records: TaskRecords;
-let createTask: Handler;
-let checkTaskStatus: Handler;
-let taskCompleted: Handler;
-let markFailed: Handler;
-
-beforeAll(async () => {
-  ({ aws, records } = await startConsumerEnvironment());
-  createTask = (await import("../src/handlers/createTask.js")).handler as Handler;
-  checkTaskStatus = (await import("../src/handlers/checkTaskStatus.js")).handler as Handler;
-  taskCompleted = (await import("../src/handlers/taskCompleted.js")).handler as Handler;
-  markFailed = (await import("../src/handlers/markFailed.js")).handler as Handler;
-});
-afterAll(() => aws.stop());
+const { aws, records, createTask, checkTaskStatus, taskCompleted, markFailed } = consumerSuite({}, [
+  "createTask",
+  "checkTaskStatus",
+  "taskCompleted",
+  "markFailed",
+]);
 
 const RUN = "run-1";
 const operator = { caller: "ops", operator: true };
@@ -160,7 +150,12 @@ describe("a polling task through the step handlers", () => {
       pollAfterSeconds: number;
     };
     expect(started).toMatchObject({ status: "running", pollAfterSeconds: 1, polls: 0 });
-    await new Promise((resolve) => setTimeout(resolve, 1_050));
+    // The Wait state's pause, on a fake clock: the poll comes the seconds the task asked for later.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
+    vi.setSystemTime(Date.now() + started.pollAfterSeconds * 1000);
     const polled = await invoke(checkTaskStatus, { task, step: started, run: RUN });
     expect(polled).toMatchObject({
       status: "succeeded",

@@ -45,6 +45,17 @@ export class HttpProblem extends Error {
   }
 }
 
+/** A problem of the fields in `errors`, each named in `detail` too, for clients that show only it. */
+function fieldsProblem(type: string, title: string, status: number, errors: FieldError[]): Problem {
+  return {
+    type,
+    title,
+    status,
+    detail: errors.map((e) => `\`${e.path}\`: ${e.message}`).join("; "),
+    errors,
+  };
+}
+
 export const problems = {
   malformedJson: (detail: string): Problem => ({
     type: PROBLEM_TYPES.malformedJson,
@@ -53,13 +64,8 @@ export const problems = {
     detail,
   }),
   /** JSON that parses but that the API does not take: too deep, ill-formed Unicode, Infinity. */
-  malformedJsonFields: (errors: FieldError[]): Problem => ({
-    type: PROBLEM_TYPES.malformedJson,
-    title: "Malformed JSON",
-    status: 400,
-    detail: errors.map((e) => `\`${e.path}\`: ${e.message}`).join("; "),
-    errors,
-  }),
+  malformedJsonFields: (errors: FieldError[]): Problem =>
+    fieldsProblem(PROBLEM_TYPES.malformedJson, "Malformed JSON", 400, errors),
   badRequest: (detail: string, errors?: FieldError[]): Problem => ({
     type: PROBLEM_TYPES.badRequest,
     title: "Bad request",
@@ -67,13 +73,8 @@ export const problems = {
     detail,
     ...(errors ? { errors } : {}),
   }),
-  validation: (errors: FieldError[]): Problem => ({
-    type: PROBLEM_TYPES.validation,
-    title: "The request does not match the schema",
-    status: 422,
-    detail: errors.map((e) => `\`${e.path}\`: ${e.message}`).join("; "),
-    errors,
-  }),
+  validation: (errors: FieldError[]): Problem =>
+    fieldsProblem(PROBLEM_TYPES.validation, "The request does not match the schema", 422, errors),
   unsupportedMediaType: (contentType: string | undefined): Problem => ({
     type: PROBLEM_TYPES.unsupportedMediaType,
     title: "Unsupported media type",

@@ -44,14 +44,17 @@ interface Pending {
 }
 
 /**
- * Accepts validated submissions for `owner`: creates each task's record (one conditional put),
- * sends the envelopes to SQS in batches of ten, marks each sent record sent, and answers one
- * outcome per submission, in order.
+ * Accepts validated submissions for `owner` and answers one outcome per submission, in order.
+ * The writes come in this order: for each submission, its input to the payloads bucket when it
+ * is too large to travel inline, then its record (one conditional put), marked unsent; once
+ * every record is written, the envelopes go to SQS in batches of ten (a refused entry or an
+ * unanswered batch is tried once more); last, each record SQS took is marked sent, best effort.
  *
- * The record is written first, marked unsent, so no message ever names a task without one; if
- * the request stops before SQS answers, the resend sweep finds the mark and sends the envelope.
- * A refused or ambiguous send deletes the new record conditionally (only if nothing happened to
- * it since) and answers 503: a stray message then finds no record and starts nothing.
+ * Input and record come before the send, so no message ever names a task without them; if the
+ * request stops before SQS answers, the resend sweep finds the mark and sends the envelope. A
+ * refused or ambiguous send deletes the new record conditionally (only if nothing happened to
+ * it since), then its stored input, and answers 503: a stray message then finds no record and
+ * starts nothing. Should that delete fail, the record stays for the sweep (`left-for-resend`).
  *
  * Idempotency: with a key, the id is derived from the key and the owner, and the conditional put
  * decides between racing requests: of ten requests with one key, one creates the record; the
@@ -213,7 +216,8 @@ async function rollBack(deps: SubmitDeps, record: TaskRecord): Promise<Rollback>
 
 /**
  * Clears a record's unsent mark once SQS took its envelope. If this write fails the task is
- * still accepted: the resend sweep sends it once more, a duplicate the consumer absorbs.
+ * still accepted: unless its execution claims it first (which clears the mark too), the resend
+ * sweep sends it once more past the lease, a duplicate the consumer absorbs.
  */
 export async function markSent(
   deps: Pick<SubmitDeps, "records">,

@@ -1,35 +1,18 @@
 import type { TaskRecord } from "@tasklane/shared-task";
-import type { TaskRecords } from "@tasklane/task-store";
-import type { AwsEmulators } from "@tasklane/test-support";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type ApiHandler, apiEvent, call, jwtAuthorizer } from "./helpers/apiEvents.js";
-import {
-  OPERATOR_ARN,
-  OPERATOR_SCOPE,
-  seedTask,
-  startProducerEnvironment,
-  storesOf,
-} from "./helpers/producerEnvironment.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import { apiEvent, call, jwtAuthorizer, taskEvent } from "./helpers/apiEvents.js";
+import { OPERATOR_ARN, OPERATOR_SCOPE, seedTask } from "./helpers/producerEnvironment.js";
+import { producerSuite } from "./helpers/producerSuite.js";
 
 const ALICE = "arn:aws:iam::123456789012:user/alice";
 const BOB = "arn:aws:iam::123456789012:user/bob";
 
-let aws: AwsEmulators;
-let records: TaskRecords;
-let ingest: ApiHandler;
-let status: ApiHandler;
-let cancel: ApiHandler;
-let retry: ApiHandler;
-
-beforeAll(async () => {
-  aws = await startProducerEnvironment();
-  ({ records } = storesOf(aws));
-  ingest = (await import("../src/handlers/ingest.js")).handler;
-  status = (await import("../src/handlers/status.js")).handler;
-  cancel = (await import("../src/handlers/cancel.js")).handler;
-  retry = (await import("../src/handlers/retry.js")).handler;
-});
-afterAll(() => aws.stop());
+const { aws, records, ingest, status, cancel, retry } = producerSuite({}, [
+  "ingest",
+  "status",
+  "cancel",
+  "retry",
+]);
 beforeEach(() => aws.stepFunctions.reset());
 
 /** Who calls: an IAM principal's ARN, or a JWT authorizer's context. */
@@ -39,16 +22,7 @@ const iam = (arn: string): Caller => ({ callerArn: arn });
 const as = (caller: Caller) => ({
   submit: (input: unknown) =>
     call(ingest, apiEvent({ routeKey: "POST /tasks", body: { type: "echo", input }, ...caller })),
-  get: (id: string) =>
-    call(
-      status,
-      apiEvent({
-        routeKey: "GET /tasks/{id}",
-        path: `/tasks/${id}`,
-        pathParameters: { id },
-        ...caller,
-      }),
-    ),
+  get: (id: string) => call(status, taskEvent("GET /tasks/{id}", id, caller)),
   list: async (): Promise<string[]> => {
     const response = await call(
       status,
@@ -57,26 +31,8 @@ const as = (caller: Caller) => ({
     expect(response.status).toBe(200);
     return response.body.tasks.map((t: { id: string }) => t.id);
   },
-  cancel: (id: string) =>
-    call(
-      cancel,
-      apiEvent({
-        routeKey: "DELETE /tasks/{id}",
-        path: `/tasks/${id}`,
-        pathParameters: { id },
-        ...caller,
-      }),
-    ),
-  retry: (id: string) =>
-    call(
-      retry,
-      apiEvent({
-        routeKey: "POST /tasks/{id}/retry",
-        path: `/tasks/${id}/retry`,
-        pathParameters: { id },
-        ...caller,
-      }),
-    ),
+  cancel: (id: string) => call(cancel, taskEvent("DELETE /tasks/{id}", id, caller)),
+  retry: (id: string) => call(retry, taskEvent("POST /tasks/{id}/retry", id, caller)),
 });
 
 /** One queued task (submitted through the API) and one failed task, of `owner`. */

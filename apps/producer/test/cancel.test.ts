@@ -1,47 +1,26 @@
 import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { executionName, type TaskStatus } from "@tasklane/shared-task";
-import type { TaskRecords } from "@tasklane/task-store";
-import type { AwsEmulators } from "@tasklane/test-support";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { type ApiHandler, apiEvent, CALLER, call } from "./helpers/apiEvents.js";
-import {
-  jsonLinesOf,
-  metricsIn,
-  seedTask,
-  startProducerEnvironment,
-  storesOf,
-} from "./helpers/producerEnvironment.js";
+import { captureJsonLines, type JsonLine, metricsIn } from "@tasklane/test-support";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { CALLER, call, taskEvent } from "./helpers/apiEvents.js";
+import { seedTask } from "./helpers/producerEnvironment.js";
+import { producerSuite } from "./helpers/producerSuite.js";
 
-let aws: AwsEmulators;
-let records: TaskRecords;
+const { aws, records, cancel } = producerSuite({ metrics: true }, ["cancel"]);
 let sfn: SFNClient;
-let cancel: ApiHandler;
-let output: (string | Uint8Array)[] = [];
+const lines: JsonLine[] = [];
 
-beforeAll(async () => {
-  aws = await startProducerEnvironment({ metrics: true });
-  ({ records } = storesOf(aws));
+beforeAll(() => {
   sfn = new SFNClient({});
-  cancel = (await import("../src/handlers/cancel.js")).handler;
 });
-afterAll(async () => {
-  sfn.destroy();
-  await aws.stop();
-});
+afterAll(() => sfn.destroy());
 beforeEach(() => {
   aws.stepFunctions.reset();
-  output = [];
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    output.push(chunk);
-    return true;
-  });
+  // The handlers publish metrics as EMF lines on stdout.
+  return captureJsonLines(lines);
 });
 
-const cancelOf = (id: string) =>
-  call(
-    cancel,
-    apiEvent({ routeKey: "DELETE /tasks/{id}", path: `/tasks/${id}`, pathParameters: { id } }),
-  );
+const cancelOf = (id: string) => call(cancel, taskEvent("DELETE /tasks/{id}", id));
 
 /** An execution of the task's first generation, as the consumer would have started it. */
 const startExecutionOf = (id: string) =>
@@ -53,10 +32,13 @@ const startExecutionOf = (id: string) =>
     }),
   );
 
+/** A task of `CALLER`'s, moved to `status`. */
+const seeded = (status: TaskStatus) => seedTask(records, { owner: CALLER, status });
+
 describe("DELETE /tasks/{id}", () => {
   it("cancels a queued task: 200 with the cancelled task, counted once", async () => {
     // Prepare
-    const task = await seedTask(records, { owner: CALLER, status: "queued" });
+    const task = await seeded("queued");
 
     // Act
     const response = await cancelOf(task.id);
@@ -65,12 +47,12 @@ describe("DELETE /tasks/{id}", () => {
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ id: task.id, status: "cancelled", generation: 1 });
     expect(await records.get(task.id)).toMatchObject({ status: "cancelled", cancelledBy: CALLER });
-    expect(metricsIn(jsonLinesOf(output))).toEqual({ TasksCancelled: 1 });
+    expect(metricsIn(lines)).toEqual({ TasksCancelled: 1 });
   });
 
   it("stops the execution of a running task", async () => {
     // Prepare
-    const task = await seedTask(records, { owner: CALLER, status: "running" });
+    const task = await seeded("running");
     await startExecutionOf(task.id);
 
     // Act
@@ -90,7 +72,7 @@ describe("DELETE /tasks/{id}", () => {
 
   it("cancels a task running on Express by its record alone: no call names the Express execution, which cannot be stopped", async () => {
     // Prepare: the consumer started the task on the Express state machine.
-    const task = await seedTask(records, { owner: CALLER, status: "running" });
+    const task = await seeded("running");
     await sfn.send(
       new StartExecutionCommand({
         stateMachineArn: aws.stepFunctions.expressStateMachineArn,
@@ -120,10 +102,10 @@ describe("DELETE /tasks/{id}", () => {
 
   it("answers a repeated cancel 200 again and stops the execution the first may have missed", async () => {
     // Prepare
-    const task = await seedTask(records, { owner: CALLER, status: "running" });
+    const task = await seeded("running");
     await cancelOf(task.id);
     await startExecutionOf(task.id);
-    output = [];
+    lines.length = 0;
 
     // Act
     const again = await cancelOf(task.id);
@@ -132,12 +114,12 @@ describe("DELETE /tasks/{id}", () => {
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ status: "cancelled" });
     expect(aws.stepFunctions.executions()[0]).toMatchObject({ status: "ABORTED" });
-    expect(metricsIn(jsonLinesOf(output))).toEqual({});
+    expect(metricsIn(lines)).toEqual({});
   });
 
   it("of 8 concurrent cancels, records one cancellation and answers each 200", async () => {
     // Prepare
-    const task = await seedTask(records, { owner: CALLER, status: "queued" });
+    const task = await seeded("queued");
 
     // Act
     const responses = await Promise.all(Array.from({ length: 8 }, () => cancelOf(task.id)));
@@ -146,21 +128,20 @@ describe("DELETE /tasks/{id}", () => {
     expect(responses.map((r) => r.status)).toEqual(Array(8).fill(200));
     const record = await records.get(task.id);
     expect(record?.timeline.filter((e) => e.event === "cancelled")).toHaveLength(1);
-    expect(metricsIn(jsonLinesOf(output))).toEqual({ TasksCancelled: 1 });
+    expect(metricsIn(lines)).toEqual({ TasksCancelled: 1 });
   });
 
   it.each<TaskStatus>(["succeeded", "failed"])(
     "answers 409 naming the status for a %s task, and changes nothing",
     async (status) => {
       // Prepare
-      const task = await seedTask(records, { owner: CALLER, status });
+      const task = await seeded(status);
 
       // Act
       const response = await cancelOf(task.id);
 
       // Assess
-      expect(response.status).toBe(409);
-      expect(response.body).toMatchObject({ taskStatus: status });
+      expect(response).toMatchObject({ status: 409, body: { taskStatus: status } });
       expect(await records.get(task.id)).toEqual(task);
     },
   );

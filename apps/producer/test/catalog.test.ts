@@ -1,16 +1,8 @@
-import type { AwsEmulators } from "@tasklane/test-support";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiHandler, apiEvent, call } from "./helpers/apiEvents.js";
-import { startProducerEnvironment } from "./helpers/producerEnvironment.js";
+import { describe, expect, it } from "vitest";
+import { apiEvent, call } from "./helpers/apiEvents.js";
+import { producerSuite } from "./helpers/producerSuite.js";
 
-let aws: AwsEmulators;
-let catalog: ApiHandler;
-
-beforeAll(async () => {
-  aws = await startProducerEnvironment();
-  catalog = (await import("../src/handlers/catalog.js")).handler;
-});
-afterAll(() => aws.stop());
+const { catalog } = producerSuite({}, ["catalog"]);
 
 describe("GET /task-types", () => {
   it("lists every task type with its description and JSON Schemas", async () => {

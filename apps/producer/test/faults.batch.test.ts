@@ -1,58 +1,24 @@
 import { idempotentTaskId } from "@tasklane/shared-task";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { submitTasks } from "../src/submitTasks.js";
-import {
-  acceptedIds,
-  answered,
-  type FaultSystem,
-  large,
-  OWNER,
-  printFaultReport,
-  SEND_FAILS_TWICE,
-  startFaultSystem,
-  statusProblems,
-  submissionProblems,
-  tryEveryFault,
-} from "./helpers/faultsProducer.js";
+import { faultSuite, large, OWNER, submissionCase } from "./helpers/faultsProducer.js";
 
 /**
  * Invariants 1, 2 and 8 for `POST /tasks/batch` (each item keeps the promises of a single
  * submission, see faults.submit.test.ts), and for keyed submissions racing each other.
  */
-let system: FaultSystem;
-let tried = 0;
-
-beforeAll(async () => {
-  system = await startFaultSystem({ prefix: "faults-batch", inlineInputMaxBytes: 64 });
-});
-afterAll(async () => {
-  console.log(`fault points in faults.batch.test.ts: ${tried}`);
-  await system.stop();
-});
+const suite = faultSuite("faults.batch.test.ts", { inlineInputMaxBytes: 64 });
+const { system } = suite;
 
 describe("POST /tasks/batch, under a fault at every call boundary", () => {
-  it("batch submit: each item keeps the promises of a submission, whatever fails", async () => {
-    const report = await tryEveryFault(system, {
-      operation: "batch submit",
-      setup: async (correlationId) => correlationId,
-      act: (deps, correlationId) =>
-        submitTasks(deps, OWNER, correlationId, [
-          { type: "echo", input: large("batch") },
-          { type: "echo", input: { n: 2 } },
-          { type: "echo", input: { n: 3 }, idempotencyKey: `batch-key-${correlationId}` },
-        ]),
-      accepted: (answer) => acceptedIds(answered(answer)),
-      check: async ({ answer, correlationId, label }) => [
-        ...statusProblems(answer, label),
-        ...(await submissionProblems(system, correlationId, answered(answer), 3)),
-      ],
-      extraPlans: SEND_FAILS_TWICE,
-    });
-    printFaultReport(report);
-    tried += report.points;
-
-    expect(report.violations).toEqual([]);
-  });
+  suite.itHoldsUnderEveryFault(
+    "batch submit: each item keeps the promises of a submission, whatever fails",
+    submissionCase(system, "batch submit", (correlationId) => [
+      { type: "echo", input: large("batch") },
+      { type: "echo", input: { n: 2 } },
+      { type: "echo", input: { n: 3 }, idempotencyKey: `batch-key-${correlationId}` },
+    ]),
+  );
 });
 
 describe("POST /tasks, racing itself", () => {

@@ -1,16 +1,15 @@
+import type { TaskRecord } from "@tasklane/shared-task";
 import type { Fault } from "@tasklane/test-support";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type CancelOutcome, cancelTask } from "../src/cancelTask.js";
 import { type RetryOutcome, retryTask } from "../src/retryTask.js";
 import {
   ACTOR,
-  type Answer,
   answered,
-  type FaultSystem,
-  printFaultReport,
-  startFaultSystem,
+  codeStarts,
+  faultSuite,
+  recordOf,
   statusProblems,
-  tryEveryFault,
 } from "./helpers/faultsProducer.js";
 
 /**
@@ -23,16 +22,8 @@ import {
  * - cancel 200 cancelled: the task ends cancelled and its code never ran; an error or no answer:
  *   the task ends cancelled (the write applied) or succeeded (it did not).
  */
-let system: FaultSystem;
-let tried = 0;
-
-beforeAll(async () => {
-  system = await startFaultSystem({ prefix: "faults-retry" });
-});
-afterAll(async () => {
-  console.log(`fault points in faults.retryCancel.test.ts: ${tried}`);
-  await system.stop();
-});
+const suite = faultSuite("faults.retryCancel.test.ts");
+const { system } = suite;
 
 const send = (nth: number, kind: Fault["kind"]): Fault => ({
   service: "SQS",
@@ -42,14 +33,18 @@ const send = (nth: number, kind: Fault["kind"]): Fault => ({
 });
 
 describe("POST /tasks/{id}/retry, under a fault at every call boundary", () => {
-  it("a queued retry runs generation 2 once; a refused one leaves the task retryable or runs it to its end", async () => {
-    const report = await tryEveryFault(system, {
+  suite.itHoldsUnderEveryFault(
+    "a queued retry runs generation 2 once; a refused one leaves the task retryable or runs it to its end",
+    {
       operation: "retry",
       setup: (correlationId) =>
         system.failedTask("echo", { retried: correlationId }, correlationId),
       act: (deps, id) => retryTask(deps, id, ACTOR, 1),
       accepted: (answer, id) => (answered(answer)?.kind === "queued" ? [id] : []),
-      check: async ({ state: id, answer, label }) => retryProblems(id, answer, label),
+      check: async ({ state: id, answer, label }) => [
+        ...statusProblems(answer, label),
+        ...retryProblems(await recordOf(system, id), answered(answer), codeStarts(system, id, 2)),
+      ],
       extraPlans: [
         {
           name: "SQS refuses both sends (the retry is restored)",
@@ -72,12 +67,8 @@ describe("POST /tasks/{id}/retry, under a fault at every call boundary", () => {
           ],
         },
       ],
-    });
-    printFaultReport(report);
-    tried += report.points;
-
-    expect(report.violations).toEqual([]);
-  });
+    },
+  );
 
   it("8 concurrent retries of one failed task: exactly 1 queued, 7 conflicts, generation 2, run once", async () => {
     system.beginCase();
@@ -90,8 +81,7 @@ describe("POST /tasks/{id}/retry, under a fault at every call boundary", () => {
 
     expect(outcomes.filter((o) => o.kind === "queued")).toHaveLength(1);
     expect(outcomes.filter((o) => o.kind === "conflict")).toHaveLength(7);
-    const [record] = await system.recordsOf({ ids: [id] });
-    expect(record).toMatchObject({ generation: 2, status: "succeeded" });
+    expect(await recordOf(system, id)).toMatchObject({ generation: 2, status: "succeeded" });
     expect(system.taskCalls.filter((c) => c.taskId === id)).toEqual([
       { fn: "start", taskId: id, generation: 2, attempt: 2 },
     ]);
@@ -99,18 +89,14 @@ describe("POST /tasks/{id}/retry, under a fault at every call boundary", () => {
   });
 });
 
-async function retryProblems(
-  id: string,
-  answer: Answer<RetryOutcome>,
-  label: string,
-): Promise<string[]> {
-  const problems = [...statusProblems(answer, label)];
-  const [record] = await system.recordsOf({ ids: [id] });
-  const outcome = answered(answer);
-  const generation2 = system.taskCalls.filter(
-    (c) => c.taskId === id && c.generation === 2 && c.fn === "start",
-  );
-  if (!record) return [...problems, "the task's record is gone"];
+/** What a retry's answer allows, given how the task ended and how often generation 2 ran. */
+function retryProblems(
+  record: TaskRecord | undefined,
+  outcome: RetryOutcome | undefined,
+  generation2Runs: number,
+): string[] {
+  if (!record) return ["the task's record is gone"];
+  const problems: string[] = [];
   switch (outcome?.kind) {
     case "queued":
       if (record.generation !== 2 || record.status !== "succeeded") {
@@ -118,8 +104,7 @@ async function retryProblems(
           `queued as generation 2, yet the task ended ${record.status} at generation ${record.generation}`,
         );
       }
-      if (generation2.length !== 1)
-        problems.push(`generation 2's code ran ${generation2.length} times`);
+      if (generation2Runs !== 1) problems.push(`generation 2's code ran ${generation2Runs} times`);
       break;
     case "conflict":
       // No one else retried this task: a conflict can only be its own write, reported wrongly.
@@ -132,10 +117,10 @@ async function retryProblems(
     case "unavailable":
       if (
         outcome.restored &&
-        (record.generation !== 2 || record.status !== "failed" || generation2.length > 0)
+        (record.generation !== 2 || record.status !== "failed" || generation2Runs > 0)
       ) {
         problems.push(
-          `answered 503 restored, yet the task is ${record.status} at generation ${record.generation} and generation 2 ran ${generation2.length} times`,
+          `answered 503 restored, yet the task is ${record.status} at generation ${record.generation} and generation 2 ran ${generation2Runs} times`,
         );
       }
       break;
@@ -153,40 +138,38 @@ async function cancellable(correlationId: string, where: "queued" | "started"): 
 describe.each(["queued", "started"] as const)(
   "DELETE /tasks/{id} of a task %s, under a fault at every call boundary",
   (where) => {
-    it("a cancel answered cancelled ends the task cancelled before its code ran; any other answer lets it end", async () => {
-      const report = await tryEveryFault(system, {
+    suite.itHoldsUnderEveryFault(
+      "a cancel answered cancelled ends the task cancelled before its code ran; any other answer lets it end",
+      {
         operation: `cancel (${where})`,
         setup: (correlationId) => cancellable(correlationId, where),
         act: (deps, id) => cancelTask(deps, id, ACTOR),
         accepted: (_answer, id) => [id],
-        check: ({ state: id, answer, label }) => cancelProblems(id, answer, label),
-      });
-      printFaultReport(report);
-      tried += report.points;
-
-      expect(report.violations).toEqual([]);
-    });
+        check: async ({ state: id, answer, label }) => [
+          ...statusProblems(answer, label),
+          ...cancelProblems(await recordOf(system, id), answered(answer), codeStarts(system, id)),
+        ],
+      },
+    );
   },
 );
 
-async function cancelProblems(
-  id: string,
-  answer: Answer<CancelOutcome>,
-  label: string,
-): Promise<string[]> {
-  const problems = [...statusProblems(answer, label)];
-  const [record] = await system.recordsOf({ ids: [id] });
-  const ran = system.taskCalls.filter((c) => c.taskId === id && c.fn === "start").length;
-  const outcome = answered(answer);
+/** What a cancel's answer allows, given how the task ended and how often its code ran. */
+function cancelProblems(
+  record: TaskRecord | undefined,
+  outcome: CancelOutcome | undefined,
+  runs: number,
+): string[] {
   if (outcome?.kind === "cancelled") {
-    if (record?.status !== "cancelled")
-      problems.push(`answered cancelled, yet the task ended ${record?.status}`);
-    if (ran > 0)
-      problems.push(`answered cancelled before it started, yet its code ran ${ran} times`);
-  } else if (outcome) {
-    problems.push(`a task that had not run was answered ${outcome.kind}`);
-  } else if (record?.status !== "cancelled" && record?.status !== "succeeded") {
-    problems.push(`an unanswered cancel left the task ${record?.status}`);
+    return [
+      ...(record?.status === "cancelled"
+        ? []
+        : [`answered cancelled, yet the task ended ${record?.status}`]),
+      ...(runs > 0 ? [`answered cancelled before it started, yet its code ran ${runs} times`] : []),
+    ];
   }
-  return problems;
+  if (outcome) return [`a task that had not run was answered ${outcome.kind}`];
+  return record?.status === "cancelled" || record?.status === "succeeded"
+    ? []
+    : [`an unanswered cancel left the task ${record?.status}`];
 }

@@ -1,25 +1,24 @@
 import { idempotentTaskId } from "@tasklane/shared-task";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe } from "vitest";
 import { type SubmitOutcome, submitTasks } from "../src/submitTasks.js";
 import type { ValidSubmission } from "../src/validateSubmission.js";
 import {
   acceptedIds,
   answered,
-  type FaultSystem,
+  codeStarts,
+  faultSuite,
   large,
   OWNER,
-  printFaultReport,
+  recordOf,
   SEND_FAILS_TWICE,
-  startFaultSystem,
   statusProblems,
-  submissionProblems,
-  tryEveryFault,
+  submissionCase,
 } from "./helpers/faultsProducer.js";
 
 /**
- * Invariants 1, 2 and 8 for submissions: each call boundary of a submission, single, keyed and
- * batched, is made to fail in each way (`FAULT_VARIANTS`), then the system is driven to
- * quiescence and checked. What each answer allows:
+ * Invariants 1, 2 and 8 for submissions: each call boundary of a submission, single and keyed
+ * (batched: faults.batch.test.ts), is made to fail in each way (`FAULT_VARIANTS`), then the
+ * system is driven to quiescence and checked. What each answer allows:
  * - 202 accepted: the task ends succeeded, and its code ran once;
  * - 503 `rolled-back`: nothing of the request is visible (no record, no stored input) and no code
  *   ran; a stray message of an ambiguous send finds no record (an orphan);
@@ -29,40 +28,19 @@ import {
  * - with an `Idempotency-Key`, a client that repeats a refused or unanswered request gets the one
  *   task of its key, which runs once.
  */
-let system: FaultSystem;
-let tried = 0;
-
-beforeAll(async () => {
-  // Inputs over 64 bytes go to the payloads bucket, so a submission crosses S3 as well.
-  system = await startFaultSystem({ prefix: "faults-submit", inlineInputMaxBytes: 64 });
-});
-afterAll(async () => {
-  console.log(`fault points in faults.submit.test.ts: ${tried}`);
-  await system.stop();
-});
+// Inputs over 64 bytes go to the payloads bucket, so a submission crosses S3 as well.
+const suite = faultSuite("faults.submit.test.ts", { inlineInputMaxBytes: 64 });
+const { system } = suite;
 
 describe("POST /tasks, under a fault at every call boundary", () => {
-  it("submit (no key): what it accepts runs once; what it refuses leaves nothing, or runs to its end", async () => {
-    const report = await tryEveryFault(system, {
-      operation: "submit",
-      setup: async (correlationId) => correlationId,
-      act: (deps, correlationId) =>
-        submitTasks(deps, OWNER, correlationId, [{ type: "echo", input: large("submit") }]),
-      accepted: (answer) => acceptedIds(answered(answer)),
-      check: async ({ answer, correlationId, label }) => [
-        ...statusProblems(answer, label),
-        ...(await submissionProblems(system, correlationId, answered(answer), 1)),
-      ],
-      extraPlans: SEND_FAILS_TWICE,
-    });
-    printFaultReport(report);
-    tried += report.points;
+  suite.itHoldsUnderEveryFault(
+    "submit (no key): what it accepts runs once; what it refuses leaves nothing, or runs to its end",
+    submissionCase(system, "submit", () => [{ type: "echo", input: large("submit") }]),
+  );
 
-    expect(report.violations).toEqual([]);
-  });
-
-  it("keyed submit: a client that repeats a refused or unanswered request gets its one task, run once", async () => {
-    const report = await tryEveryFault(system, {
+  suite.itHoldsUnderEveryFault(
+    "keyed submit: a client that repeats a refused or unanswered request gets its one task, run once",
+    {
       operation: "keyed submit",
       setup: async (correlationId) => ({
         key: `key-${correlationId}`,
@@ -88,9 +66,9 @@ describe("POST /tasks, under a fault at every call boundary", () => {
             `the request with its key was not accepted as task ${id}: ${JSON.stringify(final)}`,
           );
         }
-        const [record] = await system.recordsOf({ ids: [id] });
+        const record = await recordOf(system, id);
         if (record?.status !== "succeeded") problems.push(`task ${id} ended ${record?.status}`);
-        const starts = system.taskCalls.filter((c) => c.taskId === id && c.fn === "start").length;
+        const starts = codeStarts(system, id);
         if (starts !== 1) problems.push(`task ${id}'s code ran ${starts} times for one key`);
         const records = await system.recordsOf({ correlationIds: [correlationId] });
         if (records.some((r) => r.id !== id))
@@ -98,12 +76,8 @@ describe("POST /tasks, under a fault at every call boundary", () => {
         return problems;
       },
       extraPlans: SEND_FAILS_TWICE,
-    });
-    printFaultReport(report);
-    tried += report.points;
-
-    expect(report.violations).toEqual([]);
-  });
+    },
+  );
 });
 
 function keyed(key: string): ValidSubmission {

@@ -1,38 +1,35 @@
-import { fingerprintSubmission, listShardOf, newTaskId } from "@tasklane/shared-task";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listShardOf, newTaskId } from "@tasklane/shared-task";
+import { describe, expect, it } from "vitest";
 import { resendUnsent, UNSENT_LEASE_SECONDS } from "../src/resendUnsent.js";
 import { submitTasks } from "../src/submitTasks.js";
-import {
-  type FaultSystem,
-  OWNER,
-  printFaultReport,
-  startFaultSystem,
-  tryEveryFault,
-} from "./helpers/faultsProducer.js";
+import { faultSuite, type HandlerDeps, OWNER, succeededOnce } from "./helpers/faultsProducer.js";
+import { unsentRecord } from "./helpers/unsentRecord.js";
 
 /**
  * The resend sweep under the fault it exists for: a lost `markSent` (best effort) must not leave
  * an ended task in the unsent index, where the sweep reads oldest first and 100 per shard, or it
  * would in time hide every newly stranded task from the sweep (invariant 1).
  */
-let system: FaultSystem;
-
-beforeAll(async () => {
-  system = await startFaultSystem({ prefix: "faults-sweep" });
-});
-let tried = 0;
-afterAll(async () => {
-  console.log(`fault points in faults.sweep.test.ts: ${tried}`);
-  await system.stop();
-});
+const suite = faultSuite("faults.sweep.test.ts");
+const { system } = suite;
 
 /** The sweep as its schedule runs it, a lease after now. */
-const sweep = () =>
+const sweep = (deps: HandlerDeps = system.healthy) =>
   resendUnsent({
-    records: system.healthy.records,
-    sqs: system.healthy.sqs,
-    queueUrl: system.healthy.queueUrl,
-    now: () => new Date(system.clock.now().getTime() + (UNSENT_LEASE_SECONDS + 1) * 1000),
+    records: deps.records,
+    sqs: deps.sqs,
+    queueUrl: deps.queueUrl,
+    now: () => new Date(deps.now().getTime() + (UNSENT_LEASE_SECONDS + 1) * 1000),
+  });
+
+/** A task whose sender died between its put and its send: a record marked unsent, no message. */
+const stranded = (correlationId: string, id?: string) =>
+  unsentRecord(system.healthy.records, {
+    owner: OWNER,
+    input: { stranded: correlationId },
+    correlationId,
+    createdAt: system.clock.now().toISOString(),
+    ...(id ? { id } : {}),
   });
 
 describe("the unsent mark, when markSent fails (it is best effort)", () => {
@@ -66,23 +63,9 @@ describe("the unsent mark, when markSent fails (it is best effort)", () => {
       }
       return ids;
     };
-    const create = async (id: string) => {
-      const input = { n: id };
-      const created = await system.healthy.records.create({
-        id,
-        type: "echo",
-        owner: OWNER,
-        input: { kind: "inline", value: input },
-        fingerprint: fingerprintSubmission({ type: "echo", input }),
-        correlationId: "sweep-shard",
-        createdAt: system.clock.now().toISOString(),
-      });
-      if (!created.created) throw new Error("setup: id taken");
-      return created.record;
-    };
     // 100 tasks that ran to their end while their markSent was lost (as in the test above).
     for (const id of idsInShard(100)) {
-      await create(id);
+      await stranded("sweep-shard", id);
       await system.healthy.records.claimAttempt(id, 1, `run-${id}`);
       await system.healthy.records.complete(
         id,
@@ -93,7 +76,7 @@ describe("the unsent mark, when markSent fails (it is best effort)", () => {
     system.clock.advance(1);
     // Then one whose sender died between its put and its send: only the sweep can send it.
     const [strandedId] = idsInShard(1) as [string];
-    await create(strandedId);
+    await stranded("sweep-shard", strandedId);
 
     const report = await sweep();
 
@@ -101,48 +84,15 @@ describe("the unsent mark, when markSent fails (it is best effort)", () => {
   });
 });
 
-/** A task whose sender died between its put and its send: a record marked unsent, no message. */
-async function stranded(correlationId: string): Promise<string> {
-  const id = newTaskId();
-  const input = { stranded: correlationId };
-  const created = await system.healthy.records.create({
-    id,
-    type: "echo",
-    owner: OWNER,
-    input: { kind: "inline", value: input },
-    fingerprint: fingerprintSubmission({ type: "echo", input }),
-    correlationId,
-    createdAt: system.clock.now().toISOString(),
-  });
-  if (!created.created) throw new Error("setup: id taken");
-  return id;
-}
-
 describe("the resend sweep, under a fault at every call boundary", () => {
-  it("a stranded task is sent by this sweep or a later one, and runs once", async () => {
-    const report = await tryEveryFault(system, {
+  suite.itHoldsUnderEveryFault(
+    "a stranded task is sent by this sweep or a later one, and runs once",
+    {
       operation: "resend sweep",
-      setup: stranded,
-      act: (deps) =>
-        resendUnsent({
-          records: deps.records,
-          sqs: deps.sqs,
-          queueUrl: deps.queueUrl,
-          now: () => new Date(deps.now().getTime() + (UNSENT_LEASE_SECONDS + 1) * 1000),
-        }),
+      setup: async (correlationId) => (await stranded(correlationId)).id,
+      act: (deps) => sweep(deps),
       accepted: (_answer, id) => [id],
-      async check({ state: id }) {
-        const [record] = await system.recordsOf({ ids: [id] });
-        const starts = system.taskCalls.filter((c) => c.taskId === id && c.fn === "start").length;
-        return [
-          ...(record?.status === "succeeded" ? [] : [`the stranded task ended ${record?.status}`]),
-          ...(starts === 1 ? [] : [`its code ran ${starts} times`]),
-        ];
-      },
-    });
-    printFaultReport(report);
-    tried += report.points;
-
-    expect(report.violations).toEqual([]);
-  });
+      check: ({ state: id }) => succeededOnce(system, id),
+    },
+  );
 });

@@ -1,23 +1,9 @@
-import type { AwsEmulators } from "@tasklane/test-support";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiHandler, apiEvent, CALLER, call } from "./helpers/apiEvents.js";
-import {
-  receiveAll,
-  seedTask,
-  startProducerEnvironment,
-  storesOf,
-} from "./helpers/producerEnvironment.js";
+import { describe, expect, it } from "vitest";
+import { apiEvent, CALLER, call } from "./helpers/apiEvents.js";
+import { receiveAll, seedTask } from "./helpers/producerEnvironment.js";
+import { producerSuite } from "./helpers/producerSuite.js";
 
-let aws: AwsEmulators;
-let ingest: ApiHandler;
-let retry: ApiHandler;
-
-beforeAll(async () => {
-  aws = await startProducerEnvironment({ fifo: true });
-  ingest = (await import("../src/handlers/ingest.js")).handler;
-  retry = (await import("../src/handlers/retry.js")).handler;
-});
-afterAll(() => aws.stop());
+const { aws, records, ingest, retry } = producerSuite({ fifo: true }, ["ingest", "retry"]);
 
 describe("a FIFO tasks queue", () => {
   it("gets each submitted task with a message group and a deduplication id from its envelope", async () => {
@@ -38,7 +24,6 @@ describe("a FIFO tasks queue", () => {
 
   it("gets a retried task under its new generation's deduplication id, so SQS does not drop it", async () => {
     // Prepare
-    const { records } = storesOf(aws);
     const failed = await seedTask(records, { owner: CALLER, status: "failed" });
 
     // Act

@@ -1,53 +1,38 @@
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { GetQueueAttributesCommand, SetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { idempotentTaskId, parseEnvelope } from "@tasklane/shared-task";
-import type { TaskRecords } from "@tasklane/task-store";
-import type { AwsEmulators } from "@tasklane/test-support";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { type ApiHandler, apiEvent, CALLER, call } from "./helpers/apiEvents.js";
-import {
-  drainQueue,
-  jsonLinesOf,
-  keysIn,
-  metricsIn,
-  queueDepth,
-  receiveAll,
-  startProducerEnvironment,
-  storesOf,
-} from "./helpers/producerEnvironment.js";
+import { captureJsonLines, type JsonLine, metricsIn } from "@tasklane/test-support";
+import { beforeEach, describe, expect, it } from "vitest";
+import { apiEvent, CALLER, call, taskEvent } from "./helpers/apiEvents.js";
+import { drainQueue, keysIn, queueDepth, receiveAll } from "./helpers/producerEnvironment.js";
+import { producerSuite } from "./helpers/producerSuite.js";
 
-let aws: AwsEmulators;
-let records: TaskRecords;
-let ingest: ApiHandler;
-let status: ApiHandler;
-let output: (string | Uint8Array)[] = [];
+const { aws, records, ingest, status } = producerSuite(
+  { maxBodyBytes: 200_000, inlineInputMaxBytes: 1_024, metrics: true },
+  ["ingest", "status"],
+);
+const lines: JsonLine[] = [];
 let storedBefore = new Set<string>();
 
-beforeAll(async () => {
-  aws = await startProducerEnvironment({
-    maxBodyBytes: 200_000,
-    inlineInputMaxBytes: 1_024,
-    metrics: true,
-  });
-  ({ records } = storesOf(aws));
-  ingest = (await import("../src/handlers/ingest.js")).handler;
-  status = (await import("../src/handlers/status.js")).handler;
-});
-afterAll(() => aws.stop());
 beforeEach(async () => {
   aws.fauxqs.reset();
   aws.stepFunctions.reset();
   storedBefore = new Set(await allTaskIds());
-  output = [];
-  // The handlers publish metrics as EMF lines on stdout; restoreMocks undoes this each test.
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    output.push(chunk);
-    return true;
-  });
+  // The handlers publish metrics as EMF lines on stdout.
+  return captureJsonLines(lines);
 });
 
-const submit = (body: unknown, headers: Record<string, string> = {}) =>
-  call(ingest, apiEvent({ routeKey: "POST /tasks", path: "/tasks", body, headers }));
+const submit = (body: unknown, headers: Record<string, string> = {}, callerArn?: string) =>
+  call(
+    ingest,
+    apiEvent({
+      routeKey: "POST /tasks",
+      path: "/tasks",
+      body,
+      headers,
+      ...(callerArn ? { callerArn } : {}),
+    }),
+  );
 
 /** The ids of every task of `CALLER`, through the owner's listing index. */
 async function allTaskIds(): Promise<string[]> {
@@ -89,7 +74,7 @@ describe("POST /tasks", () => {
       input: { kind: "inline", value: { text: "a b c" } },
       sentAt: expect.any(String),
     });
-    expect(metricsIn(jsonLinesOf(output))).toEqual({ TasksAccepted: 1 });
+    expect(metricsIn(lines)).toEqual({ TasksAccepted: 1 });
     const [message, ...others] = await receiveAll(aws);
     expect(others).toHaveLength(0);
     const envelope = parseEnvelope(message?.body);
@@ -247,7 +232,7 @@ describe("Idempotency-Key", () => {
     expect(second.body.id).toBe(first.body.id);
     expect(second.headers["idempotent-replayed"]).toBe("true");
     expect(await queueDepth(aws)).toBe(1);
-    expect(metricsIn(jsonLinesOf(output))).toEqual({ TasksAccepted: 1 });
+    expect(metricsIn(lines)).toEqual({ TasksAccepted: 1 });
   });
 
   it("answers 409 when the key was used with a different body, and sends nothing", async () => {
@@ -312,26 +297,16 @@ describe("Idempotency-Key", () => {
     expect(new Set(messages.map((m) => `${m.body.id} g${m.body.generation}`))).toEqual(
       new Set([`${idempotentTaskId("race-20", CALLER)} g1`]),
     );
-    expect(metricsIn(jsonLinesOf(output)).TasksAccepted).toBe(1);
+    expect(metricsIn(lines).TasksAccepted).toBe(1);
   });
 
   it("keeps keys of different callers apart", async () => {
-    const alice = await call(
-      ingest,
-      apiEvent({
-        routeKey: "POST /tasks",
-        body: { type: "echo", input: {} },
-        headers: { "idempotency-key": "k" },
-      }),
-    );
-    const bob = await call(
-      ingest,
-      apiEvent({
-        routeKey: "POST /tasks",
-        body: { type: "echo", input: {} },
-        headers: { "idempotency-key": "k" },
-        callerArn: "arn:aws:iam::123456789012:user/bob",
-      }),
+    const body = { type: "echo", input: {} };
+    const alice = await submit(body, { "idempotency-key": "k" });
+    const bob = await submit(
+      body,
+      { "idempotency-key": "k" },
+      "arn:aws:iam::123456789012:user/bob",
     );
 
     expect(bob.body.id).not.toBe(alice.body.id);
@@ -451,11 +426,7 @@ describe("when SQS refuses an entry of SendMessageBatch", () => {
     }
   }
 
-  const getTask = (id: string) =>
-    call(
-      status,
-      apiEvent({ routeKey: "GET /tasks/{id}", path: `/tasks/${id}`, pathParameters: { id } }),
-    );
+  const getTask = (id: string) => call(status, taskEvent("GET /tasks/{id}", id));
   const listTasks = () =>
     call(status, apiEvent({ routeKey: "GET /tasks", path: "/tasks", query: { limit: "100" } }));
 
@@ -489,7 +460,7 @@ describe("when SQS refuses an entry of SendMessageBatch", () => {
     expect(await queueDepth(aws)).toBe(2);
     const acceptedIds = [0, 2].map((i) => response.body.results[i].id as string);
     expect((await storedTaskIds()).sort()).toEqual(acceptedIds.sort());
-    expect(metricsIn(jsonLinesOf(output))).toMatchObject({
+    expect(metricsIn(lines)).toMatchObject({
       TasksAccepted: 2,
       TasksRejected: 1,
       SubmissionsRolledBack: 1,
@@ -509,7 +480,7 @@ describe("when SQS refuses an entry of SendMessageBatch", () => {
     expect(response.body.detail).toContain("SQS refused the message");
     expect(await storedTaskIds()).toEqual([]);
     expect(await queueDepth(aws)).toBe(0);
-    expect(metricsIn(jsonLinesOf(output))).toEqual({ SubmissionsRolledBack: 1 });
+    expect(metricsIn(lines)).toEqual({ SubmissionsRolledBack: 1 });
   });
 
   it("keeps a refused keyed task out of GET and GET /tasks until a replay of its key sends it", async () => {

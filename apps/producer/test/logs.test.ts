@@ -1,32 +1,14 @@
 import { SetQueueAttributesCommand } from "@aws-sdk/client-sqs";
-import type { AwsEmulators } from "@tasklane/test-support";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { type ApiHandler, apiEvent, call } from "./helpers/apiEvents.js";
-import { startProducerEnvironment } from "./helpers/producerEnvironment.js";
+import { captureJsonLines, type JsonLine } from "@tasklane/test-support";
+import { beforeEach, describe, expect, it } from "vitest";
+import { apiEvent, call } from "./helpers/apiEvents.js";
+import { producerSuite } from "./helpers/producerSuite.js";
 
-let aws: AwsEmulators;
-let ingest: ApiHandler;
-let lines: Record<string, unknown>[] = [];
+// The handlers log at INFO to stdout (warnings to stderr), where the tests read the JSON lines.
+const { aws, ingest } = producerSuite({ inlineInputMaxBytes: 4_096, logLevel: "INFO" }, ["ingest"]);
+const lines: JsonLine[] = [];
 
-beforeAll(async () => {
-  aws = await startProducerEnvironment({ inlineInputMaxBytes: 4_096 });
-  // This file's module instance logs at INFO to stdout (warnings to stderr), where the test
-  // reads the JSON lines.
-  process.env.POWERTOOLS_LOG_LEVEL = "INFO";
-  ingest = (await import("../src/handlers/ingest.js")).handler;
-});
-afterAll(() => aws.stop());
-beforeEach(() => {
-  lines = [];
-  // Mocks are restored after each test (restoreMocks), so each test captures afresh.
-  const capture = (chunk: string | Uint8Array) => {
-    const text = String(chunk).trim();
-    if (text.startsWith("{")) lines.push(JSON.parse(text) as Record<string, unknown>);
-    return true;
-  };
-  vi.spyOn(process.stdout, "write").mockImplementation(capture);
-  vi.spyOn(process.stderr, "write").mockImplementation(capture);
-});
+beforeEach(() => captureJsonLines(lines, [process.stdout, process.stderr]));
 
 const submit = (correlationId: string, input: unknown = { correlationId }) =>
   call(

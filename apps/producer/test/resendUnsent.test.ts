@@ -1,40 +1,28 @@
 import { randomUUID } from "node:crypto";
-import {
-  fingerprintSubmission,
-  listShardOf,
-  newTaskId,
-  parseEnvelope,
-} from "@tasklane/shared-task";
+import { listShardOf, newTaskId, parseEnvelope } from "@tasklane/shared-task";
 import { TaskRecords, tableClient } from "@tasklane/task-store";
-import type { AwsEmulators } from "@tasklane/test-support";
-import { createTaskTable, lambdaContext } from "@tasklane/test-support";
-import type { ScheduledEvent } from "aws-lambda";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { type ResendDeps, resendUnsent, UNSENT_LEASE_SECONDS } from "../src/resendUnsent.js";
 import {
-  drainQueue,
-  jsonLinesOf,
+  captureJsonLines,
+  createTaskTable,
+  type JsonLine,
+  lambdaContext,
   metricsIn,
-  refusingSqs,
-  startProducerEnvironment,
-} from "./helpers/producerEnvironment.js";
+} from "@tasklane/test-support";
+import type { ScheduledEvent } from "aws-lambda";
+import { beforeEach, describe, expect, it } from "vitest";
+import { type ResendDeps, resendUnsent, UNSENT_LEASE_SECONDS } from "../src/resendUnsent.js";
+import { drainQueue, refusingSqs } from "./helpers/producerEnvironment.js";
+import { producerSuite } from "./helpers/producerSuite.js";
+import { unsentRecord } from "./helpers/unsentRecord.js";
 
 const OWNER = "arn:aws:iam::123456789012:user/alice";
 
-let aws: AwsEmulators;
-let output: (string | Uint8Array)[] = [];
-
-beforeAll(async () => {
-  aws = await startProducerEnvironment({ metrics: true });
-});
-afterAll(() => aws.stop());
+const { aws } = producerSuite({ metrics: true });
+const lines: JsonLine[] = [];
 beforeEach(() => {
   aws.fauxqs.reset();
-  output = [];
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    output.push(chunk);
-    return true;
-  });
+  // The handlers publish metrics as EMF lines on stdout.
+  return captureJsonLines(lines);
 });
 
 /** A table of the test's own, so a sweep finds only what the test left in it. */
@@ -45,20 +33,14 @@ async function freshRecords(): Promise<TaskRecords> {
 }
 
 /** A record a sender wrote `ageSeconds` ago and never heard back from SQS about. */
-async function stranded(records: TaskRecords, ageSeconds: number, id = newTaskId()) {
-  const input = { n: ageSeconds };
-  const created = await records.create({
+const stranded = (records: TaskRecords, ageSeconds: number, id = newTaskId()) =>
+  unsentRecord(records, {
     id,
-    type: "echo",
     owner: OWNER,
-    input: { kind: "inline", value: input },
-    fingerprint: fingerprintSubmission({ type: "echo", input }),
+    input: { n: ageSeconds },
     correlationId: "req-stranded",
     createdAt: new Date(Date.now() - ageSeconds * 1000).toISOString(),
   });
-  if (!created.created) throw new Error("a new task id was taken");
-  return created.record;
-}
 
 const depsOf = (records: TaskRecords, overrides: Partial<ResendDeps> = {}): ResendDeps => ({
   records,
@@ -204,7 +186,7 @@ describe("the resend-unsent handler", () => {
 
     // Assess
     expect((await drainQueue(aws)).map((m) => m.body.id)).toEqual([task.id]);
-    expect(metricsIn(jsonLinesOf(output))).toEqual({
+    expect(metricsIn(lines)).toEqual({
       StrandedTasksResent: 1,
       StrandedResendsFailed: 0,
     });

@@ -1,49 +1,29 @@
 import { GetQueueAttributesCommand, SetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { type JsonValue, parseEnvelope, type TaskStatus } from "@tasklane/shared-task";
-import type { TaskRecords } from "@tasklane/task-store";
-import type { AwsEmulators } from "@tasklane/test-support";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { captureJsonLines, type JsonLine, metricsIn } from "@tasklane/test-support";
+import { beforeEach, describe, expect, it } from "vitest";
 import { retryTask } from "../src/retryTask.js";
-import { type ApiHandler, apiEvent, CALLER, call } from "./helpers/apiEvents.js";
-import {
-  drainQueue,
-  jsonLinesOf,
-  metricsIn,
-  refusingSqs,
-  seedTask,
-  startProducerEnvironment,
-  storesOf,
-} from "./helpers/producerEnvironment.js";
+import { CALLER, call, taskEvent } from "./helpers/apiEvents.js";
+import { drainQueue, refusingSqs, seedTask } from "./helpers/producerEnvironment.js";
+import { producerSuite } from "./helpers/producerSuite.js";
 
-let aws: AwsEmulators;
-let records: TaskRecords;
-let retry: ApiHandler;
-let output: (string | Uint8Array)[] = [];
+const { aws, records, retry } = producerSuite({ metrics: true }, ["retry"]);
+const lines: JsonLine[] = [];
 
-beforeAll(async () => {
-  aws = await startProducerEnvironment({ metrics: true });
-  ({ records } = storesOf(aws));
-  retry = (await import("../src/handlers/retry.js")).handler;
-});
-afterAll(() => aws.stop());
 beforeEach(() => {
   aws.fauxqs.reset();
-  output = [];
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    output.push(chunk);
-    return true;
-  });
+  // The handlers publish metrics as EMF lines on stdout.
+  return captureJsonLines(lines);
 });
 
 const retryOf = (id: string, body?: unknown) =>
   call(
     retry,
-    apiEvent({
-      routeKey: "POST /tasks/{id}/retry",
-      path: `/tasks/${id}/retry`,
-      pathParameters: { id },
-      ...(body === undefined ? { headers: { "content-type": "" } } : { body }),
-    }),
+    taskEvent(
+      "POST /tasks/{id}/retry",
+      id,
+      body === undefined ? { headers: { "content-type": "" } } : { body },
+    ),
   );
 
 const failedTask = (input?: JsonValue) =>
@@ -75,7 +55,7 @@ describe("POST /tasks/{id}/retry", () => {
       const record = await records.get(ended.id);
       expect(record).toMatchObject({ status: "queued", generation: 2, sentAt: expect.any(String) });
       expect(record?.unsentSince).toBeUndefined();
-      expect(metricsIn(jsonLinesOf(output))).toEqual({ TasksRetried: 1 });
+      expect(metricsIn(lines)).toEqual({ TasksRetried: 1 });
     },
   );
 
@@ -186,7 +166,7 @@ describe("POST /tasks/{id}/retry", () => {
     const record = await records.get(failed.id);
     expect(record).toMatchObject({ status: "failed", generation: 2, error: failed.error });
     expect(record?.timeline.at(-1)).toMatchObject({ event: "not-enqueued", generation: 2 });
-    expect(metricsIn(jsonLinesOf(output))).toEqual({ RetriesRolledBack: 1 });
+    expect(metricsIn(lines)).toEqual({ RetriesRolledBack: 1 });
     const again = await retryOf(failed.id, { generation: 2 });
     expect(again.body).toMatchObject({ generation: 3, status: "queued" });
   });

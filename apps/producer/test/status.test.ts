@@ -1,37 +1,19 @@
 import { randomUUID } from "node:crypto";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { fingerprintSubmission, newTaskId, s3Keys } from "@tasklane/shared-task";
-import type { TaskRecords } from "@tasklane/task-store";
-import type { AwsEmulators } from "@tasklane/test-support";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { LIST_PAGE_MAX_BYTES } from "../src/listTasks.js";
-import { type ApiHandler, apiEvent, call } from "./helpers/apiEvents.js";
-import { seedTask, startProducerEnvironment, storesOf } from "./helpers/producerEnvironment.js";
+import { apiEvent, call, taskEvent } from "./helpers/apiEvents.js";
+import { seedTask } from "./helpers/producerEnvironment.js";
+import { producerSuite } from "./helpers/producerSuite.js";
 
-let aws: AwsEmulators;
-let records: TaskRecords;
-let status: ApiHandler;
-
-beforeAll(async () => {
-  aws = await startProducerEnvironment();
-  ({ records } = storesOf(aws));
-  status = (await import("../src/handlers/status.js")).handler;
-});
-afterAll(() => aws.stop());
+const { aws, records, status } = producerSuite({}, ["status"]);
 
 /** A caller of its own, so a listing holds only the test's tasks. */
 const newCaller = () => `arn:aws:iam::123456789012:user/${randomUUID()}`;
 
 const getTask = (id: string, callerArn: string) =>
-  call(
-    status,
-    apiEvent({
-      routeKey: "GET /tasks/{id}",
-      path: `/tasks/${id}`,
-      pathParameters: { id },
-      callerArn,
-    }),
-  );
+  call(status, taskEvent("GET /tasks/{id}", id, { callerArn }));
 
 const listTasks = (callerArn: string, query: Record<string, string> = {}) =>
   call(status, apiEvent({ routeKey: "GET /tasks", path: "/tasks", query, callerArn }));

@@ -6,9 +6,9 @@ import {
   parseEnvelope,
   type TaskEnvelope,
 } from "@tasklane/shared-task";
-import { TaskPayloads, type TaskRecords } from "@tasklane/task-store";
-import type { AwsEmulators } from "@tasklane/test-support";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { TaskPayloads } from "@tasklane/task-store";
+import { S3BlobStore } from "@tasklane/task-store/s3";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resendUnsent } from "../src/resendUnsent.js";
 import { type SubmitDeps, submitTasks } from "../src/submitTasks.js";
 import {
@@ -16,20 +16,15 @@ import {
   keysIn,
   queueDepth,
   refusingSqs,
-  startProducerEnvironment,
-  storesOf,
   throttled,
   watchedRecords,
 } from "./helpers/producerEnvironment.js";
+import { producerSuite } from "./helpers/producerSuite.js";
 
-let aws: AwsEmulators;
-let records: TaskRecords;
-let payloads: TaskPayloads;
+const { aws, records, payloads } = producerSuite();
 let deps: SubmitDeps;
 
-beforeAll(async () => {
-  aws = await startProducerEnvironment();
-  ({ records, payloads } = storesOf(aws));
+beforeAll(() => {
   deps = {
     records,
     payloads,
@@ -39,7 +34,6 @@ beforeAll(async () => {
     now: () => new Date(),
   };
 });
-afterAll(() => aws.stop());
 beforeEach(() => aws.fauxqs.reset());
 
 /** A caller of its own, so a test sees only its own tasks. */
@@ -248,7 +242,10 @@ describe("a submission S3 cannot store", () => {
   it("fails the request, sending nothing and undoing the other submissions' records", async () => {
     // Prepare
     const caller = newCaller();
-    const broken = new TaskPayloads(aws.s3, { ...aws.buckets, payloads: "no-such-bucket" });
+    const broken = new TaskPayloads(new S3BlobStore(aws.s3), {
+      ...aws.buckets,
+      payloads: "no-such-bucket",
+    });
 
     // Act
     const submitting = submitTasks({ ...deps, payloads: broken }, caller, "req-1", [

@@ -10,27 +10,14 @@ import {
 } from "@tasklane/shared-task";
 import { createTaskSteps } from "@tasklane/shared-task/steps";
 import { exampleTasks } from "@tasklane/shared-task/tasks";
-import { S3BlobStore, startExecution, TaskPayloads } from "@tasklane/task-store";
-import type { AwsEmulators } from "@tasklane/test-support";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startExecution, TaskPayloads } from "@tasklane/task-store";
+import { S3BlobStore } from "@tasklane/task-store/s3";
+import { describe, expect, it } from "vitest";
 import { submitTasks } from "../src/submitTasks.js";
-import {
-  drainQueue,
-  startProducerEnvironment,
-  watchedRecords,
-} from "./helpers/producerEnvironment.js";
+import { drainQueue, watchedRecords } from "./helpers/producerEnvironment.js";
+import { producerSuite } from "./helpers/producerSuite.js";
 
-let aws: AwsEmulators;
-let sfn: SFNClient;
-
-beforeAll(async () => {
-  aws = await startProducerEnvironment();
-  sfn = new SFNClient({});
-});
-afterAll(async () => {
-  sfn.destroy();
-  await aws.stop();
-});
+const { aws } = producerSuite();
 
 /** An S3 client that counts the objects it writes; the writes still go to fauxqs. */
 function countingS3() {
@@ -57,6 +44,7 @@ describe.each<{ output: string; input: JsonValue; maxS3Puts: number }>([
     // Prepare
     const table = watchedRecords(aws);
     const { s3, puts } = countingS3();
+    const sfn = new SFNClient({});
     const owner = `arn:aws:iam::123456789012:user/${randomUUID()}`;
     const steps = createTaskSteps({
       tasks: new TaskRegistry(exampleTasks),
@@ -69,7 +57,7 @@ describe.each<{ output: string; input: JsonValue; maxS3Puts: number }>([
     const [accepted] = await submitTasks(
       {
         records: table.records,
-        payloads: new TaskPayloads(s3, aws.buckets),
+        payloads: new TaskPayloads(new S3BlobStore(s3), aws.buckets),
         sqs: aws.sqs,
         queueUrl: aws.queueUrl,
         inlineInputMaxBytes: INLINE_INPUT_MAX_BYTES,
@@ -105,5 +93,6 @@ describe.each<{ output: string; input: JsonValue; maxS3Puts: number }>([
     expect(puts.length).toBe(maxS3Puts);
     table.destroy();
     s3.destroy();
+    sfn.destroy();
   });
 });

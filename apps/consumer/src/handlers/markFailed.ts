@@ -1,8 +1,8 @@
 import { STATE_NAMES } from "@tasklane/shared-task";
 import {
-  ageOf,
   createStepHandler,
   MetricUnit,
+  measureEnd,
   noBlobStore,
   stepsFromEnvironment,
 } from "../steps.js";
@@ -15,15 +15,9 @@ export const handler = createStepHandler(
   "tasklane-mark-failed",
   (event) => steps.markFailed(event),
   (result, task, metrics) => {
+    if (result.recorded) return measureEnd("TasksFailed", result, task, metrics);
+    // The task was cancelled, or another execution owns it: this execution ran nothing.
     metrics.addDimension("taskType", task.type ?? "unknown");
-    if (!result.recorded) {
-      // The task was cancelled, or another execution owns it: this execution ran nothing.
-      metrics.addMetric("SupersededExecutions", MetricUnit.Count, 1);
-      return;
-    }
-    metrics.addMetric("TasksFailed", MetricUnit.Count, 1);
-    metrics.addMetric("TaskAttempts", MetricUnit.Count, result.attempts);
-    const age = ageOf(task);
-    if (age !== undefined) metrics.addMetric("TaskDuration", MetricUnit.Milliseconds, age);
+    metrics.addMetric("SupersededExecutions", MetricUnit.Count, 1);
   },
 );

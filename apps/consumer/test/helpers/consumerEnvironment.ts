@@ -2,9 +2,33 @@ import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { TaskEnvelope, TaskRecord, TaskStatus } from "@tasklane/shared-task";
 import { FUNCTION_ENV } from "@tasklane/stack-config";
 import { TaskRecords, tableClient } from "@tasklane/task-store";
-import { type AwsEmulators, type EmulatorOptions, startAwsEmulators } from "@tasklane/test-support";
+import {
+  type AwsEmulators,
+  captureJsonLines,
+  type EmulatorOptions,
+  type EventSourceQueue,
+  type JsonLine,
+  startAwsEmulators,
+} from "@tasklane/test-support";
 
 export const OWNER = "arn:aws:iam::123456789012:user/alice";
+
+/** The tasks queue as the event source mapping reads it. */
+export const eventSourceQueueOf = (aws: AwsEmulators): EventSourceQueue => ({
+  queueUrl: aws.queueUrl,
+  queueArn: aws.queueArn,
+  region: aws.region,
+});
+
+/**
+ * A test's fresh start against the file's emulators: empty queues and buckets, no executions,
+ * and the JSON lines the handlers write collected in `lines`; return it from a `beforeEach`.
+ */
+export function freshStart(aws: AwsEmulators, lines: JsonLine[]): () => void {
+  aws.fauxqs.reset();
+  aws.stepFunctions.reset();
+  return captureJsonLines(lines);
+}
 
 /** The workflows' bounds the Express tests deploy: Pulumi.dev.yaml's. */
 export const WORKFLOW_BOUNDS = {
@@ -19,7 +43,12 @@ export const WORKFLOW_BOUNDS = {
  * only after this: they read the environment when loaded.
  */
 export async function startConsumerEnvironment(
-  options: EmulatorOptions & { metrics?: boolean; express?: boolean } = {},
+  options: EmulatorOptions & {
+    metrics?: boolean;
+    express?: boolean;
+    /** The handlers' log level. @default "SILENT" */
+    logLevel?: "DEBUG" | "INFO" | "SILENT";
+  } = {},
 ) {
   const aws = await startAwsEmulators(options);
   Object.assign(process.env, {
@@ -27,7 +56,7 @@ export async function startConsumerEnvironment(
     [FUNCTION_ENV.resultsBucket]: aws.buckets.results,
     [FUNCTION_ENV.payloadsBucket]: aws.buckets.payloads,
     [FUNCTION_ENV.stateMachineArn]: aws.stepFunctions.stateMachineArn,
-    POWERTOOLS_LOG_LEVEL: "SILENT",
+    POWERTOOLS_LOG_LEVEL: options.logLevel ?? "SILENT",
     POWERTOOLS_METRICS_DISABLED: options.metrics ? "false" : "true",
   });
   if (options.express) {
@@ -41,7 +70,7 @@ export async function startConsumerEnvironment(
     delete process.env[FUNCTION_ENV.workflowBounds];
   }
   const records = new TaskRecords(tableClient(aws.dynamodb), { tableName: aws.tableName });
-  return { aws, records };
+  return { aws, records, queue: eventSourceQueueOf(aws) };
 }
 
 /**
@@ -96,20 +125,6 @@ export async function recordFor(
     throw new Error(`task ${task.id} did not reach ${status} at generation ${generation}`);
   }
   return record;
-}
-
-/** Metric values in the EMF lines a test captured from stdout, summed by name. */
-export function metricsIn(lines: Record<string, unknown>[]): Record<string, number> {
-  const totals: Record<string, number> = {};
-  for (const line of lines) {
-    const aws = line._aws as { CloudWatchMetrics?: { Metrics: { Name: string }[] }[] } | undefined;
-    for (const { Name } of aws?.CloudWatchMetrics?.flatMap((m) => m.Metrics) ?? []) {
-      const value = line[Name];
-      const values = Array.isArray(value) ? value : [value];
-      totals[Name] = (totals[Name] ?? 0) + values.reduce((sum, v) => sum + Number(v), 0);
-    }
-  }
-  return totals;
 }
 
 export async function readJsonObject(

@@ -65,6 +65,21 @@ export function apiEvent(options: {
   };
 }
 
+/** The event of a route on one task (`GET /tasks/{id}`, `POST /tasks/{id}/retry`, ...) for task `id`. */
+export function taskEvent(
+  routeKey: string,
+  id: string,
+  options: Omit<Parameters<typeof apiEvent>[0], "routeKey" | "path" | "pathParameters"> = {},
+): APIGatewayProxyEventV2 {
+  const template = routeKey.split(" ")[1] ?? "/";
+  return apiEvent({
+    routeKey,
+    path: template.replace("{id}", id),
+    pathParameters: { id },
+    ...options,
+  });
+}
+
 export type ApiHandler = (
   event: APIGatewayProxyEventV2,
   context: Context,

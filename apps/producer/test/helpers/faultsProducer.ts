@@ -2,9 +2,17 @@ import { isTransientError, type JsonValue } from "@tasklane/shared-task";
 import type { Fault } from "@tasklane/test-support";
 // The fault suite drives the whole system: the harness lives with the consumer, whose start and
 // steps it runs, and runs the producer's sweep.
-import type { Answer, FaultSystem } from "../../../consumer/test/helpers/faultsSystem.js";
-import type { SubmitOutcome } from "../../src/submitTasks.js";
+import {
+  type Answer,
+  answered,
+  type FaultCase,
+  type FaultSystem,
+  OWNER,
+} from "../../../consumer/test/helpers/faultsSystem.js";
+import { type SubmitOutcome, submitTasks } from "../../src/submitTasks.js";
+import type { ValidSubmission } from "../../src/validateSubmission.js";
 
+export * from "../../../consumer/test/helpers/faultSuite.js";
 export * from "../../../consumer/test/helpers/faultsSystem.js";
 
 /** The fault kind a case label starts with (`before(throttle) ...`), or `none`. */
@@ -109,4 +117,33 @@ export const SEND_FAILS_TWICE = [
 /** The ids of the submissions an answer accepted. */
 export function acceptedIds(outcomes: readonly SubmitOutcome[] | undefined): string[] {
   return (outcomes ?? []).flatMap((o) => (o.kind === "accepted" ? [o.id] : []));
+}
+
+/**
+ * The fault case of one request submitting `submissions` (made for its correlation id), never
+ * repeated: each submission keeps the promises `submissionProblems` checks, a passing fault is
+ * never answered 500, and SQS refusing or losing both sends is tried as well.
+ */
+export function submissionCase(
+  system: FaultSystem,
+  operation: string,
+  submissions: (correlationId: string) => ValidSubmission[],
+): FaultCase<string, SubmitOutcome[]> {
+  return {
+    operation,
+    setup: async (correlationId) => correlationId,
+    act: (deps, correlationId) =>
+      submitTasks(deps, OWNER, correlationId, submissions(correlationId)),
+    accepted: (answer) => acceptedIds(answered(answer)),
+    check: async ({ answer, correlationId, label }) => [
+      ...statusProblems(answer, label),
+      ...(await submissionProblems(
+        system,
+        correlationId,
+        answered(answer),
+        submissions(correlationId).length,
+      )),
+    ],
+    extraPlans: SEND_FAILS_TWICE,
+  };
 }

@@ -10,6 +10,7 @@ import {
 } from "@tasklane/shared-task";
 import { FUNCTION_ENV, type OperatorGrant } from "@tasklane/stack-config";
 import { TaskPayloads, TaskRecords, tableClient } from "@tasklane/task-store";
+import { S3BlobStore } from "@tasklane/task-store/s3";
 import { type AwsEmulators, type EmulatorOptions, startAwsEmulators } from "@tasklane/test-support";
 
 /** The IAM role the test stack names in its operator grant, and the JWT scope it grants. */
@@ -29,6 +30,8 @@ export async function startProducerEnvironment(
     operators?: OperatorGrant;
     /** Publish metrics (EMF lines on stdout) instead of dropping them. */
     metrics?: boolean;
+    /** The handlers' log level. @default "SILENT" */
+    logLevel?: "DEBUG" | "INFO" | "SILENT";
   } = {},
 ) {
   const aws = await startAwsEmulators(options);
@@ -42,7 +45,7 @@ export async function startProducerEnvironment(
     [FUNCTION_ENV.stateMachineArn]: aws.stepFunctions.stateMachineArn,
     [FUNCTION_ENV.maxBodyBytes]: String(options.maxBodyBytes ?? 1_048_576),
     [FUNCTION_ENV.inlineInputMaxBytes]: String(options.inlineInputMaxBytes ?? 65_536),
-    POWERTOOLS_LOG_LEVEL: "SILENT",
+    POWERTOOLS_LOG_LEVEL: options.logLevel ?? "SILENT",
     POWERTOOLS_METRICS_DISABLED: options.metrics ? "false" : "true",
   });
   return aws;
@@ -97,7 +100,7 @@ export const throttled = () =>
 export function storesOf(aws: AwsEmulators, options: { now?: () => Date } = {}) {
   return {
     records: new TaskRecords(tableClient(aws.dynamodb), { tableName: aws.tableName, ...options }),
-    payloads: new TaskPayloads(aws.s3, aws.buckets),
+    payloads: new TaskPayloads(new S3BlobStore(aws.s3), aws.buckets),
   };
 }
 
@@ -145,28 +148,6 @@ export async function drainQueue(aws: AwsEmulators, queueUrl = aws.queueUrl) {
 export async function keysIn(aws: AwsEmulators, bucket: string): Promise<string[]> {
   const out = await aws.s3.send(new ListObjectsV2Command({ Bucket: bucket }));
   return (out.Contents ?? []).map((o) => o.Key ?? "");
-}
-
-/** Captures the JSON lines the handlers write (logs and EMF metrics) while a test runs. */
-export function jsonLinesOf(chunks: (string | Uint8Array)[]): Record<string, unknown>[] {
-  return chunks
-    .map((chunk) => String(chunk).trim())
-    .filter((text) => text.startsWith("{"))
-    .map((text) => JSON.parse(text) as Record<string, unknown>);
-}
-
-/** Metric values in EMF lines, summed by name. */
-export function metricsIn(lines: Record<string, unknown>[]): Record<string, number> {
-  const totals: Record<string, number> = {};
-  for (const line of lines) {
-    const aws = line._aws as { CloudWatchMetrics?: { Metrics: { Name: string }[] }[] } | undefined;
-    for (const { Name } of aws?.CloudWatchMetrics?.flatMap((m) => m.Metrics) ?? []) {
-      const value = line[Name];
-      const values = Array.isArray(value) ? value : [value];
-      totals[Name] = (totals[Name] ?? 0) + values.reduce((sum, v) => sum + Number(v), 0);
-    }
-  }
-  return totals;
 }
 
 /**
