@@ -6,6 +6,7 @@ import {
   FUNCTION_ENV,
   FUNCTIONS,
   type FunctionEnvKey,
+  functionSizing,
   queueVisibilityTimeoutSeconds,
   type StackRef,
   stackConfigWarnings,
@@ -81,12 +82,6 @@ const environment: Partial<Record<FunctionEnvKey, pulumi.Input<string> | null>> 
 
 /** One catalog function: its bundle, sizing, environment and access. */
 function createFunction(spec: (typeof FUNCTIONS)[number]): TaskFunction {
-  const sizing = {
-    api: config.producer,
-    schedule: config.producer,
-    queue: config.consumer,
-    step: config.steps,
-  }[spec.role];
   const bundle = artifacts.bundles[spec.name];
   if (!bundle) throw new Error(`no bundle for function ${spec.name}`);
   const variables = Object.fromEntries(
@@ -105,8 +100,7 @@ function createFunction(spec: (typeof FUNCTIONS)[number]): TaskFunction {
       functionName: spec.name,
       description: spec.description,
       code: bundle,
-      memoryMb: sizing.memoryMb,
-      timeoutSeconds: sizing.timeoutSeconds,
+      ...functionSizing(config, spec.role),
       runtime: config.lambda.runtime,
       architecture: config.lambda.architecture,
       tracing: config.lambda.tracing,

@@ -3,9 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   buildWorkflow,
   expressWorkflowBounds,
-  MAX_POLLS_UPPER_BOUND,
+  type ResolvedWorkflowBounds,
   type RetrierSettings,
+  resolveWorkflowBounds,
   type WorkflowSettings,
+  WorkflowSettingsError,
   type WorkflowType,
 } from "@tasklane/shared-task";
 import {
@@ -229,18 +231,7 @@ export class TaskWorkflow extends pulumi.ComponentResource {
       }));
     const definitionOf = (type: WorkflowType) =>
       functions.apply((arns) =>
-        JSON.stringify(
-          buildWorkflow(
-            {
-              functions: arns,
-              taskRetry: settings.taskRetry,
-              stepTimeoutSeconds: settings.stepTimeoutSeconds,
-              executionTimeoutSeconds: settings.executionTimeoutSeconds,
-              maxPolls: settings.maxPolls,
-            },
-            type,
-          ),
-        ),
+        JSON.stringify(buildWorkflow({ functions: arns, ...settings.bounds }, type)),
       );
     const logsTo = (group: aws.cloudwatch.LogGroup, level: string) => ({
       level,
@@ -296,41 +287,61 @@ export class TaskWorkflow extends pulumi.ComponentResource {
   }
 }
 
-type TaskWorkflowSettings = Required<Omit<TaskWorkflowArgs, "ref" | "steps">>;
+/** The component's settings: its own defaults, and the workflow's bounds as shared-task resolves them. */
+interface TaskWorkflowSettings
+  extends Required<
+    Pick<
+      TaskWorkflowArgs,
+      "express" | "logLevel" | "includeExecutionData" | "logRetentionDays" | "tracing"
+    >
+  > {
+  bounds: ResolvedWorkflowBounds;
+}
 
 function normalizeArgs(name: string, args: TaskWorkflowArgs): TaskWorkflowSettings {
+  const fail = (field: string, problem: string): never => {
+    throw new ComponentArgsError("TaskWorkflow", name, field, problem);
+  };
+  const { ref, steps, taskRetry, stepTimeoutSeconds, executionTimeoutSeconds, maxPolls, ...own } =
+    args;
   const settings: TaskWorkflowSettings = {
-    taskRetry: { maxAttempts: 3, intervalSeconds: 2, backoffRate: 2, maxDelaySeconds: 60 },
-    executionTimeoutSeconds: 86_400,
-    maxPolls: 1_000,
     express: true,
     logLevel: "ERROR",
     includeExecutionData: false,
     logRetentionDays: 14,
     tracing: true,
-    ...args,
+    ...own,
+    // The bounds' defaults and limits are the workflow builder's, checked by it alone.
+    bounds: workflowBoundsOr(fail, {
+      taskRetry,
+      stepTimeoutSeconds,
+      executionTimeoutSeconds,
+      maxPolls,
+    }),
   };
-  const fail = (field: string, problem: string) => {
-    throw new ComponentArgsError("TaskWorkflow", name, field, problem);
-  };
-  if (settings.executionTimeoutSeconds <= settings.stepTimeoutSeconds) {
-    fail(
-      "executionTimeoutSeconds",
-      `must be longer than stepTimeoutSeconds (${settings.stepTimeoutSeconds})`,
-    );
-  }
-  if (settings.maxPolls < 1 || settings.maxPolls > MAX_POLLS_UPPER_BOUND) {
-    fail("maxPolls", `must be 1 to ${MAX_POLLS_UPPER_BOUND}`);
-  }
   if (!(LOG_RETENTION_DAYS as readonly number[]).includes(settings.logRetentionDays)) {
     fail("logRetentionDays", `must be one of ${LOG_RETENTION_DAYS.join(", ")}`);
   }
   if (settings.express) {
     try {
-      expressWorkflowBounds(settings);
+      expressWorkflowBounds(settings.bounds);
     } catch (error) {
       fail("express", `cannot be true: ${(error as Error).message}`);
     }
   }
   return settings;
+}
+
+/** The resolved bounds, or `fail` called with the first setting the builder refuses. */
+function workflowBoundsOr(
+  fail: (field: string, problem: string) => never,
+  bounds: Parameters<typeof resolveWorkflowBounds>[0],
+): ResolvedWorkflowBounds {
+  try {
+    return resolveWorkflowBounds(bounds);
+  } catch (error) {
+    const issue = error instanceof WorkflowSettingsError ? error.issues[0] : undefined;
+    if (!issue) throw error;
+    return fail(issue.path, issue.message);
+  }
 }

@@ -1,7 +1,7 @@
 import { FUNCTIONS } from "@tasklane/stack-config";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ACCESS_LOG_FORMAT } from "../components/taskApi.js";
-import { type ProgramRun, promiseOf, runProgram, STACKS, stackConfig } from "./pulumiMocks.js";
+import { describeEachStack, type ProgramRun, promiseOf, runProgram } from "./pulumiMocks.js";
 
 /** Every route the catalog declares, with the function that serves it. */
 const CATALOG_ROUTES = FUNCTIONS.flatMap((f) =>
@@ -10,12 +10,9 @@ const CATALOG_ROUTES = FUNCTIONS.flatMap((f) =>
 const functionArn = (stack: string, name: string) =>
   `arn:aws:lambda:us-east-1:123456789012:function:tasklane-${stack}-${name}`;
 
-describe.each(STACKS)("the HTTP API of the %s stack", (stack) => {
-  const config = stackConfig(stack);
-  let run: ProgramRun;
+describeEachStack("the HTTP API of the %s stack", ({ stack, config, run }) => {
   let executionArn: string;
   beforeAll(async () => {
-    run = await runProgram(stack);
     executionArn = `arn:aws:execute-api:us-east-1:123456789012:${await apiId(run)}`;
   });
 
@@ -128,6 +125,10 @@ describe.each(STACKS)("the HTTP API of the %s stack", (stack) => {
 
 describe("the API's authentication", () => {
   const jwt = { issuer: "https://auth.example.com/", audience: ["tasklane"] };
+  // One run for both: CORS and authentication are configured and built independently.
+  const openDevApi = {
+    "tasklane:api": { auth: "none", cors: { allowOrigins: ["https://console.example.com"] } },
+  };
 
   it("uses a JWT authorizer on every route when configured", async () => {
     const run = await runProgram("prod", {
@@ -150,7 +151,7 @@ describe("the API's authentication", () => {
   });
 
   it("opens the routes only when a dev stack's config says auth: none", async () => {
-    const run = await runProgram("dev", { "tasklane:api": { auth: "none" } });
+    const run = await runProgram("dev", openDevApi);
 
     for (const route of run.ofType("aws:apigatewayv2/route:Route")) {
       expect(route.inputs.authorizationType, String(route.inputs.routeKey)).toBe("NONE");
@@ -164,9 +165,7 @@ describe("the API's authentication", () => {
   });
 
   it("allows the configured origins, methods and headers when CORS is configured", async () => {
-    const run = await runProgram("dev", {
-      "tasklane:api": { cors: { allowOrigins: ["https://console.example.com"] } },
-    });
+    const run = await runProgram("dev", openDevApi);
 
     expect(run.named("apiApi").inputs.corsConfiguration).toMatchObject({
       allowOrigins: ["https://console.example.com"],

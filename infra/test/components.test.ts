@@ -11,6 +11,13 @@ import { TaskWorkflow, type WorkflowSteps } from "../components/taskWorkflow.js"
 
 const ref = { project: "tasklane", stack: "test" };
 const fn = {} as aws.lambda.Function;
+const functionArgs = {
+  ref,
+  functionName: "ingest",
+  description: "",
+  code: { zipPath: "ingest.zip", sha256Base64: "" },
+};
+const workflowArgs = { ref, steps: {} as WorkflowSteps };
 const alarmsArgs = {
   ref,
   region: "us-east-1",
@@ -53,10 +60,7 @@ describe.each([
   {
     build: () =>
       new TaskFunction("ingest", {
-        ref,
-        functionName: "ingest",
-        description: "",
-        code: { zipPath: "ingest.zip", sha256Base64: "" },
+        ...functionArgs,
         timeoutSeconds: 901,
       }),
     message: "TaskFunction `ingest`: `timeoutSeconds` must be a whole number from 1 to 900",
@@ -64,10 +68,7 @@ describe.each([
   {
     build: () =>
       new TaskFunction("ingest", {
-        ref,
-        functionName: "ingest",
-        description: "",
-        code: { zipPath: "ingest.zip", sha256Base64: "" },
+        ...functionArgs,
         environment: { AWS_REGION: "eu-west-1" },
       }),
     message: "TaskFunction `ingest`: `environment.AWS_REGION` is not a name a function may set",
@@ -75,10 +76,7 @@ describe.each([
   {
     build: () =>
       new TaskFunction("ingest", {
-        ref,
-        functionName: "ingest",
-        description: "",
-        code: { zipPath: "ingest.zip", sha256Base64: "" },
+        ...functionArgs,
         logRetentionDays: 10,
       }),
     message: "TaskFunction `ingest`: `logRetentionDays` must be one of 1, 3, 5, 7, 14",
@@ -86,8 +84,7 @@ describe.each([
   {
     build: () =>
       new TaskWorkflow("workflow", {
-        ref,
-        steps: {} as WorkflowSteps,
+        ...workflowArgs,
         stepTimeoutSeconds: 905,
         executionTimeoutSeconds: 600,
       }),
@@ -97,8 +94,7 @@ describe.each([
   {
     build: () =>
       new TaskWorkflow("workflow", {
-        ref,
-        steps: {} as WorkflowSteps,
+        ...workflowArgs,
         stepTimeoutSeconds: 65,
         taskRetry: { maxAttempts: 10, intervalSeconds: 30, backoffRate: 2, maxDelaySeconds: 600 },
       }),

@@ -2,35 +2,23 @@ import { TASK_TABLE } from "@tasklane/shared-task";
 import { FUNCTIONS, type FunctionName, type FunctionSpec } from "@tasklane/stack-config";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ResolvedPolicyStatement } from "../components/policyDocument.js";
+import { LOG_DELIVERY_ACTIONS, STATE_MACHINE_XRAY_ACTIONS } from "../components/taskWorkflow.js";
 import { tableAccess } from "../functionAccess.js";
 import {
   componentName,
+  describeEachStack,
   json,
   MOCK_ACCOUNT_ID,
   mockKeyArn,
-  type ProgramRun,
   policyOf,
   promiseOf,
-  runProgram,
-  STACKS,
-  stackConfig,
 } from "./pulumiMocks.js";
 
-/** The only actions AWS documents on `Resource: "*"`: X-Ray and CloudWatch Logs delivery. */
-const STAR_RESOURCE_ACTIONS = new Set([
-  "xray:PutTraceSegments",
-  "xray:PutTelemetryRecords",
-  "xray:GetSamplingRules",
-  "xray:GetSamplingTargets",
-  "logs:CreateLogDelivery",
-  "logs:GetLogDelivery",
-  "logs:UpdateLogDelivery",
-  "logs:DeleteLogDelivery",
-  "logs:ListLogDeliveries",
-  "logs:PutResourcePolicy",
-  "logs:DescribeResourcePolicies",
-  "logs:DescribeLogGroups",
-]);
+/**
+ * The only actions AWS documents on `Resource: "*"`, having no resource-level permissions:
+ * X-Ray's and CloudWatch Logs delivery's (named once, where the workflow's role is made).
+ */
+const STAR_RESOURCE_ACTIONS = new Set([...STATE_MACHINE_XRAY_ACTIONS, ...LOG_DELIVERY_ACTIONS]);
 
 /**
  * What each handler may do outside the tasks table, in words; `kms` when the queue has a
@@ -88,13 +76,10 @@ function expectedTableAccess(spec: FunctionSpec, kms: boolean): string[] {
 const isTableStatement = (s: ResolvedPolicyStatement) =>
   s.Action.some((a) => a.startsWith("dynamodb:")) || s.Sid === "DecryptTaskRecords";
 
-describe.each(STACKS)("IAM in the %s stack", (stack) => {
-  const config = stackConfig(stack);
-  let run: ProgramRun;
+describeEachStack("IAM in the %s stack", ({ stack, config, run }) => {
   let statementsOf: (policyName: string) => ResolvedPolicyStatement[];
   let describeStatement: (statement: ResolvedPolicyStatement) => string;
   beforeAll(async () => {
-    run = await runProgram(stack);
     statementsOf = (policyName) => policyOf(run, policyName).Statement;
     // ARNs in words: buckets and the table keep their object or index path, KMS keys are named.
     const exact = new Map([

@@ -1,21 +1,10 @@
 import { FUNCTIONS } from "@tasklane/stack-config";
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  componentName,
-  json,
-  type ProgramRun,
-  promiseOf,
-  runProgram,
-  STACKS,
-  stackConfig,
-} from "./pulumiMocks.js";
+import { componentName, describeEachStack, json, promiseOf, runProgram } from "./pulumiMocks.js";
 
-describe.each(STACKS)("logs, alarms and the dashboard of the %s stack", (stack) => {
-  const config = stackConfig(stack);
-  let run: ProgramRun;
+describeEachStack("logs, alarms and the dashboard of the %s stack", ({ stack, config, run }) => {
   let topicArn: string;
   beforeAll(async () => {
-    run = await runProgram(stack);
     topicArn = await promiseOf(run.program.alarmTopicArn);
   });
 

@@ -4,19 +4,19 @@ import {
   bundlePaths,
   FUNCTION_ENV,
   FUNCTIONS,
+  functionSizing,
   LAMBDA_HANDLER,
   NAME_LIMITS,
   workflowBounds,
 } from "@tasklane/stack-config";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   componentName,
+  describeEachStack,
   json,
   type ProgramRun,
   promiseOf,
   runProgram,
-  STACKS,
-  stackConfig,
 } from "./pulumiMocks.js";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
@@ -40,13 +40,7 @@ function environmentOf(run: ProgramRun, name: string): Record<string, string> {
   ).variables;
 }
 
-describe.each(STACKS)("the %s stack", (stack) => {
-  const config = stackConfig(stack);
-  let run: ProgramRun;
-  beforeAll(async () => {
-    run = await runProgram(stack);
-  });
-
+describeEachStack("the %s stack", ({ stack, config, run }) => {
   it("exports the API URL, table, queues, state machine, buckets and function names", async () => {
     const { program } = run;
 
@@ -107,12 +101,7 @@ describe.each(STACKS)("the %s stack", (stack) => {
     async (name) => {
       const spec = FUNCTIONS.find((f) => f.name === name) as (typeof FUNCTIONS)[number];
       const fn = run.named(`${componentName(name)}Function`).inputs;
-      const sizing = {
-        api: config.producer,
-        schedule: config.producer,
-        queue: config.consumer,
-        step: config.steps,
-      }[spec.role];
+      const sizing = functionSizing(config, spec.role);
 
       expect(await (fn.code as { path: Promise<string> }).path).toBe(
         `${repoRoot}${bundlePaths(spec).zip}`,

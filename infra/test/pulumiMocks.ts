@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import type * as pulumi from "@pulumi/pulumi";
 import { fromPulumiConfig, parseStackConfig, type StackConfig } from "@tasklane/stack-config";
+import { beforeAll, describe } from "vitest";
 import type { ResolvedPolicyDocument } from "../components/policyDocument.js";
 import { type RecordedResource, runUnderMocks, stackConfigMap } from "../plan/mockStack.js";
 
@@ -54,10 +55,12 @@ async function loadProgram(
   // A query makes a new instance of the program module, so it runs again; the modules it
   // imports hold no state and are shared, and so is this file's cache of runs.
   runCount += 1;
-  const { program, resources } = await runUnderMocks(
-    stack,
-    configOverrides,
-    () => import(/* @vite-ignore */ `${PROGRAM}?run=${runCount}`) as Promise<Program>,
+  const { program, resources } = await withoutStackTraces(() =>
+    runUnderMocks(
+      stack,
+      configOverrides,
+      () => import(/* @vite-ignore */ `${PROGRAM}?run=${runCount}`) as Promise<Program>,
+    ),
   );
   return {
     program,
@@ -69,6 +72,28 @@ async function loadProgram(
       return found;
     },
   };
+}
+
+let untracedRuns = 0;
+let tracedLimit = Error.stackTraceLimit;
+
+/**
+ * Runs `work` taking no stack traces. Pulumi takes one for every promise and resource it makes
+ * (debugging aids and source positions the mocks ignore), and formatting them through vitest's
+ * source maps was most of a run's CPU time. An error the program throws keeps its message, which
+ * names the config key or the resource. Runs are awaited in hooks and tests, so no test's own
+ * failure is taken meanwhile; overlapping runs restore the limit when the last one ends.
+ */
+async function withoutStackTraces<T>(work: () => Promise<T>): Promise<T> {
+  if (untracedRuns++ === 0) {
+    tracedLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+  }
+  try {
+    return await work();
+  } finally {
+    if (--untracedRuns === 0) Error.stackTraceLimit = tracedLimit;
+  }
 }
 
 /** Awaits an Output's value; the test fails rather than passing silently on an unknown. */
@@ -84,6 +109,51 @@ export function json<T = Record<string, unknown>>(value: unknown): T {
 
 /** Every stack the repository configures; each policy test runs for each of them. */
 export const STACKS = ["dev", "prod"] as const;
+
+/** What a test of one stack reads: its name, its config and the program's run of it. */
+export interface StackUnderTest {
+  stack: (typeof STACKS)[number];
+  config: StackConfig;
+  run: ProgramRun;
+}
+
+/**
+ * `describe.each(STACKS)`: the body gets each stack with its config and its program run,
+ * which is made before the body's tests (read the run inside tests and hooks only).
+ */
+export function describeEachStack(title: string, body: (stack: StackUnderTest) => void): void {
+  describe.each(STACKS)(title, (stack) => {
+    body({ stack, config: stackConfig(stack), run: plannedRun(stack) });
+  });
+}
+
+/**
+ * The program's run of a stack (with overrides), made in a `beforeAll` of the enclosing
+ * `describe`; its fields read the finished run.
+ */
+export function plannedRun(
+  stack: string,
+  configOverrides: Record<string, unknown> = {},
+): ProgramRun {
+  let finished: ProgramRun | undefined;
+  beforeAll(async () => {
+    finished = await runProgram(stack, configOverrides);
+  });
+  const current = (): ProgramRun => {
+    if (!finished) throw new Error(`the ${stack} run is read before its beforeAll has made it`);
+    return finished;
+  };
+  return {
+    get program() {
+      return current().program;
+    },
+    get resources() {
+      return current().resources;
+    },
+    ofType: (type) => current().ofType(type),
+    named: (name) => current().named(name),
+  };
+}
 
 /** A stack's validated config, as the program reads it. */
 export function stackConfig(stack: string, overrides: Record<string, unknown> = {}): StackConfig {

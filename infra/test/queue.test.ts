@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import {
+  describeEachStack,
   json,
   mockKeyArn,
   type ProgramRun,
@@ -10,14 +11,11 @@ import {
   stackConfigMap,
 } from "./pulumiMocks.js";
 
-describe.each(STACKS)("the queue of the %s stack", (stack) => {
-  const config = stackConfig(stack);
-  let run: ProgramRun;
+describeEachStack("the queue of the %s stack", ({ stack, config, run }) => {
   let queue: Record<string, unknown>;
   let dlq: Record<string, unknown>;
   let mapping: Record<string, unknown>;
   beforeAll(async () => {
-    run = await runProgram(stack);
     queue = run.named("tasksQueue").inputs;
     dlq = run.named("tasksDeadLetterQueue").inputs;
     mapping = run.named("startExecutionsEventSourceMapping").inputs;

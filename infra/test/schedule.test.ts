@@ -1,17 +1,11 @@
 import { FUNCTIONS } from "@tasklane/stack-config";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { rateExpression } from "../components/taskSchedule.js";
-import { componentName, type ProgramRun, runProgram, STACKS, stackConfig } from "./pulumiMocks.js";
+import { componentName, describeEachStack } from "./pulumiMocks.js";
 
 const scheduled = FUNCTIONS.filter((f) => f.role === "schedule");
 
-describe.each(STACKS)("scheduled functions of the %s stack", (stack) => {
-  const config = stackConfig(stack);
-  let run: ProgramRun;
-  beforeAll(async () => {
-    run = await runProgram(stack);
-  });
-
+describeEachStack("scheduled functions of the %s stack", ({ stack, config, run }) => {
   it("runs resend-unsent every minute, and no other function on a schedule", () => {
     const rules = run.ofType("aws:cloudwatch/eventRule:EventRule");
 

@@ -1,13 +1,6 @@
 import { TASK_TABLE, taskTableDefinition } from "@tasklane/shared-task";
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  mockKeyArn,
-  type ProgramRun,
-  promiseOf,
-  runProgram,
-  STACKS,
-  stackConfig,
-} from "./pulumiMocks.js";
+import { describeEachStack, mockKeyArn, promiseOf, runProgram } from "./pulumiMocks.js";
 
 interface TableIndexInput {
   name: string;
@@ -16,12 +9,9 @@ interface TableIndexInput {
   nonKeyAttributes?: string[];
 }
 
-describe.each(STACKS)("the tasks table of the %s stack", (stack) => {
-  const config = stackConfig(stack);
-  let run: ProgramRun;
+describeEachStack("the tasks table of the %s stack", ({ stack, config, run }) => {
   let table: Record<string, unknown>;
   beforeAll(async () => {
-    run = await runProgram(stack);
     table = run.named("tableTable").inputs;
   });
 

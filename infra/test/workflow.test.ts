@@ -1,8 +1,12 @@
 import {
-  buildWorkflows,
+  type AslChoiceState,
+  type AslTaskState,
+  ERROR_NAMES,
   EXPRESS_EXECUTION_MAX_SECONDS,
   expressWorkflowBounds,
+  LAMBDA_SERVICE_ERRORS,
   STATE_NAMES,
+  type WorkflowBounds,
   type WorkflowDefinition,
 } from "@tasklane/shared-task";
 import { FUNCTION_ENV, FUNCTIONS, workflowBounds } from "@tasklane/stack-config";
@@ -10,13 +14,14 @@ import aslValidator from "asl-validator";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LOG_DELIVERY_ACTIONS } from "../components/taskWorkflow.js";
 import {
+  describeEachStack,
   json,
   MOCK_ACCOUNT_ID,
   type ProgramRun,
+  plannedRun,
   policyOf,
   promiseOf,
   runProgram,
-  STACKS,
   stackConfig,
 } from "./pulumiMocks.js";
 
@@ -25,16 +30,33 @@ const functionArn = (stack: string, name: string) =>
 const machineArn = (name: string) =>
   `arn:aws:states:us-east-1:${MOCK_ACCOUNT_ID}:stateMachine:${name}`;
 
-/** The catalog's step function that implements a Task state. */
-const stepNamed = (state: string) =>
-  FUNCTIONS.find((f) => "state" in f && f.state === state)?.name ?? `<no function for ${state}>`;
-
 /** A Task state's `Resource` and `TimeoutSeconds`, by state name. */
 function taskStates(definition: WorkflowDefinition, field: "Resource" | "TimeoutSeconds") {
   return Object.fromEntries(
     Object.entries(definition.States).flatMap(([name, state]) =>
       state.Type === "Task" ? [[name, state[field]]] : [],
     ),
+  );
+}
+
+/** Each Task state of a document, by name. */
+function taskStatesOf(definition: WorkflowDefinition): [string, AslTaskState][] {
+  return Object.entries(definition.States).flatMap(([name, state]) =>
+    state.Type === "Task" ? [[name, state] as [string, AslTaskState]] : [],
+  );
+}
+
+/** Each state's type and the states it can go to next, by state name. */
+function transitions(definition: WorkflowDefinition): Record<string, string[]> {
+  return Object.fromEntries(
+    Object.entries(definition.States).map(([name, state]) => {
+      const next = [
+        ...("Choices" in state ? state.Choices.map((c) => c.Next) : []),
+        ...("Default" in state ? [state.Default] : []),
+        ...("Next" in state && state.Next !== undefined ? [state.Next] : []),
+      ];
+      return [name, [state.Type, ...next]];
+    }),
   );
 }
 
@@ -47,42 +69,110 @@ function consumerEnvironment(run: ProgramRun): Record<string, string> {
   ).variables;
 }
 
-describe.each(STACKS)("the state machines of the %s stack", (stack) => {
-  const config = stackConfig(stack);
-  const expected = buildWorkflows({
-    functions: {
-      createTask: functionArn(stack, stepNamed(STATE_NAMES.createTask)),
-      checkTaskStatus: functionArn(stack, stepNamed(STATE_NAMES.checkTaskStatus)),
-      taskCompleted: functionArn(stack, stepNamed(STATE_NAMES.taskCompleted)),
-      markFailed: functionArn(stack, stepNamed(STATE_NAMES.markFailed)),
-    },
-    ...workflowBounds(config),
-  });
-  let run: ProgramRun;
+describeEachStack("the state machines of the %s stack", ({ stack, config, run }) => {
   let machine: Record<string, unknown>;
   let express: Record<string, unknown>;
-  beforeAll(async () => {
-    run = await runProgram(stack);
+  let documents: [string, WorkflowDefinition][];
+  beforeAll(() => {
     machine = run.named("workflowStateMachine").inputs;
     express = run.named("workflowExpressStateMachine").inputs;
-  });
-
-  it("are defined by buildWorkflows' two documents, with the step functions' ARNs", () => {
-    expect(machine.definition).toBe(JSON.stringify(expected.standard));
-    expect(express.definition).toBe(JSON.stringify(expected.express));
+    documents = [
+      ["standard", json<WorkflowDefinition>(machine.definition)],
+      ["express", json<WorkflowDefinition>(express.definition)],
+    ];
   });
 
   it.each(["workflowStateMachine", "workflowExpressStateMachine"])(
     "passes asl-validator, paths and ARNs included (%s)",
     (name) => {
-      const { isValid, errorsText } = aslValidator(
-        JSON.parse(run.named(name).inputs.definition as string),
-      );
+      const { isValid, errorsText } = aslValidator(json(run.named(name).inputs.definition));
 
       expect(errorsText("\n")).toBe("");
       expect(isValid).toBe(true);
     },
   );
+
+  it("runs CreateTask, then polls a running task until it succeeds, and marks any failure (both)", () => {
+    for (const [type, definition] of documents) {
+      expect(definition.StartAt, type).toBe(STATE_NAMES.createTask);
+      expect(transitions(definition), type).toEqual({
+        [STATE_NAMES.createTask]: ["Task", STATE_NAMES.isTaskDone],
+        [STATE_NAMES.isTaskDone]: [
+          "Choice",
+          STATE_NAMES.taskCompleted,
+          STATE_NAMES.pollLimitExceeded,
+          STATE_NAMES.waitForTaskCompletion,
+        ],
+        [STATE_NAMES.waitForTaskCompletion]: ["Wait", STATE_NAMES.checkTaskStatus],
+        [STATE_NAMES.checkTaskStatus]: ["Task", STATE_NAMES.isTaskDone],
+        [STATE_NAMES.pollLimitExceeded]: ["Pass", STATE_NAMES.markFailed],
+        [STATE_NAMES.taskCompleted]: ["Task", STATE_NAMES.succeeded],
+        [STATE_NAMES.markFailed]: ["Task", STATE_NAMES.failed],
+        [STATE_NAMES.succeeded]: ["Succeed"],
+        [STATE_NAMES.failed]: ["Fail"],
+      });
+    }
+  });
+
+  it("records a succeeded step, waits the pause a running task asks for, and stops polling after the stack's maxPolls (both)", () => {
+    for (const [type, definition] of documents) {
+      const choice = definition.States[STATE_NAMES.isTaskDone] as AslChoiceState;
+      expect(choice.Choices, type).toEqual([
+        { Variable: "$.step.status", StringEquals: "succeeded", Next: STATE_NAMES.taskCompleted },
+        {
+          Variable: "$.step.polls",
+          NumericGreaterThanEquals: config.workflow.maxPolls,
+          Next: STATE_NAMES.pollLimitExceeded,
+        },
+      ]);
+      expect(definition.States[STATE_NAMES.waitForTaskCompletion], type).toMatchObject({
+        SecondsPath: "$.step.pollAfterSeconds",
+      });
+    }
+  });
+
+  it("retries a retryable task error with the stack's taskRetry, with full jitter, and sends what still fails to MarkFailed (both)", () => {
+    const { maxAttempts, intervalSeconds, backoffRate, maxDelaySeconds } =
+      config.workflow.taskRetry;
+
+    expect(maxAttempts).toBeLessThanOrEqual(3);
+    for (const [type, definition] of documents) {
+      for (const [name, state] of taskStatesOf(definition)) {
+        if (name === STATE_NAMES.markFailed) continue;
+        expect(state.Retry[0], `${type} ${name}`).toEqual({
+          ErrorEquals: [ERROR_NAMES.retryable],
+          IntervalSeconds: intervalSeconds,
+          MaxAttempts: maxAttempts,
+          BackoffRate: backoffRate,
+          MaxDelaySeconds: maxDelaySeconds,
+          JitterStrategy: "FULL",
+        });
+        expect(state.Retry, `${type} ${name}`).toHaveLength(2);
+        expect(state.Retry[1], `${type} ${name}`).toMatchObject({
+          ErrorEquals: [...LAMBDA_SERVICE_ERRORS],
+          JitterStrategy: "FULL",
+        });
+        expect(state.Catch, `${type} ${name}`).toEqual([
+          { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: STATE_NAMES.markFailed },
+        ]);
+      }
+    }
+  });
+
+  it("retries MarkFailed on any error, at least as often as the steps before it, and catches nothing there (both)", () => {
+    for (const [type, definition] of documents) {
+      const markFailed = definition.States[STATE_NAMES.markFailed] as AslTaskState;
+      const [retrier, ...others] = markFailed.Retry ?? [];
+
+      expect(others, type).toEqual([]);
+      expect(retrier?.ErrorEquals, type).toEqual(["States.ALL"]);
+      expect(retrier?.MaxAttempts, type).toBeGreaterThanOrEqual(
+        config.workflow.taskRetry.maxAttempts,
+      );
+      expect(retrier?.JitterStrategy, type).toBe("FULL");
+      expect(markFailed.Catch, type).toBeUndefined();
+    }
+  });
 
   it("sends each Task state of both to the catalog function that implements it", () => {
     const byState = Object.fromEntries(
@@ -92,9 +182,17 @@ describe.each(STACKS)("the state machines of the %s stack", (stack) => {
       ]),
     );
 
-    for (const inputs of [machine, express]) {
-      const definition = JSON.parse(inputs.definition as string) as WorkflowDefinition;
-      expect(taskStates(definition, "Resource")).toEqual(byState);
+    for (const [type, definition] of documents) {
+      expect(taskStates(definition, "Resource"), type).toEqual(byState);
+    }
+  });
+
+  it("times the Standard workflow out at the stack's executionTimeoutSeconds, each Task state after its function's own timeout", () => {
+    const [, standard] = documents[0] as [string, WorkflowDefinition];
+
+    expect(standard.TimeoutSeconds).toBe(config.workflow.executionTimeoutSeconds);
+    for (const [name, seconds] of Object.entries(taskStates(standard, "TimeoutSeconds"))) {
+      expect(seconds, name).toBeGreaterThan(config.steps.timeoutSeconds);
     }
   });
 
@@ -122,14 +220,15 @@ describe.each(STACKS)("the state machines of the %s stack", (stack) => {
     expect(await promiseOf(exported)).toBe(machineArn(`tasklane-${stack}-workflow-express`));
   });
 
-  it("times the Express workflow out within Express's 5 minutes, each Task state early enough for every retry", () => {
-    const definition = JSON.parse(express.definition as string) as WorkflowDefinition;
-    const bounds = expressWorkflowBounds(workflowBounds(config));
+  it("times the Express workflow out within Express's 5 minutes, giving every task the consumer sends there its whole timeoutSeconds", () => {
+    const [, definition] = documents[1] as [string, WorkflowDefinition];
+    const bounds = json<WorkflowBounds>(consumerEnvironment(run)[FUNCTION_ENV.workflowBounds]);
+    const { maxTaskSeconds } = expressWorkflowBounds(bounds);
 
     expect(definition.TimeoutSeconds).toBeLessThanOrEqual(EXPRESS_EXECUTION_MAX_SECONDS);
     expect(taskStates(definition, "TimeoutSeconds")).toEqual({
-      CreateTask: bounds.maxTaskSeconds + 5,
-      CheckTaskStatus: bounds.maxTaskSeconds + 5,
+      CreateTask: maxTaskSeconds + 5,
+      CheckTaskStatus: maxTaskSeconds + 5,
       TaskCompleted: 10,
       MarkFailed: 10,
     });
@@ -213,14 +312,8 @@ describe("the prod state machines", () => {
   });
 });
 
-describe.each(STACKS)("the %s stack with workflow.express off", (stack) => {
-  const config = stackConfig(stack);
-  const off = { "tasklane:workflow": { ...config.workflow, express: "off" } };
-  let run: ProgramRun;
-  let auto: ProgramRun;
-  beforeAll(async () => {
-    [run, auto] = await Promise.all([runProgram(stack, off), runProgram(stack)]);
-  });
+describeEachStack("the %s stack with workflow.express off", ({ stack, config, run: auto }) => {
+  const run = plannedRun(stack, { "tasklane:workflow": { ...config.workflow, express: "off" } });
 
   it("deploys no Express state machine, log group or alarm, and exports none", async () => {
     const names = run.resources.map((r) => r.name);

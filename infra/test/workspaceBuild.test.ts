@@ -1,9 +1,9 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildDifferences } from "../workspaceBuild.js";
 
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
@@ -43,28 +43,40 @@ function writePackage(root: string): void {
   );
 }
 
-function build(root: string): void {
+function compile(root: string): void {
   execFileSync(process.execPath, [tsc, "-p", join(root, "packages/lib/tsconfig.build.json")]);
 }
 
 describe("buildDifferences: is a workspace package's dist/ what its src/ compiles to", () => {
+  // tsc takes seconds to start, so the package is compiled once and each test gets a copy.
+  let compiled: string;
   let root: string;
+  beforeAll(() => {
+    compiled = mkdtempSync(join(tmpdir(), "tasklane-build-"));
+    writePackage(compiled);
+    compile(compiled);
+  });
+  afterAll(() => {
+    rmSync(compiled, { recursive: true, force: true });
+  });
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), "tasklane-build-"));
-    writePackage(root);
   });
   afterEach(() => {
     rmSync(root, { recursive: true, force: true });
   });
 
+  /** `root` becomes the package with its build, as `tsc -p tsconfig.build.json` left it. */
+  const build = (): void => cpSync(compiled, root, { recursive: true });
+
   it("finds nothing when the build is current", () => {
-    build(root);
+    build();
 
     expect(buildDifferences(root, ["packages/lib"])).toEqual([]);
   });
 
   it("finds nothing when a source is only touched, as a branch switch or a turbo cache hit leaves it", () => {
-    build(root);
+    build();
     const later = new Date(Date.now() + 60_000);
     utimesSync(join(root, "packages/lib/src/limits.ts"), later, later);
 
@@ -72,7 +84,7 @@ describe("buildDifferences: is a workspace package's dist/ what its src/ compile
   });
 
   it("names a source edited since the build", () => {
-    build(root);
+    build();
     writeFileSync(join(root, "packages/lib/src/limits.ts"), "export const LIMIT = { max: 20 };\n");
 
     expect(buildDifferences(root, ["packages/lib"])).toEqual([
@@ -81,7 +93,7 @@ describe("buildDifferences: is a workspace package's dist/ what its src/ compile
   });
 
   it("names a source added since the build", () => {
-    build(root);
+    build();
     writeFileSync(join(root, "packages/lib/src/added.ts"), "export const ADDED = true;\n");
 
     expect(buildDifferences(root, ["packages/lib"])).toEqual([
@@ -90,6 +102,8 @@ describe("buildDifferences: is a workspace package's dist/ what its src/ compile
   });
 
   it("names a package that was never built", () => {
+    writePackage(root);
+
     expect(buildDifferences(root, ["packages/lib"])).toEqual(["packages/lib has no build (dist/)"]);
   });
 });

@@ -1,6 +1,9 @@
-/** The JSON the Tasklane HTTP API speaks. The producer builds these; clients read them. */
+/**
+ * The JSON the Tasklane HTTP API speaks. The producer builds these; clients read them. Browser code
+ * imports this file (`@tasklane/api-client/types`): it depends on nothing but the statuses.
+ */
 
-import type { TaskStatus } from "@tasklane/shared-task/statuses";
+import type { TaskHeadline, TaskStatus } from "@tasklane/shared-task/statuses";
 
 export type { TaskStatus };
 
@@ -31,16 +34,7 @@ export interface ObjectLocation {
 }
 
 /** A task as `GET /tasks` lists it: no input, no timeline, its output only when small. */
-export interface TaskSummary {
-  id: string;
-  type: string;
-  status: TaskStatus;
-  generation: number;
-  attempts: number;
-  createdAt: string;
-  updatedAt: string;
-  startedAt?: string;
-  finishedAt?: string;
+export interface TaskSummary extends TaskHeadline {
   /** The output, when the task succeeded and it fits in a response. */
   output?: unknown;
   /** Where a large output is, when it is not returned inline. */

@@ -1,18 +1,6 @@
 // The statuses are shared-task's: one list, for the API that answers them and its clients.
 export { TASK_STATUSES, TERMINAL_STATUSES } from "@tasklane/shared-task/statuses";
-export type {
-  AcceptedTask,
-  BatchItemResult,
-  BatchResult,
-  ObjectLocation,
-  ProblemDetails,
-  TaskList,
-  TaskResource,
-  TaskStatus,
-  TaskSummary,
-  TaskTypeDescription,
-  TimelineEntry,
-} from "./apiTypes.js";
+export type * from "./apiTypes.js";
 export { createRequestSigner, regionOfApiUrl, type SigV4Options } from "./signRequest.js";
 export {
   createTasklaneClient,

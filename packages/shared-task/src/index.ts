@@ -100,7 +100,7 @@ export {
   parseExecutionName,
   TASK_ID_NAMESPACE,
 } from "./state/taskIds.js";
-export type { ExecutionStatus, TaskStatus, TaskView } from "./state/taskStatus.js";
+export type { ExecutionStatus, TaskHeadline, TaskStatus, TaskView } from "./state/taskStatus.js";
 export {
   CANCELLABLE_STATUSES,
   isTerminalStatus,
@@ -109,23 +109,14 @@ export {
   TERMINAL_STATUSES,
   taskViewOf,
 } from "./state/taskStatus.js";
-export type { TaskIndexName } from "./state/taskTable.js";
-export {
-  dayOf,
-  dayShardKey,
-  daysBetween,
-  LIST_SHARD_NUMBERS,
-  listKeyOf,
-  listShardOf,
-  ownerShardKey,
-  TASK_TABLE,
-  TASK_TABLE_KEY_ATTRIBUTES,
-  taskTableDefinition,
-} from "./state/taskTable.js";
+// The table's layout: its keys, indexes and the listing shards, all of it public.
+export * from "./state/taskTable.js";
 export type { TaskTimeout } from "./workflow/assertTasksFitWorkflow.js";
 export { assertTasksFitWorkflow } from "./workflow/assertTasksFitWorkflow.js";
 export type {
+  AslChoiceState,
   AslState,
+  AslTaskState,
   ResolvedWorkflowSettings,
   WorkflowDefinition,
   WorkflowSettings,

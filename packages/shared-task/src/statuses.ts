@@ -19,3 +19,16 @@ export const RETRYABLE_STATUSES = ["failed", "cancelled"] as const satisfies rea
 
 /** The statuses a cancellation ends: the generation has not ended yet. */
 export const CANCELLABLE_STATUSES = ["queued", "running"] as const satisfies readonly TaskStatus[];
+
+/** What every view of a task shows: which task, where its generation stands, and when. */
+export interface TaskHeadline {
+  id: string;
+  type: string;
+  status: TaskStatus;
+  generation: number;
+  attempts: number;
+  createdAt: string;
+  updatedAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+}

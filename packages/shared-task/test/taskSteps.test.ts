@@ -57,12 +57,12 @@ function stepsWith(
 function counting() {
   const calls = { start: 0, poll: 0 };
   const task = defineTask(
-    defineTaskContract({
+    {
       type: "counted",
       description: "Counts its calls; polls once.",
       input: z.object({}),
       output: z.object({ polls: z.number() }),
-    }),
+    },
     {
       start: () => {
         calls.start += 1;
@@ -395,12 +395,7 @@ describe("CheckTaskStatus", () => {
 
   it("stops a task that passes its own timeoutSeconds with TaskTimeoutError", async () => {
     // Prepare
-    const slow = neverFinishing({
-      type: "slow",
-      description: "Never finishes.",
-      timeoutSeconds: 10,
-      pollAfterSeconds: 5,
-    });
+    const slow = neverFinishing("slow", { timeoutSeconds: 10, pollAfterSeconds: 5 });
     const { steps, clock, queued } = stepsWith([slow]);
     const task = queued("slow", {});
     const started = (await steps.createTask({ task, run: RUN })) as StepOutcome;
@@ -417,12 +412,7 @@ describe("CheckTaskStatus", () => {
 
   it("keeps the deadline of the first attempt when a retried attempt claims again", async () => {
     // Prepare
-    const slow = neverFinishing({
-      type: "slow",
-      description: "Never finishes.",
-      timeoutSeconds: 10,
-      pollAfterSeconds: 5,
-    });
+    const slow = neverFinishing("slow", { timeoutSeconds: 10, pollAfterSeconds: 5 });
     const { steps, clock, queued } = stepsWith([slow]);
     const task = queued("slow", {});
     await steps.createTask({ task, run: RUN });
@@ -437,12 +427,7 @@ describe("CheckTaskStatus", () => {
 
   it("shortens a wait that would end past the task's deadline, so the timeout is noticed on time", async () => {
     // Prepare
-    const patient = neverFinishing({
-      type: "patient",
-      description: "Asks to be polled an hour later.",
-      timeoutSeconds: 10,
-      pollAfterSeconds: 3_600,
-    });
+    const patient = neverFinishing("patient", { timeoutSeconds: 10, pollAfterSeconds: 3_600 });
     const { steps, clock, queued } = stepsWith([patient]);
     const task = queued("patient", {});
 
@@ -672,7 +657,7 @@ describe("errors from AWS services a task calls", () => {
   /** A task whose `start` throws `error`, as a task calling a failing service would. */
   const taskThrowing = (type: string, description: string, error: Error) =>
     defineTask(
-      defineTaskContract({ type, description, input: z.object({}), output: z.object({}) }),
+      { type, description, input: z.object({}), output: z.object({}) },
       {
         start: () => {
           throw error;
@@ -680,61 +665,54 @@ describe("errors from AWS services a task calls", () => {
       },
     );
 
-  it("are retried when the SDK marks them transient, and keep their name in the message", async () => {
-    // Prepare
-    const throttling = Object.assign(new Error("Rate exceeded"), {
-      name: "ThrottlingException",
-      $fault: "client",
-      $retryable: { throttling: true },
-      $metadata: { httpStatusCode: 400 },
-    });
-    const { steps, queued } = stepsWith([
-      taskThrowing("calls-aws", "Calls a throttled API.", throttling),
-    ]);
-
-    // Act
-    const outcome = steps.createTask({ task: queued("calls-aws", {}), run: RUN });
-
-    // Assess
-    await expect(outcome).rejects.toMatchObject({ name: "TaskRetryableError" });
-    await expect(outcome).rejects.toThrow("ThrottlingException: Rate exceeded");
+  const throttling = Object.assign(new Error("Rate exceeded"), {
+    name: "ThrottlingException",
+    $fault: "client",
+    $retryable: { throttling: true },
+    $metadata: { httpStatusCode: 400 },
+  });
+  const refused = new TypeError("fetch failed", {
+    cause: Object.assign(new Error("connect ECONNREFUSED 10.0.0.1:443"), {
+      code: "ECONNREFUSED",
+    }),
+  });
+  const denied = Object.assign(new Error("Access Denied"), {
+    name: "AccessDenied",
+    $fault: "client",
+    $metadata: { httpStatusCode: 403 },
   });
 
-  it("are retried when the network failed, also behind fetch's TypeError", async () => {
-    // Prepare
-    const refused = new TypeError("fetch failed", {
-      cause: Object.assign(new Error("connect ECONNREFUSED 10.0.0.1:443"), {
-        code: "ECONNREFUSED",
-      }),
-    });
-    const { steps, queued } = stepsWith([
-      taskThrowing("calls-api", "Calls an API that is down.", refused),
-    ]);
-
-    // Act
-    const outcome = steps.createTask({ task: queued("calls-api", {}), run: RUN });
-
-    // Assess
-    await expect(outcome).rejects.toMatchObject({ name: "TaskRetryableError" });
-    await expect(outcome).rejects.toThrow("TypeError: fetch failed");
-  });
-
-  it("are not retried when they are the caller's fault", async () => {
-    // Prepare
-    const denied = Object.assign(new Error("Access Denied"), {
+  it.each([
+    {
+      title: "are retried when the SDK marks them transient, and keep their name in the message",
+      error: throttling,
+      name: "TaskRetryableError",
+      message: "ThrottlingException: Rate exceeded",
+    },
+    {
+      title: "are retried when the network failed, also behind fetch's TypeError",
+      error: refused,
+      name: "TaskRetryableError",
+      message: "TypeError: fetch failed",
+    },
+    {
+      title: "are not retried when they are the caller's fault",
+      error: denied,
       name: "AccessDenied",
-      $fault: "client",
-      $metadata: { httpStatusCode: 403 },
-    });
+      message: "Access Denied",
+    },
+  ])("$title", async ({ error, name, message }) => {
+    // Prepare
     const { steps, queued } = stepsWith([
-      taskThrowing("calls-aws", "Calls a forbidden API.", denied),
+      taskThrowing("calls-aws", "Calls an AWS service that fails.", error),
     ]);
 
     // Act
     const outcome = steps.createTask({ task: queued("calls-aws", {}), run: RUN });
 
     // Assess
-    await expect(outcome).rejects.toMatchObject({ name: "AccessDenied" });
+    await expect(outcome).rejects.toMatchObject({ name });
+    await expect(outcome).rejects.toThrow(message);
   });
 });
 

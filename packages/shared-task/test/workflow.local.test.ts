@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
-import { defineTask, defineTaskContract, ERROR_NAMES, readJson, s3Keys } from "../src/index.js";
+import { defineTask, ERROR_NAMES, readJson, s3Keys } from "../src/index.js";
 import { exampleTasks } from "../src/tasks.js";
 import { BUCKETS, envelopeFor, neverFinishing } from "./helpers/factories.js";
 import { FailingBlobStore, slowDown } from "./helpers/failingBlobStore.js";
@@ -147,12 +147,7 @@ describe("the workflow, run locally", () => {
   });
 
   it("a task whose poll outlives its timeoutSeconds fails with TaskTimeoutError, not retried", async () => {
-    const stuck = neverFinishing({
-      type: "stuck",
-      description: "Polls forever.",
-      timeoutSeconds: 1,
-      pollAfterSeconds: 1,
-    });
+    const stuck = neverFinishing("stuck", { timeoutSeconds: 1, pollAfterSeconds: 1 });
 
     const run = await runWorkflowLocally({ type: "stuck", input: {}, tasks: [stuck] });
 
@@ -161,12 +156,7 @@ describe("the workflow, run locally", () => {
   });
 
   it("a task asking to wait past its timeoutSeconds is polled at its deadline and fails there", async () => {
-    const patient = neverFinishing({
-      type: "patient",
-      description: "Asks to be polled an hour later.",
-      timeoutSeconds: 1,
-      pollAfterSeconds: 3_600,
-    });
+    const patient = neverFinishing("patient", { timeoutSeconds: 1, pollAfterSeconds: 3_600 });
 
     const run = await runWorkflowLocally({ type: "patient", input: {}, tasks: [patient] });
 
@@ -220,12 +210,12 @@ describe("the workflow, run locally", () => {
     async (workflow) => {
       let starts = 0;
       const once = defineTask(
-        defineTaskContract({
+        {
           type: "once",
           description: "Counts its starts.",
           input: z.object({}),
           output: z.object({ starts: z.number() }),
-        }),
+        },
         { start: () => ({ status: "succeeded", output: { starts: ++starts } }) },
       );
       const records = new MemoryStepRecords();

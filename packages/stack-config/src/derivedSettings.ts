@@ -1,4 +1,5 @@
 import type { WorkflowBounds } from "@tasklane/shared-task";
+import type { FunctionRole } from "./functionCatalog.js";
 import type { StackConfig } from "./stackConfigSchema.js";
 
 /** SQS visibility timeouts cannot exceed 12 hours. */
@@ -14,6 +15,30 @@ export function queueVisibilityTimeoutSeconds(config: StackConfig): number {
     6 * config.consumer.timeoutSeconds + config.consumer.batchingWindowSeconds,
     MAX_VISIBILITY_TIMEOUT_SECONDS,
   );
+}
+
+/** How large and how long-lived a function is. */
+export interface FunctionSizing {
+  timeoutSeconds: number;
+  memoryMb: number;
+}
+
+/**
+ * The timeout and memory of a catalog function of this role: the stack config's section for it
+ * (the producer's for the API and schedule, the consumer's for the queue, the steps' for the
+ * workflow), deployed by the Pulumi program and applied by the local runtime alike.
+ */
+export function functionSizing(
+  config: Pick<StackConfig, "producer" | "consumer" | "steps">,
+  role: FunctionRole,
+): FunctionSizing {
+  const { timeoutSeconds, memoryMb } = {
+    api: config.producer,
+    schedule: config.producer,
+    queue: config.consumer,
+    step: config.steps,
+  }[role];
+  return { timeoutSeconds, memoryMb };
 }
 
 /**

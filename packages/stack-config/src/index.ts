@@ -1,5 +1,6 @@
-export type { MessageLifetimeSettings } from "./derivedSettings.js";
+export type { FunctionSizing, MessageLifetimeSettings } from "./derivedSettings.js";
 export {
+  functionSizing,
   MAX_BODY_BYTES_LIMIT,
   MAX_VISIBILITY_TIMEOUT_SECONDS,
   payloadLifetimeNeededSeconds,

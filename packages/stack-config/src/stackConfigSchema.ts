@@ -223,119 +223,119 @@ const lambda = z.strictObject({
   sourceMaps: z.boolean().default(false),
 });
 
-/** Every `tasklane:*` key of a stack's config. Unknown keys are errors, so typos are caught. */
-export const stackConfigSchema = z
-  .strictObject({
-    /** Team or person answerable for the stack; every resource is tagged with it. */
-    owner: z.string().min(1),
-    queue: queue.default(queue.parse({})),
-    consumer: consumer.default(consumer.parse({})),
-    steps: steps.default(steps.parse({})),
-    producer: producer.default(producer.parse({})),
-    workflow: workflow.default(workflow.parse({})),
-    storage: storage.default(storage.parse({})),
-    table: table.default(table.parse({})),
-    api: api.default(api.parse({})),
-    logs: logs.default(logs.parse({})),
-    alarms: alarms.default(alarms.parse({})),
-    lambda: lambda.default(lambda.parse({})),
-  })
-  .superRefine((c, ctx) => {
-    if (c.queue.dlqRetentionSeconds <= c.queue.retentionSeconds) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["queue", "dlqRetentionSeconds"],
-        message:
+/** The sections of a stack's config, each checked on its own. */
+const sections = z.strictObject({
+  /** Team or person answerable for the stack; every resource is tagged with it. */
+  owner: z.string().min(1),
+  queue: queue.default(queue.parse({})),
+  consumer: consumer.default(consumer.parse({})),
+  steps: steps.default(steps.parse({})),
+  producer: producer.default(producer.parse({})),
+  workflow: workflow.default(workflow.parse({})),
+  storage: storage.default(storage.parse({})),
+  table: table.default(table.parse({})),
+  api: api.default(api.parse({})),
+  logs: logs.default(logs.parse({})),
+  alarms: alarms.default(alarms.parse({})),
+  lambda: lambda.default(lambda.parse({})),
+});
+
+/** A rule across sections: the key it finds wrong (`section.field`) and why, or nothing. */
+type CrossSectionRule = (
+  c: z.output<typeof sections>,
+) => [key: string, problem: string] | undefined;
+
+const CROSS_SECTION_RULES: CrossSectionRule[] = [
+  (c) =>
+    c.queue.dlqRetentionSeconds <= c.queue.retentionSeconds
+      ? [
+          "queue.dlqRetentionSeconds",
           "must be longer than queue.retentionSeconds, or messages expire before anyone sees them",
-      });
-    }
-    if (c.queue.fifo && c.consumer.batchingWindowSeconds > 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["consumer", "batchingWindowSeconds"],
-        message:
+        ]
+      : undefined,
+  (c) =>
+    c.queue.fifo && c.consumer.batchingWindowSeconds > 0
+      ? [
+          "consumer.batchingWindowSeconds",
           "must be 0 when queue.fifo is true: AWS supports no batching window on a FIFO event source",
-      });
+        ]
+      : undefined,
+  (c) =>
+    c.queue.fifo && c.consumer.batchSize > 10
+      ? ["consumer.batchSize", "must be at most 10 for a FIFO queue"]
+      : undefined,
+  (c) =>
+    c.consumer.batchSize > 10 && c.consumer.batchingWindowSeconds < 1
+      ? [
+          "consumer.batchingWindowSeconds",
+          "must be at least 1 when batchSize is over 10 (an AWS rule)",
+        ]
+      : undefined,
+  (c) =>
+    c.workflow.executionTimeoutSeconds <= c.steps.timeoutSeconds + 5
+      ? [
+          "workflow.executionTimeoutSeconds",
+          "must be longer than steps.timeoutSeconds + 5 (every Task state's timeout)",
+        ]
+      : undefined,
+  (c) => {
+    if (c.workflow.express !== "auto") return undefined;
+    try {
+      expressWorkflowBounds(workflowBounds(c));
+      return undefined;
+    } catch (error) {
+      return [
+        "workflow.express",
+        `cannot be auto: ${(error as Error).message} (set it to off, or lower workflow.taskRetry or steps.timeoutSeconds)`,
+      ];
     }
-    if (c.queue.fifo && c.consumer.batchSize > 10) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["consumer", "batchSize"],
-        message: "must be at most 10 for a FIFO queue",
-      });
-    }
-    if (c.consumer.batchSize > 10 && c.consumer.batchingWindowSeconds < 1) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["consumer", "batchingWindowSeconds"],
-        message: "must be at least 1 when batchSize is over 10 (an AWS rule)",
-      });
-    }
-    if (c.workflow.executionTimeoutSeconds <= c.steps.timeoutSeconds + 5) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["workflow", "executionTimeoutSeconds"],
-        message: "must be longer than steps.timeoutSeconds + 5 (every Task state's timeout)",
-      });
-    }
-    if (c.workflow.express === "auto") {
-      try {
-        expressWorkflowBounds(workflowBounds(c));
-      } catch (error) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["workflow", "express"],
-          message: `cannot be auto: ${(error as Error).message} (set it to off, or lower workflow.taskRetry or steps.timeoutSeconds)`,
-        });
-      }
-    }
-    if (c.storage.retain && c.storage.forceDestroy) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["storage", "forceDestroy"],
-        message: "cannot be true when storage.retain is true",
-      });
-    }
-    if (c.api.auth === "jwt" && !c.api.jwt) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["api", "jwt"],
-        message: "is required when api.auth is jwt",
-      });
-    }
-    if (c.api.auth !== "jwt" && c.api.jwt) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["api", "jwt"],
-        message: `is set but api.auth is ${c.api.auth}, so it would be ignored; set api.auth to jwt or remove api.jwt`,
-      });
-    }
-    if (c.alarms.email !== undefined && c.alarms.topicArn !== undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["alarms", "topicArn"],
-        message:
+  },
+  (c) =>
+    c.storage.retain && c.storage.forceDestroy
+      ? ["storage.forceDestroy", "cannot be true when storage.retain is true"]
+      : undefined,
+  (c) =>
+    c.api.auth === "jwt" && !c.api.jwt
+      ? ["api.jwt", "is required when api.auth is jwt"]
+      : undefined,
+  (c) =>
+    c.api.auth !== "jwt" && c.api.jwt
+      ? [
+          "api.jwt",
+          `is set but api.auth is ${c.api.auth}, so it would be ignored; set api.auth to jwt or remove api.jwt`,
+        ]
+      : undefined,
+  (c) =>
+    c.alarms.email !== undefined && c.alarms.topicArn !== undefined
+      ? [
+          "alarms.topicArn",
           "cannot be set with alarms.email: set one (subscribe the address to that topic instead)",
-      });
-    }
-    const payloadSeconds = c.storage.payloadExpirationDays * 86_400;
+        ]
+      : undefined,
+  (c) => {
     const neededSeconds = payloadLifetimeNeededSeconds(c);
-    if (payloadSeconds < neededSeconds) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["storage", "payloadExpirationDays"],
-        message: `must be at least ${Math.ceil(neededSeconds / 86_400)} days: a large input must outlive its message, which may run as late as ${c.queue.fifo ? "2 × queue.retentionSeconds" : "queue.retentionSeconds"} + queue.dlqRetentionSeconds + workflow.executionTimeoutSeconds (${neededSeconds} s) after it was accepted (a message redriven from the DLQ on its last day, then waiting out the queue's retention)`,
-      });
-    }
-    if (c.producer.inlineInputMaxBytes >= c.queue.maxMessageBytes) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["producer", "inlineInputMaxBytes"],
-        message:
+    if (c.storage.payloadExpirationDays * 86_400 >= neededSeconds) return undefined;
+    return [
+      "storage.payloadExpirationDays",
+      `must be at least ${Math.ceil(neededSeconds / 86_400)} days: a large input must outlive its message, which may run as late as ${c.queue.fifo ? "2 × queue.retentionSeconds" : "queue.retentionSeconds"} + queue.dlqRetentionSeconds + workflow.executionTimeoutSeconds (${neededSeconds} s) after it was accepted (a message redriven from the DLQ on its last day, then waiting out the queue's retention)`,
+    ];
+  },
+  (c) =>
+    c.producer.inlineInputMaxBytes >= c.queue.maxMessageBytes
+      ? [
+          "producer.inlineInputMaxBytes",
           "must be smaller than queue.maxMessageBytes so an inline input always fits a message",
-      });
-    }
-  });
+        ]
+      : undefined,
+];
+
+/** Every `tasklane:*` key of a stack's config. Unknown keys are errors, so typos are caught. */
+export const stackConfigSchema = sections.superRefine((c, ctx) => {
+  for (const rule of CROSS_SECTION_RULES) {
+    const found = rule(c);
+    if (found) ctx.addIssue({ code: "custom", path: found[0].split("."), message: found[1] });
+  }
+});
 
 export type StackConfig = z.output<typeof stackConfigSchema>;
 export type StackConfigInput = z.input<typeof stackConfigSchema>;

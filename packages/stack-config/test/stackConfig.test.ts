@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   FUNCTION_ENV,
   fromPulumiConfig,
+  functionSizing,
   MAX_BODY_BYTES_LIMIT,
   parseStackConfig,
   payloadLifetimeNeededSeconds,
@@ -339,6 +340,27 @@ describe("queueVisibilityTimeoutSeconds", () => {
     );
 
     expect(queueVisibilityTimeoutSeconds(config)).toBe(185);
+  });
+});
+
+describe("functionSizing", () => {
+  const config = parseStackConfig(
+    {
+      owner: "me",
+      producer: { timeoutSeconds: 10, memoryMb: 256 },
+      consumer: { timeoutSeconds: 30, memoryMb: 512 },
+      steps: { timeoutSeconds: 60, memoryMb: 1024 },
+    },
+    dev,
+  );
+
+  it.each([
+    ["api", { timeoutSeconds: 10, memoryMb: 256 }],
+    ["schedule", { timeoutSeconds: 10, memoryMb: 256 }],
+    ["queue", { timeoutSeconds: 30, memoryMb: 512 }],
+    ["step", { timeoutSeconds: 60, memoryMb: 1024 }],
+  ] as const)("sizes a %s function from its role's section", (role, sizing) => {
+    expect(functionSizing(config, role)).toEqual(sizing);
   });
 });
 

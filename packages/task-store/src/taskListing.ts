@@ -8,6 +8,7 @@ import {
   type Payload,
   TASK_TABLE,
   type TaskErrorInfo,
+  type TaskHeadline,
   type TaskStatus,
 } from "@tasklane/shared-task";
 import type { Actor } from "./taskRecords.js";
@@ -25,17 +26,8 @@ export interface ListQuery {
 }
 
 /** A task as the listing indexes project it: no input, and its output only when small. */
-export interface ListedTask {
-  id: string;
-  type: string;
+export interface ListedTask extends TaskHeadline {
   owner: string;
-  status: TaskStatus;
-  generation: number;
-  attempts: number;
-  createdAt: string;
-  updatedAt: string;
-  startedAt?: string;
-  finishedAt?: string;
   error?: TaskErrorInfo;
   /** The output, when it is small enough to list (see `LIST_OUTPUT_MAX_BYTES`). */
   output?: Payload;

@@ -6,6 +6,7 @@ import {
   GetCommand,
   PutCommand,
   UpdateCommand,
+  type UpdateCommandInput,
 } from "@aws-sdk/lib-dynamodb";
 import {
   CANCELLABLE_STATUSES,
@@ -17,6 +18,7 @@ import {
   RETRYABLE_STATUSES,
   type TaskErrorInfo,
   type TaskRecord,
+  type TaskStatus,
   type TimelineEvent,
 } from "@tasklane/shared-task";
 import { decodeRecord, encodeRecord, encodeValue } from "./recordCodec.js";
@@ -183,9 +185,7 @@ export class TaskRecords {
     if (record.unsentSince === undefined) return false;
     const at = this.now().toISOString();
     return this.applies(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { id: record.id },
+      this.updateOf(record.id, {
         UpdateExpression: "SET sentAt = :at REMOVE unsentSince, unsentShard, sendToken",
         ConditionExpression: "#generation = :generation AND unsentSince = :unsentSince",
         ExpressionAttributeNames: { "#generation": "generation" },
@@ -235,41 +235,31 @@ export class TaskRecords {
     const token = randomUUID();
     const next = generation + 1;
     const event: TimelineEvent = { at, generation: next, event: "queued", by: actor.caller };
+    const guard = actorGuard(actor, generation, RETRYABLE_STATUSES);
     try {
-      const out = await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { id },
-          UpdateExpression:
-            "SET #status = :queued, #generation = :next, updatedAt = :at, unsentSince = :at, " +
-            "unsentShard = :shard, sendToken = :token, generationAttempts = :zero, " +
-            "#timeline = list_append(#timeline, :event) " +
-            `REMOVE ${GENERATION_ATTRIBUTES.map((_, i) => `#g${i}`).join(", ")}`,
-          ConditionExpression: `#generation = :generation AND #status IN (:s0, :s1)${ownerCondition(actor)}`,
-          ExpressionAttributeNames: {
-            "#status": "status",
-            "#generation": "generation",
-            "#timeline": "timeline",
-            ...Object.fromEntries(GENERATION_ATTRIBUTES.map((name, i) => [`#g${i}`, name])),
-            ...ownerName(actor),
-          },
-          ExpressionAttributeValues: {
-            ":queued": "queued",
-            ":next": next,
-            ":at": at,
-            ":shard": String(listShardOf(id)),
-            ":token": token,
-            ":zero": 0,
-            ":event": [event],
-            ":generation": generation,
-            ":s0": RETRYABLE_STATUSES[0],
-            ":s1": RETRYABLE_STATUSES[1],
-            ...ownerValue(actor),
-          },
-          ReturnValues: "ALL_OLD",
-        }),
-      );
-      const previous = decodeRecord(out.Attributes ?? {});
+      const previous = await this.updateReturning(id, "ALL_OLD", {
+        UpdateExpression:
+          "SET #status = :queued, #generation = :next, updatedAt = :at, unsentSince = :at, " +
+          "unsentShard = :shard, sendToken = :token, generationAttempts = :zero, " +
+          "#timeline = list_append(#timeline, :event) " +
+          `REMOVE ${GENERATION_ATTRIBUTES.map((_, i) => `#g${i}`).join(", ")}`,
+        ConditionExpression: guard.condition,
+        ExpressionAttributeNames: {
+          ...guard.names,
+          "#timeline": "timeline",
+          ...Object.fromEntries(GENERATION_ATTRIBUTES.map((name, i) => [`#g${i}`, name])),
+        },
+        ExpressionAttributeValues: {
+          ":queued": "queued",
+          ":next": next,
+          ":at": at,
+          ":shard": String(listShardOf(id)),
+          ":token": token,
+          ":zero": 0,
+          ":event": [event],
+          ...guard.values,
+        },
+      });
       const kept: TaskRecord = { ...previous };
       for (const name of GENERATION_ATTRIBUTES) delete (kept as Record<string, unknown>)[name];
       const record: TaskRecord = {
@@ -311,9 +301,7 @@ export class TaskRecords {
       ...(previous.error ? { ":error": previous.error } : {}),
     };
     return this.applies(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { id: record.id },
+      this.updateOf(record.id, {
         UpdateExpression:
           "SET #status = :previousStatus, finishedAt = :finishedAt, updatedAt = :at, " +
           `${previous.error ? "#error = :error, " : ""}` +
@@ -354,50 +342,33 @@ export class TaskRecords {
       return { ok: false, reason: "conflict", record: seen };
     }
     const at = this.now().toISOString();
-    const event: TimelineEvent = {
-      at,
-      generation: seen.generation,
-      event: "cancelled",
-      by: actor.caller,
-    };
+    const by = actor.caller;
+    const event: TimelineEvent = { at, generation: seen.generation, event: "cancelled", by };
+    const guard = actorGuard(actor, seen.generation, CANCELLABLE_STATUSES);
     try {
-      const out = await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { id },
-          UpdateExpression:
-            "SET #status = :cancelled, finishedAt = :at, updatedAt = :at, cancelledBy = :by, " +
-            `${this.expiry(at) ? "expiresAt = :expiresAt, " : ""}` +
-            "#timeline = list_append(#timeline, :event) REMOVE unsentSince, unsentShard, sendToken",
-          ConditionExpression: `#generation = :generation AND #status IN (:s0, :s1)${ownerCondition(actor)}`,
-          ExpressionAttributeNames: {
-            "#status": "status",
-            "#generation": "generation",
-            "#timeline": "timeline",
-            ...ownerName(actor),
-          },
-          ExpressionAttributeValues: {
-            ":cancelled": "cancelled",
-            ":at": at,
-            ":by": actor.caller,
-            ":generation": seen.generation,
-            ":s0": CANCELLABLE_STATUSES[0],
-            ":s1": CANCELLABLE_STATUSES[1],
-            ...this.expiryValue(at),
-            ":event": [event],
-            ...ownerValue(actor),
-          },
-          ReturnValues: "ALL_OLD",
-        }),
-      );
-      const previous = decodeRecord(out.Attributes ?? {});
+      const previous = await this.updateReturning(id, "ALL_OLD", {
+        UpdateExpression:
+          "SET #status = :cancelled, finishedAt = :at, updatedAt = :at, cancelledBy = :by, " +
+          `${this.expiry(at) ? "expiresAt = :expiresAt, " : ""}` +
+          "#timeline = list_append(#timeline, :event) REMOVE unsentSince, unsentShard, sendToken",
+        ConditionExpression: guard.condition,
+        ExpressionAttributeNames: { ...guard.names, "#timeline": "timeline" },
+        ExpressionAttributeValues: {
+          ":cancelled": "cancelled",
+          ":at": at,
+          ":by": by,
+          ...this.expiryValue(at),
+          ":event": [event],
+          ...guard.values,
+        },
+      });
       const { unsentSince: _unsent, sendToken: _token, ...rest } = previous;
       const record: TaskRecord = {
         ...rest,
         status: "cancelled",
         finishedAt: at,
         updatedAt: at,
-        cancelledBy: actor.caller,
+        cancelledBy: by,
         timeline: [...previous.timeline, event],
       };
       return { ok: true, record, previous };
@@ -416,37 +387,32 @@ export class TaskRecords {
   async claimAttempt(id: string, generation: number, runId: string): Promise<ChangeResult> {
     const at = this.now().toISOString();
     try {
-      const out = await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { id },
-          UpdateExpression:
-            "SET #status = :running, runId = :run, startedAt = if_not_exists(startedAt, :at), " +
-            "lastStartedAt = :at, updatedAt = :at, #timeline = list_append(#timeline, :event) " +
-            // A claimed generation's message reached SQS: it is no longer the resend sweep's.
-            "REMOVE unsentSince, unsentShard, sendToken ADD attempts :one, generationAttempts :one",
-          ConditionExpression:
-            "#generation = :generation AND #status IN (:s0, :s1) AND " +
-            "(attribute_not_exists(runId) OR runId = :run)",
-          ExpressionAttributeNames: {
-            "#status": "status",
-            "#generation": "generation",
-            "#timeline": "timeline",
-          },
-          ExpressionAttributeValues: {
-            ":running": "running",
-            ":run": runId,
-            ":at": at,
-            ":event": [{ at, generation, event: "attempt-started" }],
-            ":one": 1,
-            ":generation": generation,
-            ":s0": CANCELLABLE_STATUSES[0],
-            ":s1": CANCELLABLE_STATUSES[1],
-          },
-          ReturnValues: "ALL_NEW",
-        }),
-      );
-      return { ok: true, ...decodeRecord(out.Attributes ?? {}) };
+      const claimed = await this.updateReturning(id, "ALL_NEW", {
+        UpdateExpression:
+          "SET #status = :running, runId = :run, startedAt = if_not_exists(startedAt, :at), " +
+          "lastStartedAt = :at, updatedAt = :at, #timeline = list_append(#timeline, :event) " +
+          // A claimed generation's message reached SQS: it is no longer the resend sweep's.
+          "REMOVE unsentSince, unsentShard, sendToken ADD attempts :one, generationAttempts :one",
+        ConditionExpression:
+          "#generation = :generation AND #status IN (:s0, :s1) AND " +
+          "(attribute_not_exists(runId) OR runId = :run)",
+        ExpressionAttributeNames: {
+          "#status": "status",
+          "#generation": "generation",
+          "#timeline": "timeline",
+        },
+        ExpressionAttributeValues: {
+          ":running": "running",
+          ":run": runId,
+          ":at": at,
+          ":event": [{ at, generation, event: "attempt-started" }],
+          ":one": 1,
+          ":generation": generation,
+          ":s0": CANCELLABLE_STATUSES[0],
+          ":s1": CANCELLABLE_STATUSES[1],
+        },
+      });
+      return { ok: true, ...claimed };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       const record = await this.get(id);
@@ -474,9 +440,7 @@ export class TaskRecords {
     };
     const owned = this.ownedByRun(run);
     return this.applies(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { id },
+      this.updateOf(id, {
         UpdateExpression:
           "SET lastError = :error, updatedAt = :at, #timeline = list_append(#timeline, :event)",
         ...owned,
@@ -511,9 +475,7 @@ export class TaskRecords {
         : undefined;
     const owned = this.ownedByRun(run);
     return this.applies(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { id },
+      this.updateOf(id, {
         UpdateExpression:
           "SET #status = :succeeded, #output = :output, polls = :polls, finishedAt = :at, " +
           `updatedAt = :at, ${small ? "listOutput = :output, " : ""}` +
@@ -548,9 +510,7 @@ export class TaskRecords {
   ): Promise<boolean> {
     const at = this.now().toISOString();
     return this.applies(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { id },
+      this.updateOf(id, {
         UpdateExpression:
           "SET #status = :failed, #error = :error, finishedAt = :at, updatedAt = :at, " +
           `${this.expiry(at) ? "expiresAt = :expiresAt, " : ""}` +
@@ -605,6 +565,24 @@ export class TaskRecords {
     return expiresAt === undefined ? {} : { ":expiresAt": expiresAt };
   }
 
+  /** An update of the task's item: every change is one of these, conditional on what it expects. */
+  private updateOf(
+    id: string,
+    input: Omit<UpdateCommandInput, "TableName" | "Key">,
+  ): UpdateCommand {
+    return new UpdateCommand({ TableName: this.tableName, Key: { id }, ...input });
+  }
+
+  /** Sends an update; the record as it was before it (`ALL_OLD`) or is after it (`ALL_NEW`). */
+  private async updateReturning(
+    id: string,
+    returned: "ALL_OLD" | "ALL_NEW",
+    input: Omit<UpdateCommandInput, "TableName" | "Key" | "ReturnValues">,
+  ): Promise<TaskRecord> {
+    const out = await this.db.send(this.updateOf(id, { ...input, ReturnValues: returned }));
+    return decodeRecord(out.Attributes ?? {});
+  }
+
   /** Runs a conditional write; `false` when its condition did not hold. */
   private async applies(command: UpdateCommand | DeleteCommand): Promise<boolean> {
     try {
@@ -656,14 +634,28 @@ export function mayAct(actor: Actor, record: Pick<TaskRecord, "owner">): boolean
   return actor.operator || record.owner === actor.caller;
 }
 
-function ownerCondition(actor: Actor): string {
-  return actor.operator ? "" : " AND #owner = :owner";
-}
-
-function ownerName(actor: Actor): Record<string, string> {
-  return actor.operator ? {} : { "#owner": "owner" };
-}
-
-function ownerValue(actor: Actor): Record<string, string> {
-  return actor.operator ? {} : { ":owner": actor.caller };
+/**
+ * The condition of a change `actor` makes to a task's generation: it is still `generation`, in
+ * one of the two `statuses`, and (unless the actor is an operator) the actor's own task.
+ */
+function actorGuard(
+  actor: Actor,
+  generation: number,
+  statuses: readonly [TaskStatus, TaskStatus],
+): { condition: string; names: Record<string, string>; values: Record<string, unknown> } {
+  const own = !actor.operator;
+  return {
+    condition: `#generation = :generation AND #status IN (:s0, :s1)${own ? " AND #owner = :owner" : ""}`,
+    names: {
+      "#status": "status",
+      "#generation": "generation",
+      ...(own ? { "#owner": "owner" } : {}),
+    },
+    values: {
+      ":generation": generation,
+      ":s0": statuses[0],
+      ":s1": statuses[1],
+      ...(own ? { ":owner": actor.caller } : {}),
+    },
+  };
 }

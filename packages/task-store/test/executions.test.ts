@@ -1,20 +1,16 @@
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { executionName, newTaskId } from "@tasklane/shared-task";
-import { type AwsEmulators, startAwsEmulators } from "@tasklane/test-support";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { executionArnFor, startExecution, stopExecution } from "../src/index.js";
+import { fileEmulators } from "./helpers/fileEmulators.js";
 
-let aws: AwsEmulators;
+const aws = fileEmulators();
 let sfn: SFNClient;
 
-beforeAll(async () => {
-  aws = await startAwsEmulators();
+beforeAll(() => {
   sfn = new SFNClient({});
 });
-afterAll(async () => {
-  sfn.destroy();
-  await aws.stop();
-});
+afterAll(() => sfn.destroy());
 beforeEach(() => aws.stepFunctions.reset());
 
 describe("executionArnFor", () => {

@@ -1,7 +1,13 @@
-import { type TaskRecord, type TaskStatus, TIMELINE_EVENTS } from "@tasklane/shared-task";
-import { type AwsEmulators, readTaskItem, startAwsEmulators } from "@tasklane/test-support";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  RETRYABLE_STATUSES,
+  type TaskRecord,
+  type TaskStatus,
+  TIMELINE_EVENTS,
+} from "@tasklane/shared-task";
+import { readTaskItem } from "@tasklane/test-support";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { TaskRecords } from "../src/index.js";
+import { fileEmulators } from "./helpers/fileEmulators.js";
 import {
   ALICE,
   alice,
@@ -12,19 +18,18 @@ import {
   operator,
   RUN,
   recordIn,
+  retriedFrom,
   seededRandom,
   steppingClock,
 } from "./helpers/taskFixtures.js";
 
-let aws: AwsEmulators;
+const aws = fileEmulators();
 let records: TaskRecords;
 const clock = steppingClock();
 
 beforeAll(async () => {
-  aws = await startAwsEmulators();
   records = await freshRecords(aws, { now: clock.now });
 });
-afterAll(() => aws.stop());
 
 const item = (id: string) => readTaskItem(aws.dynamodb, records.tableName, id);
 const eventsOf = (record: TaskRecord | undefined) =>
@@ -192,9 +197,8 @@ describe("deleteUnsent", () => {
 
   it("deletes nothing of a retried task: its generation is past 1", async () => {
     // Prepare
-    const failed = await recordIn(records, "failed");
-    const retried = await records.retry(failed.id, 1, alice);
-    if (!retried.ok) throw new Error("retry did not apply");
+    const retried = await retriedFrom(records, "failed");
+    const failed = retried.previous;
 
     // Act
     const deleted = await records.deleteUnsent(retried.record);
@@ -206,7 +210,7 @@ describe("deleteUnsent", () => {
 });
 
 describe("retry", () => {
-  it.each<TaskStatus>(["failed", "cancelled"])(
+  it.each(RETRYABLE_STATUSES)(
     "moves a %s task to its next generation, queued and unsent, with one queued event",
     async (status) => {
       // Prepare
@@ -286,13 +290,6 @@ describe("retry", () => {
     expect(result).toMatchObject({ ok: true, record: { generation: 2, owner: ALICE } });
   });
 
-  it("answers not-found for a task that does not exist", async () => {
-    expect(await records.retry(newTask().id, 1, operator)).toEqual({
-      ok: false,
-      reason: "not-found",
-    });
-  });
-
   it("of 8 concurrent retries of one generation, exactly one applies", async () => {
     // Prepare
     const failed = await recordIn(records, "failed");
@@ -312,14 +309,22 @@ describe("retry", () => {
   });
 });
 
+describe("a change to a task that has no record", () => {
+  it.each([
+    ["retry", (id: string) => records.retry(id, 1, operator)],
+    ["claimAttempt", (id: string) => records.claimAttempt(id, 1, RUN)],
+  ] as const)("answers not-found to %s", async (_, change) => {
+    expect(await change(newTask().id)).toEqual({ ok: false, reason: "not-found" });
+  });
+});
+
 describe("restoreUnsentRetry", () => {
-  it.each<TaskStatus>(["failed", "cancelled"])(
+  it.each(RETRYABLE_STATUSES)(
     "ends a refused retry of a %s task as the generation before it ended, at the new generation",
     async (status) => {
       // Prepare
-      const ended = await recordIn(records, status);
-      const retried = await records.retry(ended.id, 1, alice);
-      if (!retried.ok) throw new Error("retry did not apply");
+      const retried = await retriedFrom(records, status);
+      const ended = retried.previous;
 
       // Act
       const restored = await records.restoreUnsentRetry(retried.record, retried.previous);
@@ -337,9 +342,8 @@ describe("restoreUnsentRetry", () => {
 
   it("leaves the task retryable again, at the generation it kept", async () => {
     // Prepare
-    const failed = await recordIn(records, "failed");
-    const retried = await records.retry(failed.id, 1, alice);
-    if (!retried.ok) throw new Error("retry did not apply");
+    const retried = await retriedFrom(records, "failed");
+    const failed = retried.previous;
     await records.restoreUnsentRetry(retried.record, retried.previous);
 
     // Act
@@ -354,9 +358,8 @@ describe("restoreUnsentRetry", () => {
     { case: "an execution claimed it", change: (r) => records.claimAttempt(r.id, 2, RUN) },
   ])("restores nothing once $case", async ({ change }) => {
     // Prepare
-    const failed = await recordIn(records, "failed");
-    const retried = await records.retry(failed.id, 1, alice);
-    if (!retried.ok) throw new Error("retry did not apply");
+    const retried = await retriedFrom(records, "failed");
+    const failed = retried.previous;
     await change(retried.record);
     const before = await records.get(failed.id);
 
@@ -540,13 +543,6 @@ describe("claimAttempt", () => {
 
     // Assess
     expect(claimed).toEqual({ ok: false, reason: "conflict", record: current });
-  });
-
-  it("answers not-found for a task that has no record", async () => {
-    expect(await records.claimAttempt(newTask().id, 1, RUN)).toEqual({
-      ok: false,
-      reason: "not-found",
-    });
   });
 
   it("keeps counting a retried task's attempts while its generation counts from 1", async () => {

@@ -6,23 +6,15 @@ export {
   isTerminalStatus,
   RETRYABLE_STATUSES,
   TASK_STATUSES,
+  type TaskHeadline,
   type TaskStatus,
   TERMINAL_STATUSES,
 } from "../statuses.js";
 
-import type { TaskStatus } from "../statuses.js";
+import type { TaskHeadline } from "../statuses.js";
 
 /** A task as the API shows it. `output` is the value, or a reference when it is large. */
-export interface TaskView {
-  id: string;
-  type: string;
-  status: TaskStatus;
-  generation: number;
-  attempts: number;
-  createdAt: string;
-  updatedAt: string;
-  startedAt?: string;
-  finishedAt?: string;
+export interface TaskView extends TaskHeadline {
   output?: Payload;
   error?: TaskErrorInfo;
   timeline: TimelineEvent[];

@@ -316,14 +316,7 @@ export function createTaskSteps(options: TaskStepsOptions): TaskSteps {
   }
 
   async function checkTaskStatus(event: unknown): Promise<StepOutcome> {
-    const parsedEvent = parseEvent(stepEvent, event, STATE_NAMES.checkTaskStatus);
-    const task = parseEnvelope(parsedEvent.task);
-    const step = parseStep(parsedEvent.step, STATE_NAMES.checkTaskStatus);
-    if (step.status !== "running") {
-      throw new EnvelopeError(
-        `${STATE_NAMES.checkTaskStatus} needs a running step, got ${step.status}`,
-      );
-    }
+    const { parsedEvent, task, step } = stepEventOf(event, STATE_NAMES.checkTaskStatus, "running");
     const definition = tasks.get(task.type);
     return classifying(async () => {
       await assertStillClaimed(task, parsedEvent.run);
@@ -338,14 +331,7 @@ export function createTaskSteps(options: TaskStepsOptions): TaskSteps {
   }
 
   async function taskCompleted(event: unknown): Promise<CompletedSummary> {
-    const parsedEvent = parseEvent(stepEvent, event, STATE_NAMES.taskCompleted);
-    const task = parseEnvelope(parsedEvent.task);
-    const step = parseStep(parsedEvent.step, STATE_NAMES.taskCompleted);
-    if (step.status !== "succeeded") {
-      throw new EnvelopeError(
-        `${STATE_NAMES.taskCompleted} needs a succeeded step, got ${step.status}`,
-      );
-    }
+    const { parsedEvent, task, step } = stepEventOf(event, STATE_NAMES.taskCompleted, "succeeded");
     const run = { generation: task.generation, runId: parsedEvent.run };
     await classifying(async () => {
       if (await records.complete(task.id, run, { output: step.output, polls: step.polls })) return;
@@ -396,6 +382,17 @@ export function createTaskSteps(options: TaskStepsOptions): TaskSteps {
 /** The step outcome in an event, or an `EnvelopeError` naming what is wrong with it. */
 function parseStep(raw: unknown, state: string): StepOutcome {
   return parseEvent(stepOutcomeSchema, raw, `${state} (its \`step\`)`);
+}
+
+/** The event of a step that continues from another's outcome, which must have `status`. */
+function stepEventOf<S extends StepOutcome["status"]>(event: unknown, state: string, status: S) {
+  const parsedEvent = parseEvent(stepEvent, event, state);
+  const task = parseEnvelope(parsedEvent.task);
+  const step = parseStep(parsedEvent.step, state);
+  if (step.status !== status) {
+    throw new EnvelopeError(`${state} needs a ${status} step, got ${step.status}`);
+  }
+  return { parsedEvent, task, step: step as Extract<StepOutcome, { status: S }> };
 }
 
 /** Runs `work`, rethrowing whatever it throws as the state machine must see it. */

@@ -64,7 +64,8 @@ export const executionOutlastsSteps = (s: {
 }) => s.executionTimeoutSeconds > s.stepTimeoutSeconds;
 export const executionOutlastsStepsIssue = {
   path: ["executionTimeoutSeconds"],
-  message: "must be longer than stepTimeoutSeconds",
+  error: (issue: { input: unknown }) =>
+    `must be longer than stepTimeoutSeconds (${(issue.input as { stepTimeoutSeconds: number }).stepTimeoutSeconds})`,
 };
 
 export const workflowBoundsSchema = z
@@ -87,9 +88,8 @@ export function resolveWorkflowBounds(bounds: WorkflowBounds = {}): ResolvedWork
 export function parseWorkflowInput<T extends z.ZodType>(schema: T, settings: unknown): z.output<T> {
   const parsed = schema.safeParse(settings);
   if (!parsed.success) {
-    throw new WorkflowSettingsError(
-      `invalid workflow settings: ${describeIssues(fieldIssues(parsed.error))}`,
-    );
+    const issues = fieldIssues(parsed.error);
+    throw new WorkflowSettingsError(`invalid workflow settings: ${describeIssues(issues)}`, issues);
   }
   return parsed.data;
 }

@@ -1,12 +1,11 @@
 import * as z from "zod";
 import {
   type AnyTaskDefinition,
-  createEnvelope,
   defineTask,
-  defineTaskContract,
   fingerprintSubmission,
   type JsonValue,
   newTaskId,
+  parseEnvelope,
   type TaskEnvelope,
 } from "../../src/index.js";
 
@@ -19,21 +18,26 @@ export const FUNCTION_ARNS = {
   markFailed: "arn:aws:lambda:us-east-1:123456789012:function:tasklane-test-mark-failed",
 };
 
-/** A valid envelope for `type` with `input` inline; override any field. */
+/**
+ * A valid envelope of a new task of `type` with `input` inline: {@link rawEnvelope} with a fresh
+ * id, this moment and this input's fingerprint, parsed as the consumer parses it; override any
+ * field.
+ */
 export function envelopeFor(
   type: string,
   input: JsonValue,
   overrides: Partial<Omit<TaskEnvelope, "v">> = {},
 ): TaskEnvelope {
-  return createEnvelope({
-    id: newTaskId(),
-    type,
-    generation: 1,
-    createdAt: new Date().toISOString(),
-    input: { kind: "inline", value: input },
-    fingerprint: fingerprintSubmission({ type, input }),
-    ...overrides,
-  });
+  return parseEnvelope(
+    rawEnvelope({
+      id: newTaskId(),
+      type,
+      createdAt: new Date().toISOString(),
+      input: { kind: "inline", value: input },
+      fingerprint: fingerprintSubmission({ type, input }),
+      ...overrides,
+    }),
+  );
 }
 
 /** The raw JSON of a valid v1 envelope, for tests that break it on purpose. */
@@ -68,21 +72,19 @@ export type { AnyTaskDefinition };
  * A task that never finishes: `start` and every `poll` answer `running` and ask to be polled
  * again after `pollAfterSeconds`, so only its `timeoutSeconds` (or the workflow's bounds) ends it.
  */
-export function neverFinishing(options: {
-  type: string;
-  description: string;
-  timeoutSeconds: number;
-  pollAfterSeconds: number;
-}) {
-  const { type, description, timeoutSeconds, pollAfterSeconds } = options;
+export function neverFinishing(
+  type: string,
+  timing: { timeoutSeconds: number; pollAfterSeconds: number },
+) {
+  const { timeoutSeconds, pollAfterSeconds } = timing;
   return defineTask(
-    defineTaskContract({
+    {
       type,
-      description,
+      description: `Never finishes: asks to be polled again after ${pollAfterSeconds} s.`,
       input: z.object({}),
       output: z.object({}),
       timeoutSeconds,
-    }),
+    },
     {
       start: () => ({ status: "running", state: {}, pollAfterSeconds }),
       poll: (state) => ({ status: "running", state, pollAfterSeconds }),

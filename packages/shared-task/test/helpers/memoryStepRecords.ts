@@ -163,24 +163,17 @@ export class MemoryStepRecords implements StepRecords {
     error: TaskErrorInfo,
     retryable: boolean,
   ): Promise<boolean> {
-    return this.#call("recordAttemptError", () =>
-      this.#change(
-        "recordAttemptError",
-        id,
-        (r) => this.#owned(r, run),
-        (r) => {
-          r.lastError = error;
-          this.#event(r, {
-            at: this.#at(),
-            generation: run.generation,
-            event: "attempt-failed",
-            attempt: run.attempt,
-            error,
-            retryable,
-          });
-        },
-      ),
-    );
+    return this.#writeIfOwned("recordAttemptError", id, run, (r) => {
+      r.lastError = error;
+      this.#event(r, {
+        at: this.#at(),
+        generation: run.generation,
+        event: "attempt-failed",
+        attempt: run.attempt,
+        error,
+        retryable,
+      });
+    });
   }
 
   async complete(
@@ -188,27 +181,20 @@ export class MemoryStepRecords implements StepRecords {
     run: RunRef,
     result: { output: Payload; polls: number },
   ): Promise<boolean> {
-    return this.#call("complete", () =>
-      this.#change(
-        "complete",
-        id,
-        (r) => this.#owned(r, run),
-        (r) => {
-          const at = this.#at();
-          r.status = "succeeded";
-          r.output = result.output;
-          r.polls = result.polls;
-          r.finishedAt = at;
-          delete r.lastError;
-          this.#event(r, {
-            at,
-            generation: run.generation,
-            event: "succeeded",
-            polls: result.polls,
-          });
-        },
-      ),
-    );
+    return this.#writeIfOwned("complete", id, run, (r) => {
+      const at = this.#at();
+      r.status = "succeeded";
+      r.output = result.output;
+      r.polls = result.polls;
+      r.finishedAt = at;
+      delete r.lastError;
+      this.#event(r, {
+        at,
+        generation: run.generation,
+        event: "succeeded",
+        polls: result.polls,
+      });
+    });
   }
 
   async fail(
@@ -216,23 +202,21 @@ export class MemoryStepRecords implements StepRecords {
     run: { generation: number; runId?: string | undefined },
     error: TaskErrorInfo,
   ): Promise<boolean> {
-    return this.#call("fail", () =>
-      this.#change(
-        "fail",
-        id,
-        (r) =>
-          r.generation === run.generation &&
-          isCancellable(r) &&
-          (r.runId === undefined || (run.runId !== undefined && r.runId === run.runId)),
-        (r) => {
-          const at = this.#at();
-          r.status = "failed";
-          r.error = error;
-          r.finishedAt = at;
-          delete r.unsentSince;
-          this.#event(r, { at, generation: run.generation, event: "failed", error });
-        },
-      ),
+    return this.#write(
+      "fail",
+      id,
+      (r) =>
+        r.generation === run.generation &&
+        isCancellable(r) &&
+        (r.runId === undefined || (run.runId !== undefined && r.runId === run.runId)),
+      (r) => {
+        const at = this.#at();
+        r.status = "failed";
+        r.error = error;
+        r.finishedAt = at;
+        delete r.unsentSince;
+        this.#event(r, { at, generation: run.generation, event: "failed", error });
+      },
     );
   }
 
@@ -269,6 +253,26 @@ export class MemoryStepRecords implements StepRecords {
     apply(record);
     this.#wrote(operation);
     return true;
+  }
+
+  /** A write of the execution that claimed the generation: only while `run` still owns it. */
+  #writeIfOwned(
+    operation: Operation,
+    id: string,
+    run: RunRef,
+    apply: (record: TaskRecord) => void,
+  ): Promise<boolean> {
+    return this.#write(operation, id, (r) => this.#owned(r, run), apply);
+  }
+
+  /** A conditional write through the store's interface: faults armed for `operation` apply. */
+  #write(
+    operation: Operation,
+    id: string,
+    condition: (record: TaskRecord) => boolean,
+    apply: (record: TaskRecord) => void,
+  ): Promise<boolean> {
+    return this.#call(operation, () => this.#change(operation, id, condition, apply));
   }
 
   #call<T>(operation: Operation, work: () => T): Promise<T> {

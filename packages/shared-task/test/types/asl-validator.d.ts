@@ -1,4 +1,5 @@
-// asl-validator 4 ships JavaScript only; this is the part of its API the tests use.
+// asl-validator 4 ships JavaScript only; this is the part of its API the tests use (here and in
+// infra, whose tsconfig includes this file).
 declare module "asl-validator" {
   interface ValidationResult {
     isValid: boolean;

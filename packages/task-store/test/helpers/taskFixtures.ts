@@ -98,6 +98,17 @@ export async function recordIn(
   return record;
 }
 
+/** A task moved to `status` (failed or cancelled), then retried by its owner: the new record and the one it replaced. */
+export async function retriedFrom(
+  records: TaskRecords,
+  status: "failed" | "cancelled",
+): Promise<{ record: TaskRecord; previous: TaskRecord }> {
+  const ended = await recordIn(records, status);
+  const retried = await records.retry(ended.id, 1, { caller: ended.owner, operator: false });
+  if (!retried.ok) throw new Error(`the retry of task ${ended.id} did not apply`);
+  return retried;
+}
+
 async function mustApply(change: Promise<{ ok: boolean }>): Promise<void> {
   const result = await change;
   if (!result.ok) throw new Error(`a setup write did not apply: ${JSON.stringify(result)}`);
