@@ -1,35 +1,25 @@
 import { describe, expect, it } from "vitest";
 import { AWS_PRICES } from "../src/cost/awsPrices.js";
-import {
-  apiMeteredRequests,
-  costPerMillion,
-  emptyUsage,
-  expressBilling,
-  lambdaBilledMs,
-  lambdaGbSeconds,
-  sqsBilledRequests,
-  type Usage,
-  usagePerUnit,
-} from "../src/cost/costReport.js";
+import * as costReport from "../src/cost/costReport.js";
 
 const arm = { architecture: "arm64", fifo: false } as const;
 
 /** What 1,000 echo tasks on Standard use, in round figures of a real run. */
-function echoOnStandard(): Usage {
-  const usage = emptyUsage(1_000);
+function echoOnStandard(): costReport.Usage {
+  const usage = costReport.emptyUsage(1_000);
   usage.api = { requests: 1_000, meteredRequests: 1_000 };
   usage.lambda = {
     ingest: {
       invocations: 1_000,
       memoryMb: 256,
       billedMs: 40_000,
-      gbSeconds: lambdaGbSeconds(40_000, 256),
+      gbSeconds: costReport.lambdaGbSeconds(40_000, 256),
     },
     "create-task": {
       invocations: 1_000,
       memoryMb: 1024,
       billedMs: 30_000,
-      gbSeconds: lambdaGbSeconds(30_000, 1024),
+      gbSeconds: costReport.lambdaGbSeconds(30_000, 1024),
     },
   };
   usage.stepFunctions.standard = { executions: 1_000, transitions: 4_000 };
@@ -56,7 +46,7 @@ function echoOnStandard(): Usage {
 
 describe("pricing counted usage per million tasks", () => {
   it("prices four Standard transitions a task at $100 per million", () => {
-    const cost = costPerMillion(echoOnStandard(), arm);
+    const cost = costReport.costPerMillion(echoOnStandard(), arm);
 
     expect(cost.byService["Step Functions"]).toBeCloseTo(100, 6);
   });
@@ -65,33 +55,36 @@ describe("pricing counted usage per million tasks", () => {
     // 2 invocations ($0.40) + 0.01 GB-s + 0.03 GB-s per task at arm64's rate.
     const expected = 0.4 + 0.04 * AWS_PRICES.lambda.gbSecond.arm64 * 1e6;
 
-    expect(costPerMillion(echoOnStandard(), arm).byService.Lambda).toBeCloseTo(expected, 6);
+    expect(costReport.costPerMillion(echoOnStandard(), arm).byService.Lambda).toBeCloseTo(
+      expected,
+      6,
+    );
     expect(
-      costPerMillion(echoOnStandard(), { ...arm, architecture: "x86_64" }).byService.Lambda,
+      costReport.costPerMillion(echoOnStandard(), { ...arm, architecture: "x86_64" }).byService
+        .Lambda,
     ).toBeGreaterThan(expected);
   });
 
   it("prices DynamoDB's table and index write units and read units", () => {
     // 12 WRU at $0.625 and 1 RRU at $0.125 per million.
-    expect(costPerMillion(echoOnStandard(), arm).byService.DynamoDB).toBeCloseTo(
+    expect(costReport.costPerMillion(echoOnStandard(), arm).byService.DynamoDB).toBeCloseTo(
       12 * 0.625 + 0.125,
       6,
     );
   });
 
   it("prices SQS by billed requests, S3 PUTs at the PUT rate and DELETEs at nothing", () => {
-    const cost = costPerMillion(echoOnStandard(), arm);
+    const cost = costReport.costPerMillion(echoOnStandard(), arm);
 
     expect(cost.byService.SQS).toBeCloseTo(1.1 * 0.4, 6);
     expect(cost.byService.S3).toBeCloseTo(5, 6);
-    expect(costPerMillion(echoOnStandard(), { ...arm, fifo: true }).byService.SQS).toBeCloseTo(
-      1.1 * 0.5,
-      6,
-    );
+    expect(
+      costReport.costPerMillion(echoOnStandard(), { ...arm, fifo: true }).byService.SQS,
+    ).toBeCloseTo(1.1 * 0.5, 6);
   });
 
   it("prices API Gateway per metered request and CloudWatch Logs per GiB ingested", () => {
-    const cost = costPerMillion(echoOnStandard(), arm);
+    const cost = costReport.costPerMillion(echoOnStandard(), arm);
 
     expect(cost.byService["API Gateway"]).toBeCloseTo(1, 6);
     expect(cost.byService["CloudWatch Logs"]).toBeCloseTo(0.5, 6);
@@ -103,12 +96,12 @@ describe("pricing counted usage per million tasks", () => {
 
   it("prices an Express execution at $1 per million plus its duration at 64 MB", () => {
     // Prepare
-    const usage = emptyUsage(1);
-    const billing = expressBilling(120);
+    const usage = costReport.emptyUsage(1);
+    const billing = costReport.expressBilling(120);
     usage.stepFunctions.express = { executions: 1, ...billing };
 
     // Act
-    const cost = costPerMillion(usage, arm);
+    const cost = costReport.costPerMillion(usage, arm);
 
     // Assess
     expect(billing).toEqual({ billedMs: 200, gbSeconds: 0.2 * (64 / 1024) });
@@ -119,7 +112,7 @@ describe("pricing counted usage per million tasks", () => {
   });
 
   it("prices nothing for no units", () => {
-    expect(costPerMillion(emptyUsage(0), arm).total).toBe(0);
+    expect(costReport.costPerMillion(costReport.emptyUsage(0), arm).total).toBe(0);
   });
 });
 
@@ -129,12 +122,15 @@ describe("billing rules", () => {
     [12, 12],
     [12.01, 13],
   ])("rounds a Lambda duration of %d ms up to %d ms", (durationMs, billed) => {
-    expect(lambdaBilledMs(durationMs)).toBe(billed);
+    expect(costReport.lambdaBilledMs(durationMs)).toBe(billed);
   });
 
   it("rounds Express up to 100 ms and 64 MB chunks", () => {
-    expect(expressBilling(0).billedMs).toBe(100);
-    expect(expressBilling(1_001, 65)).toEqual({ billedMs: 1_100, gbSeconds: 1.1 * (128 / 1024) });
+    expect(costReport.expressBilling(0).billedMs).toBe(100);
+    expect(costReport.expressBilling(1_001, 65)).toEqual({
+      billedMs: 1_100,
+      gbSeconds: 1.1 * (128 / 1024),
+    });
   });
 
   it.each([
@@ -145,16 +141,19 @@ describe("billing rules", () => {
   ])(
     "bills SQS %s of %d bytes sent and %d received as %d requests",
     (action, sent, received, billed) => {
-      expect(sqsBilledRequests(action, sent, received)).toBe(billed);
+      expect(costReport.sqsBilledRequests(action, sent, received)).toBe(billed);
     },
   );
 
   it("meters API Gateway requests per 512 KB", () => {
-    expect([apiMeteredRequests(60), apiMeteredRequests(512 * 1024 + 1)]).toEqual([1, 2]);
+    expect([
+      costReport.apiMeteredRequests(60),
+      costReport.apiMeteredRequests(512 * 1024 + 1),
+    ]).toEqual([1, 2]);
   });
 
   it("divides every counted figure by the units for a per-task view", () => {
-    const perTask = usagePerUnit(echoOnStandard());
+    const perTask = costReport.usagePerUnit(echoOnStandard());
 
     expect(perTask.stepFunctions.standard.transitions).toBe(4);
     expect(perTask.dynamodb.indexWriteUnits).toEqual({ byOwner: 3, byTime: 3, unsent: 2 });

@@ -36,42 +36,33 @@ export class TasklaneCliError extends Error {
   }
 }
 
-/** The command line is wrong (exit 2). */
-export class UsageError extends TasklaneCliError {
-  override name = "UsageError";
-  constructor(message: string, options: CliErrorOptions = {}) {
-    super(message, EXIT_CODES.usage, options);
-  }
+/** The base of an error that always exits with `exitCode`. */
+function exitingWith(
+  name: string,
+  exitCode: ExitCode,
+): new (
+  message: string,
+  options?: CliErrorOptions,
+) => TasklaneCliError {
+  return class extends TasklaneCliError {
+    override name = name;
+    constructor(message: string, options: CliErrorOptions = {}) {
+      super(message, exitCode, options);
+    }
+  };
 }
+
+/** The command line is wrong (exit 2). */
+export class UsageError extends exitingWith("UsageError", EXIT_CODES.usage) {}
 
 /** There is no target, or it cannot be reached or authenticated to (exit 3). */
-export class TargetError extends TasklaneCliError {
-  override name = "TargetError";
-  constructor(message: string, options: CliErrorOptions = {}) {
-    super(message, EXIT_CODES.target, options);
-  }
-}
+export class TargetError extends exitingWith("TargetError", EXIT_CODES.target) {}
 
 /** The API or SQS answered, and refused (exit 4). */
-export class RefusedError extends TasklaneCliError {
-  override name = "RefusedError";
-  constructor(message: string, options: CliErrorOptions = {}) {
-    super(message, EXIT_CODES.refused, options);
-  }
-}
+export class RefusedError extends exitingWith("RefusedError", EXIT_CODES.refused) {}
 
 /** `--timeout` passed before the task finished (exit 5). */
-export class WaitTimeoutError extends TasklaneCliError {
-  override name = "WaitTimeoutError";
-  constructor(message: string, options: CliErrorOptions = {}) {
-    super(message, EXIT_CODES.timeout, options);
-  }
-}
+export class WaitTimeoutError extends exitingWith("WaitTimeoutError", EXIT_CODES.timeout) {}
 
 /** Ctrl-C (exit 130). */
-export class InterruptedError extends TasklaneCliError {
-  override name = "InterruptedError";
-  constructor(message = "interrupted", options: CliErrorOptions = {}) {
-    super(message, EXIT_CODES.interrupted, options);
-  }
-}
+export class InterruptedError extends exitingWith("InterruptedError", EXIT_CODES.interrupted) {}

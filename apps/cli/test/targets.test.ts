@@ -1,17 +1,24 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import {
+  type RecordedRequest,
+  type StandInAnswer,
+  type StandInApi,
+  startStandInApi,
+} from "@tasklane/test-support";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { resolveTarget } from "../src/index.js";
-import { type RecordedRequest, startRecordingServer } from "./helpers/recordingServer.js";
 import { tasklane } from "./helpers/runTasklane.js";
 
 const EXECUTE_API = "https://abc123defg.execute-api.eu-west-1.amazonaws.com/";
-let server: Awaited<ReturnType<typeof startRecordingServer>>;
+/** What the stand-in API answers unless a test says otherwise: an empty task catalog. */
+const emptyCatalog = (): StandInAnswer => ({ status: 200, body: { types: [] } });
+let server: StandInApi;
 let dir: string;
 
 beforeAll(async () => {
-  server = await startRecordingServer();
+  server = await startStandInApi(emptyCatalog);
 });
 afterAll(async () => {
   await server.close();
@@ -95,7 +102,7 @@ describe("with no flags, the local runtime", () => {
 
 describe("--api-url and TASKLANE_API_URL", () => {
   it("beat the local runtime, the flag beating the variable", async () => {
-    const other = await startRecordingServer();
+    const other = await startStandInApi(emptyCatalog);
     try {
       await announceLocalRuntime(dir, { pid: process.pid, apiUrl: other.url });
 
@@ -144,7 +151,7 @@ describe("--api-url and TASKLANE_API_URL", () => {
   });
 
   it("that do not answer give exit 3, naming the URL and the fix, with no stack trace", async () => {
-    const closed = await startRecordingServer();
+    const closed = await startStandInApi(emptyCatalog);
     await closed.close();
 
     const run = await tasklane(["list", "--api-url", closed.url]);
@@ -257,7 +264,7 @@ describe("signing without AWS credentials", () => {
 
 describe("an API that refuses", () => {
   it("gives exit 4 with the problem's detail and, for a signed request, what to check", async () => {
-    const refusing = await startRecordingServer(() => ({
+    const refusing = await startStandInApi(() => ({
       status: 403,
       body: { message: "The security token included in the request is invalid." },
     }));

@@ -14,15 +14,14 @@ afterAll(async () => {
   await target?.stop();
 });
 
+/** `tasklane submit <type> --input <input, as JSON> <flags...>`. */
+function submit(type: string, input: unknown, ...flags: string[]) {
+  return target.run(["submit", type, "--input", JSON.stringify(input), ...flags]);
+}
+
 describe("tasklane submit", () => {
   it("with --wait prints the output and exits 0 when the task succeeds", async () => {
-    const run = await target.run([
-      "submit",
-      "word-count",
-      "--input",
-      '{"text": "one two three"}',
-      "--wait",
-    ]);
+    const run = await submit("word-count", { text: "one two three" }, "--wait");
 
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^Accepted task [0-9a-f-]{36} \(word-count\), queued\.$/m);
@@ -59,7 +58,7 @@ describe("tasklane submit", () => {
   });
 
   it("refused by the API (unknown type) exits 4, naming the field and the fix", async () => {
-    const run = await target.run(["submit", "no-such-type", "--input", "{}"]);
+    const run = await submit("no-such-type", {});
 
     expect(run.code).toBe(4);
     expect(run.stderr).toContain('`type`: unknown task type "no-such-type"; known types: echo');
@@ -67,16 +66,7 @@ describe("tasklane submit", () => {
   });
 
   it("with --wait --timeout exits 5 when the task is still running, naming it in the JSON error", async () => {
-    const run = await target.run([
-      "submit",
-      "sleep",
-      "--input",
-      '{"seconds": 60}',
-      "--wait",
-      "--timeout",
-      "1s",
-      "--json",
-    ]);
+    const run = await submit("sleep", { seconds: 60 }, "--wait", "--timeout", "1s", "--json");
 
     expect(run.code).toBe(5);
     expect(run.json()).toEqual({
@@ -94,14 +84,7 @@ describe("tasklane submit", () => {
 describe("tasklane retry", () => {
   it("runs a failed task again as a new generation; --wait follows it to succeeded", async () => {
     // flaky fails its first 5 attempts: generation 1 (4 attempts) fails, generation 2 succeeds.
-    const submitted = await target.run([
-      "submit",
-      "flaky",
-      "--input",
-      '{"failures": 5}',
-      "--wait",
-      "--json",
-    ]);
+    const submitted = await submit("flaky", { failures: 5 }, "--wait", "--json");
     const { id } = submitted.json<TaskResource>();
 
     const retried = await target.run(["retry", id, "--wait"]);
@@ -118,9 +101,7 @@ describe("tasklane retry", () => {
 
 describe("tasklane watch, status and cancel", () => {
   it("watch --json prints a JSON line per change, the last one finished", async () => {
-    const { id } = (
-      await target.run(["submit", "sleep", "--input", '{"seconds": 1}', "--json"])
-    ).json<AcceptedTask>();
+    const { id } = (await submit("sleep", { seconds: 1 }, "--json")).json<AcceptedTask>();
 
     const run = await target.run(["watch", id, "--json"]);
 
@@ -132,12 +113,8 @@ describe("tasklane watch, status and cancel", () => {
   });
 
   it("cancel stops a running task, and is refused (exit 4) for one that finished", async () => {
-    const { id } = (
-      await target.run(["submit", "sleep", "--input", '{"seconds": 60}', "--json"])
-    ).json<AcceptedTask>();
-    const done = (
-      await target.run(["submit", "echo", "--input", "{}", "--wait", "--json"])
-    ).json<TaskResource>();
+    const { id } = (await submit("sleep", { seconds: 60 }, "--json")).json<AcceptedTask>();
+    const done = (await submit("echo", {}, "--wait", "--json")).json<TaskResource>();
 
     const cancelled = await target.run(["cancel", id]);
     const status = await target.run(["status", id, "--json"]);
@@ -165,9 +142,7 @@ describe("tasklane watch, status and cancel", () => {
 
 describe("tasklane list and types", () => {
   it("list --status failed shows only failed tasks, as a table or as JSON", async () => {
-    const { id } = (
-      await target.run(["submit", "fail", "--input", "{}", "--wait", "--json"])
-    ).json<TaskResource>();
+    const { id } = (await submit("fail", {}, "--wait", "--json")).json<TaskResource>();
 
     const json = await target.run(["list", "--status", "failed", "--since", "1h", "--json"]);
     const table = await target.run(["list", "--status", "failed"]);

@@ -1,12 +1,18 @@
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
-import { type AwsEmulators, startAwsEmulators, taskEnvelope } from "@tasklane/test-support";
+import {
+  type AwsEmulators,
+  type StandInApi,
+  startAwsEmulators,
+  startStandInApi,
+  taskEnvelope,
+} from "@tasklane/test-support";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type ConsoleServer, startConsoleServer } from "../src/server/index.js";
-import { pageCall, standInApp, startStandInApi } from "./helpers/consoleClient.js";
+import { pageCall, standInApp } from "./helpers/consoleClient.js";
 
 let emulators: AwsEmulators;
 let server: ConsoleServer;
-let api: Awaited<ReturnType<typeof startStandInApi>>;
+let api: StandInApi;
 
 beforeEach(async () => {
   emulators = await startAwsEmulators({ prefix: "console-test" });

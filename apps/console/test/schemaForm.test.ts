@@ -77,13 +77,14 @@ describe("validateInput", () => {
 });
 
 describe("fieldOfProblemPath", () => {
-  it.each([
-    ["input.failures", "failures"],
-    ["input.options.depth", "options"],
-    ["/input/failures", "failures"],
-    ["input", ""],
-    ["type", "type"],
-  ])("maps the API's %s to the field %j", (path, field) => {
+  const fieldOfPath = {
+    "input.failures": "failures",
+    "input.options.depth": "options",
+    "/input/failures": "failures",
+    input: "",
+    type: "type",
+  };
+  it.each(Object.entries(fieldOfPath))("maps the API's %s to the field %j", (path, field) => {
     expect(fieldOfProblemPath(path)).toBe(field);
   });
 });

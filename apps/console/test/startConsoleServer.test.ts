@@ -1,4 +1,5 @@
 import { request } from "node:http";
+import { type StandInAnswer, startStandInApi } from "@tasklane/test-support";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   type ConsoleServer,
@@ -6,7 +7,7 @@ import {
   type ConsoleTarget,
   startConsoleServer,
 } from "../src/server/index.js";
-import { pageCall, standInApp, startStandInApi } from "./helpers/consoleClient.js";
+import { pageCall, standInApp } from "./helpers/consoleClient.js";
 
 const EXECUTE_API = "https://abc123.execute-api.eu-west-1.amazonaws.com/";
 const CREDENTIALS = {
@@ -33,8 +34,9 @@ async function start(
   return server;
 }
 
-async function standIn(...args: Parameters<typeof startStandInApi>) {
-  const api = await startStandInApi(...args);
+/** A stand-in API, closed after the test; by default it lists no tasks. */
+async function standIn(respond = (): StandInAnswer => ({ status: 200, body: { tasks: [] } })) {
+  const api = await startStandInApi(respond);
   cleanups.push(() => api.close());
   return api;
 }

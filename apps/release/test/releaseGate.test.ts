@@ -5,6 +5,11 @@ import { commitOf, fakeGit, promotionOf, releaseOf } from "./helpers/fakes.js";
 const current = releaseOf("current");
 const previous = releaseOf("previous");
 
+/** Gate 1 for the current release, checked out at HEAD, with these paths changed in the tree. */
+function checkUncommitted(uncommitted: string[]) {
+  return releaseGate(promotionOf(current), fakeGit({ head: current.commit, uncommitted })).check();
+}
+
 describe("gate 1: release and working tree", () => {
   it("passes when HEAD is the release's commit and the tree is clean", async () => {
     // Prepare
@@ -41,13 +46,7 @@ describe("gate 1: release and working tree", () => {
   });
 
   it("fails on uncommitted or untracked files, naming them", async () => {
-    const outcome = await releaseGate(
-      promotionOf(current),
-      fakeGit({
-        head: current.commit,
-        uncommitted: ["infra/index.ts", "apps/producer/src/new.ts"],
-      }),
-    ).check();
+    const outcome = await checkUncommitted(["infra/index.ts", "apps/producer/src/new.ts"]);
 
     expect(outcome.status).toBe("failed");
     if (outcome.status !== "failed") return;
@@ -56,10 +55,7 @@ describe("gate 1: release and working tree", () => {
   });
 
   it("says precisely what to do when only a stack file changed: commit what pulumi wrote to it", async () => {
-    const outcome = await releaseGate(
-      promotionOf(current),
-      fakeGit({ head: current.commit, uncommitted: ["Pulumi.prod.yaml"] }),
-    ).check();
+    const outcome = await checkUncommitted(["Pulumi.prod.yaml"]);
 
     expect(outcome.status).toBe("failed");
     if (outcome.status !== "failed") return;
@@ -73,10 +69,7 @@ describe("gate 1: release and working tree", () => {
   });
 
   it("names every stack file that changed when only stack files did", async () => {
-    const outcome = await releaseGate(
-      promotionOf(current),
-      fakeGit({ head: current.commit, uncommitted: ["Pulumi.dev.yaml", "Pulumi.prod.yaml"] }),
-    ).check();
+    const outcome = await checkUncommitted(["Pulumi.dev.yaml", "Pulumi.prod.yaml"]);
 
     expect(outcome.status === "failed" && outcome.details?.[0]).toContain(
       "Only the stack files Pulumi.dev.yaml, Pulumi.prod.yaml changed",
@@ -84,10 +77,7 @@ describe("gate 1: release and working tree", () => {
   });
 
   it("gives the general advice when other files changed besides a stack file", async () => {
-    const outcome = await releaseGate(
-      promotionOf(current),
-      fakeGit({ head: current.commit, uncommitted: ["Pulumi.prod.yaml", "infra/index.ts"] }),
-    ).check();
+    const outcome = await checkUncommitted(["Pulumi.prod.yaml", "infra/index.ts"]);
 
     expect(outcome.status === "failed" && outcome.details?.[0]).toBe(
       "The working tree has uncommitted changes: Pulumi.prod.yaml, infra/index.ts.",
@@ -99,10 +89,7 @@ describe("gate 1: release and working tree", () => {
 
   it("does not mistake the project file or a nested yaml for a stack file", async () => {
     for (const path of ["Pulumi.yaml", "infra/Pulumi.dev.yaml"]) {
-      const outcome = await releaseGate(
-        promotionOf(current),
-        fakeGit({ head: current.commit, uncommitted: [path] }),
-      ).check();
+      const outcome = await checkUncommitted([path]);
 
       expect(outcome.status === "failed" && outcome.details?.[0], path).toContain(
         "The working tree has uncommitted changes",
@@ -113,10 +100,7 @@ describe("gate 1: release and working tree", () => {
   it("lists at most ten uncommitted paths", async () => {
     const uncommitted = Array.from({ length: 13 }, (_, i) => `file${i}.ts`);
 
-    const outcome = await releaseGate(
-      promotionOf(current),
-      fakeGit({ head: current.commit, uncommitted }),
-    ).check();
+    const outcome = await checkUncommitted(uncommitted);
 
     expect(outcome.status === "failed" && outcome.details?.[0]).toContain("file9.ts and 3 more");
   });

@@ -8,37 +8,13 @@ import {
 } from "@aws-sdk/client-sqs";
 import { parseEnvelope, SQS_MAX_BATCH_ENTRIES } from "@tasklane/shared-task";
 import { RECEIVE_WAIT_SECONDS, REDRIVE_ATTRIBUTES } from "./constants.js";
+import type { DeadLetterJson, QueueDepth } from "./types.js";
 
-/** A message of the DLQ, with what can be read of the task it carries. */
-export interface DeadLetter {
-  messageId: string;
+/** A message of the DLQ, with what SQS needs to act on it. */
+export interface DeadLetter extends DeadLetterJson {
   receiptHandle: string;
-  body: string;
-  /** The task's id, type and generation, when the body is a task envelope. */
-  taskId?: string;
-  type?: string;
-  generation?: number;
-  /** Why the body is not a task envelope, when it is not (it will fail again if redriven). */
-  notATask?: string;
-  /** What to show of the body: the task's input, or the body itself when it is not a task. */
-  preview: string;
-  /** Receives before this one, as SQS counts them (the deliveries that failed). */
-  receiveCount: number;
-  /** The first delivery, which failed (`ApproximateFirstReceiveTimestamp`). */
-  firstFailureAt?: string;
-  /** When it was first sent to the tasks queue (`SentTimestamp`). */
-  sentAt?: string;
-  /** FIFO queues only. */
-  groupId?: string;
-  /** How often a redrive moved it back already. */
-  redriveCount: number;
-  /** The redrive run that last moved it. */
-  redriveRun?: string;
   attributes: Record<string, MessageAttributeValue>;
 }
-
-/** A dead letter as shown outside the process: without its receipt handle and raw attributes. */
-export type DeadLetterJson = Omit<DeadLetter, "receiptHandle" | "attributes">;
 
 /** The dead letter as `--json` prints it and the console shows it. */
 export function deadLetterJson(letter: DeadLetter): DeadLetterJson {
@@ -154,16 +130,6 @@ export class DeadLetterScan {
       // A failed entry holds a stale handle: that message is visible again already.
     }
   }
-}
-
-/** How many messages a queue holds (SQS's approximations). */
-export interface QueueDepth {
-  /** Ready to be received. */
-  visible: number;
-  /** Received and not yet deleted, or hidden by a visibility timeout. */
-  inFlight: number;
-  /** Sent with a delay that has not passed yet. */
-  delayed: number;
 }
 
 export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<QueueDepth> {

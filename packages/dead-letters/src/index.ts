@@ -8,17 +8,15 @@ export {
 } from "./constants.js";
 export {
   type DeadLetter,
-  type DeadLetterJson,
   DeadLetterScan,
   deadLetterJson,
-  type QueueDepth,
   queueDepth,
   queueName,
   toDeadLetter,
 } from "./deadLetterQueue.js";
 export { type PeekOptions, peekDeadLetters } from "./peekDeadLetters.js";
 export { type PurgeOptions, purgeDeadLetters } from "./purgeDeadLetters.js";
-export { type RateLimiter, rateLimiter } from "./rateLimiter.js";
+export { type Clock, type RateLimiter, rateLimiter } from "./rateLimiter.js";
 export { type RedriveOptions, redriveDeadLetters } from "./redriveDeadLetters.js";
 export {
   type DeadLetterChoice,
@@ -26,8 +24,8 @@ export {
   selectDeadLetters,
 } from "./selectDeadLetters.js";
 export {
-  type MessageReport,
   reportOf,
   type SweepOptions,
   sweepDeadLetters,
 } from "./sweepDeadLetters.js";
+export type { DeadLetterJson, MessageReport, QueueDepth } from "./types.js";

@@ -1,7 +1,8 @@
 import { DeleteMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { WORK_VISIBILITY_SECONDS } from "./constants.js";
 import type { DeadLetter } from "./deadLetterQueue.js";
-import { type MessageReport, reportOf, sweepDeadLetters } from "./sweepDeadLetters.js";
+import { reportOf, sweepDeadLetters } from "./sweepDeadLetters.js";
+import type { MessageReport } from "./types.js";
 
 export interface PurgeOptions {
   sqs: SQSClient;

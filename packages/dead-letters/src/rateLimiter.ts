@@ -6,16 +6,33 @@ export interface RateLimiter {
   take(units: number): Promise<boolean>;
 }
 
-export function rateLimiter(perSecond: number, signal?: AbortSignal): RateLimiter {
-  let nextAt = Date.now();
+/** The time a rate is kept by. */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Resolves after `ms`; rejects once `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const SYSTEM_CLOCK: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : {}),
+};
+
+export function rateLimiter(
+  perSecond: number,
+  signal?: AbortSignal,
+  clock: Clock = SYSTEM_CLOCK,
+): RateLimiter {
+  let nextAt = clock.now();
   return {
     async take(units) {
-      const now = Date.now();
+      const now = clock.now();
       const wait = nextAt - now;
       nextAt = Math.max(nextAt, now) + (units * 1_000) / perSecond;
       if (wait <= 0) return !signal?.aborted;
       try {
-        await sleep(wait, undefined, signal ? { signal } : {});
+        await clock.sleep(wait, signal);
         return true;
       } catch {
         return false;

@@ -10,8 +10,9 @@ import {
 import { SQS_MAX_BATCH_ENTRIES } from "@tasklane/shared-task";
 import { REDRIVE_ATTRIBUTES, WORK_VISIBILITY_SECONDS } from "./constants.js";
 import type { DeadLetter } from "./deadLetterQueue.js";
-import { rateLimiter } from "./rateLimiter.js";
-import { type MessageReport, reportOf, sweepDeadLetters } from "./sweepDeadLetters.js";
+import { type Clock, rateLimiter } from "./rateLimiter.js";
+import { reportOf, sweepDeadLetters } from "./sweepDeadLetters.js";
+import type { MessageReport } from "./types.js";
 
 export interface RedriveOptions {
   sqs: SQSClient;
@@ -24,6 +25,8 @@ export interface RedriveOptions {
   dryRun: boolean;
   /** At most this many messages a second. @default no limit */
   ratePerSecond?: number;
+  /** What `ratePerSecond` is kept by. @default the system's clock */
+  clock?: Clock;
   signal?: AbortSignal;
   onReport: (report: MessageReport) => void;
 }
@@ -55,7 +58,7 @@ export async function redriveDeadLetters(
     select: (letter) => letter.redriveRun !== runId && options.select(letter),
     chunkSize,
     ...(options.ratePerSecond && !options.dryRun
-      ? { limiter: rateLimiter(options.ratePerSecond, options.signal) }
+      ? { limiter: rateLimiter(options.ratePerSecond, options.signal, options.clock) }
       : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     act: async (letters, settled) => {

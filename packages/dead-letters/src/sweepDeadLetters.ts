@@ -1,19 +1,7 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { type DeadLetter, DeadLetterScan } from "./deadLetterQueue.js";
 import type { RateLimiter } from "./rateLimiter.js";
-
-/** What happened to one message of the DLQ. */
-export interface MessageReport {
-  messageId: string;
-  taskId?: string;
-  type?: string;
-  outcome: "redriven" | "would-redrive" | "deleted" | "failed" | "redriven-not-deleted";
-  /** The id of the message sent to the tasks queue. */
-  newMessageId?: string;
-  error?: string;
-  /** A warning about this message, such as a body that is not a task. */
-  note?: string;
-}
+import type { MessageReport } from "./types.js";
 
 export interface SweepOptions {
   sqs: SQSClient;

@@ -5,6 +5,7 @@ import {
   type SendMessageCommandInput,
 } from "@aws-sdk/client-sqs";
 import { type AwsEmulators, taskEnvelope } from "@tasklane/test-support";
+import type { Clock } from "../src/index.js";
 
 /** Sends `bodies` to the emulators' DLQ (or `queueUrl`) and returns their message ids. */
 export async function sendToQueue(
@@ -46,4 +47,18 @@ export async function receiveAll(emulators: AwsEmulators, queueUrl: string): Pro
     if (!out.Messages?.length) return messages;
     messages.push(...out.Messages);
   }
+}
+
+/** A clock that stands still but for its sleeps, which it records and ends at once. */
+export function fakeClock(start = 0): Clock & { sleeps: number[] } {
+  let now = start;
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => now,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      now += ms;
+    },
+  };
 }

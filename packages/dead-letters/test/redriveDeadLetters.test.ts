@@ -5,10 +5,11 @@ import {
   peekDeadLetters,
   purgeDeadLetters,
   REDRIVE_ATTRIBUTES,
+  type RedriveOptions,
   redriveDeadLetters,
   selectDeadLetters,
 } from "../src/index.js";
-import { echoEnvelope, receiveAll, sendToQueue } from "./helpers.js";
+import { echoEnvelope, fakeClock, receiveAll, sendToQueue } from "./helpers.js";
 
 let emulators: AwsEmulators | undefined;
 afterEach(async () => {
@@ -19,6 +20,20 @@ afterEach(async () => {
 async function start(fifo = false): Promise<AwsEmulators> {
   emulators = await startAwsEmulators({ prefix: "redrive-test", fifo });
   return emulators;
+}
+
+/** Redrives the whole DLQ to the tasks queue, unless `options` says otherwise. */
+function redrive(e: AwsEmulators, options: Partial<RedriveOptions> = {}) {
+  return redriveDeadLetters({
+    sqs: e.sqs,
+    dlqUrl: e.dlqUrl,
+    queueUrl: e.queueUrl,
+    select: () => true,
+    waitTimeSeconds: 0,
+    dryRun: false,
+    onReport: () => undefined,
+    ...options,
+  });
 }
 
 async function dlqIds(e: AwsEmulators): Promise<string[]> {
@@ -36,13 +51,8 @@ describe("redriveDeadLetters", () => {
     const reports: MessageReport[] = [];
 
     // Act
-    const run = await redriveDeadLetters({
-      sqs: e.sqs,
-      dlqUrl: e.dlqUrl,
-      queueUrl: e.queueUrl,
+    const run = await redrive(e, {
       select: selection.select,
-      waitTimeSeconds: 0,
-      dryRun: false,
       onReport: (report) => reports.push(report),
     });
 
@@ -65,12 +75,7 @@ describe("redriveDeadLetters", () => {
     await sendToQueue(e, ["not a task"]);
     const reports: MessageReport[] = [];
 
-    await redriveDeadLetters({
-      sqs: e.sqs,
-      dlqUrl: e.dlqUrl,
-      queueUrl: e.queueUrl,
-      select: () => true,
-      waitTimeSeconds: 0,
+    await redrive(e, {
       dryRun: true,
       onReport: (report) => reports.push(report),
     });
@@ -92,15 +97,7 @@ describe("redriveDeadLetters", () => {
       MessageDeduplicationId: "task-1-g1",
     });
 
-    await redriveDeadLetters({
-      sqs: e.sqs,
-      dlqUrl: e.dlqUrl,
-      queueUrl: e.queueUrl,
-      select: () => true,
-      waitTimeSeconds: 0,
-      dryRun: false,
-      onReport: () => undefined,
-    });
+    await redrive(e);
 
     const [moved] = await receiveAll(e, e.queueUrl);
     expect(moved?.Body).toBe("first");
@@ -113,20 +110,11 @@ describe("redriveDeadLetters", () => {
     const e = await start();
     await sendToQueue(e, ["a", "b", "c", "d"]);
 
-    const started = performance.now();
-    await redriveDeadLetters({
-      sqs: e.sqs,
-      dlqUrl: e.dlqUrl,
-      queueUrl: e.queueUrl,
-      select: () => true,
-      waitTimeSeconds: 0,
-      dryRun: false,
-      ratePerSecond: 2,
-      onReport: () => undefined,
-    });
+    const clock = fakeClock();
+    await redrive(e, { ratePerSecond: 2, clock });
 
-    // Chunks of two at 2/s: the second chunk goes a second after the first.
-    expect(performance.now() - started).toBeGreaterThanOrEqual(950);
+    // Chunks of two at 2/s: the first goes at once, the second waits a second.
+    expect(clock.sleeps).toEqual([1_000]);
     expect(await receiveAll(e, e.queueUrl)).toHaveLength(4);
   });
 
@@ -136,15 +124,8 @@ describe("redriveDeadLetters", () => {
     const abort = new AbortController();
     abort.abort();
 
-    const run = await redriveDeadLetters({
-      sqs: e.sqs,
-      dlqUrl: e.dlqUrl,
-      queueUrl: e.queueUrl,
-      select: () => true,
-      waitTimeSeconds: 0,
-      dryRun: false,
+    const run = await redrive(e, {
       signal: abort.signal,
-      onReport: () => undefined,
     });
 
     expect(run).toEqual({ interrupted: true });

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { LambdaHandler, LocalFunction } from "@tasklane/local";
+import { TakeList } from "./takeList.js";
 
 /** One run of a handler, as Lambda would bill and log it. */
 export interface InvocationRecord {
@@ -41,7 +42,7 @@ type Write = typeof process.stdout.write;
  */
 export function tapInvocations(functions: ReadonlyMap<string, LocalFunction>): InvocationTap {
   const context = new AsyncLocalStorage<InvocationRecord>();
-  let ended: InvocationRecord[] = [];
+  const ended = new TakeList<InvocationRecord>();
   let inFlight = 0;
   const originals = new Map<LocalFunction, LambdaHandler | undefined>();
 
@@ -96,11 +97,7 @@ export function tapInvocations(functions: ReadonlyMap<string, LocalFunction>): I
 
   return {
     context,
-    take() {
-      const taken = ended;
-      ended = [];
-      return taken;
-    },
+    take: () => ended.take(),
     get inFlight() {
       return inFlight;
     },

@@ -1,6 +1,7 @@
 import type { AsyncLocalStorage } from "node:async_hooks";
 import diagnosticsChannel from "node:diagnostics_channel";
 import type { ClientRequest, IncomingMessage } from "node:http";
+import { TakeList } from "./takeList.js";
 
 /** The AWS services the pipeline calls, as billed. */
 export type AwsService = "DynamoDB" | "SQS" | "S3" | "StepFunctions" | "other";
@@ -129,7 +130,7 @@ export function startRequestCounter<Caller>(
   context: AsyncLocalStorage<Caller>,
 ): RequestCounter<Caller> {
   let seq = 0;
-  let counted: CountedRequest<Caller>[] = [];
+  const counted = new TakeList<CountedRequest<Caller>>();
   let inFlightFromHandlers = 0;
   const byRequest = new WeakMap<ClientRequest, CountedRequest<Caller>>();
 
@@ -211,11 +212,7 @@ export function startRequestCounter<Caller>(
   diagnosticsChannel.subscribe("http.client.request.created", onCreated);
   diagnosticsChannel.subscribe("http.client.response.finish", onResponse);
   return {
-    take() {
-      const taken = counted;
-      counted = [];
-      return taken;
-    },
+    take: () => counted.take(),
     get inFlightFromHandlers() {
       return inFlightFromHandlers;
     },

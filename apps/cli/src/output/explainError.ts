@@ -31,7 +31,7 @@ const QUEUE_MISSING = new Set([
  */
 export function explainError(error: unknown, target?: Target): unknown {
   if (error instanceof TasklaneCliError) return error;
-  if (isAbort(error)) return new InterruptedError();
+  if (isAbort(error)) return new InterruptedError("interrupted");
   if (error instanceof TasklaneApiError) return explainApiError(error, target);
 
   const code = networkCode(error);

@@ -3,7 +3,7 @@ import { render } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { get } from "./api.js";
 import { Layout } from "./components/Layout.js";
-import type { TargetView } from "./model/types.js";
+import type { ConsoleTargetInfo } from "./model/types.js";
 import { DeadLettersPage } from "./pages/DeadLettersPage.js";
 import { NotFoundPage } from "./pages/NotFoundPage.js";
 import { OverviewPage } from "./pages/OverviewPage.js";
@@ -16,11 +16,11 @@ const TASK_PATH = /^\/tasks\/([^/]+)$/;
 
 function App() {
   const location = useLocation();
-  const [target, setTarget] = useState<TargetView>();
+  const [target, setTarget] = useState<ConsoleTargetInfo>();
   const firstPath = useRef(location.path);
 
   useEffect(() => {
-    get<TargetView>("/console/target")
+    get<ConsoleTargetInfo>("/console/target")
       .then(setTarget)
       .catch(() => undefined);
   }, []);

@@ -7,8 +7,8 @@ import type {
   WorkflowGraphEdge,
 } from "../shared/workflowGraph.js";
 
-const NODE_WIDTH = 168;
-const NODE_HEIGHT = 40;
+/** Every state is drawn as a box this size. */
+const NODE_SIZE = { width: 168, height: 40 } as const;
 /** Room around the drawing for the lines that go round the side and the labels. */
 const MARGIN = 16;
 
@@ -59,7 +59,7 @@ export function workflowGraph(definition: WorkflowDefinition): WorkflowGraph {
   graph.setDefaultEdgeLabel(() => ({}));
   const states = Object.entries(definition.States) as [string, AslState][];
   for (const [name] of states) {
-    graph.setNode(name, { width: NODE_WIDTH, height: NODE_HEIGHT });
+    graph.setNode(name, { ...NODE_SIZE });
   }
   const transitions = workflowTransitions(definition);
   const back = backEdges(definition.StartAt, transitions);
@@ -86,8 +86,7 @@ export function workflowGraph(definition: WorkflowDefinition): WorkflowGraph {
       comment: state.Comment,
       retries: state.Type === "Task" && state.Retry.length > 0,
       ...round(node),
-      width: NODE_WIDTH,
-      height: NODE_HEIGHT,
+      ...NODE_SIZE,
     };
   });
   return fitToOrigin({ startAt: definition.StartAt, width: 0, height: 0, nodes, edges });

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import {
+  type DeadLetter,
   type DeadLetterChoice,
   deadLetterJson,
   type MessageReport,
@@ -12,6 +13,12 @@ import {
   redriveDeadLetters,
   selectDeadLetters,
 } from "@tasklane/dead-letters";
+import type {
+  DeadLetterPage,
+  PurgeAnswer,
+  RedriveAnswer,
+  SweepAnswer,
+} from "../shared/consoleViews.js";
 import { HttpProblem, readJsonObject, sendJson } from "./http.js";
 
 /** What the Dead letters page may ask for in one peek. */
@@ -51,6 +58,26 @@ export function deadLetterRoutes(options: DeadLetterRoutesOptions) {
     }
     return { sqs: options.sqs, dlqUrl: options.dlqUrl };
   };
+  /** Acts on the chosen messages, one operation at a time; `done` counts those that reached `outcome`. */
+  const sweep = (
+    choice: DeadLetterChoice,
+    outcome: MessageReport["outcome"],
+    act: (
+      select: (letter: DeadLetter) => boolean,
+      onReport: (report: MessageReport) => void,
+    ) => Promise<unknown>,
+  ): Promise<SweepAnswer & { done: number }> =>
+    oneAtATime(async () => {
+      const selection = selectDeadLetters(choice);
+      const reports: MessageReport[] = [];
+      await act(selection.select, (report) => reports.push(report));
+      return {
+        done: reports.filter((r) => r.outcome === outcome).length,
+        failed: reports.filter((r) => r.outcome !== outcome).length,
+        notFound: selection.notFound(),
+        reports,
+      };
+    });
 
   return async function handle(
     req: IncomingMessage,
@@ -62,7 +89,7 @@ export function deadLetterRoutes(options: DeadLetterRoutesOptions) {
       case "GET /console/dlq": {
         const { sqs, dlqUrl } = dlq();
         const limit = peekLimit(url.searchParams.get("limit"));
-        const body = await oneAtATime(async () => {
+        const body = await oneAtATime(async (): Promise<DeadLetterPage> => {
           const depth = await queueDepth(sqs, dlqUrl);
           const { letters, more } = await peekDeadLetters(sqs, dlqUrl, { limit, waitTimeSeconds });
           return {
@@ -92,26 +119,18 @@ export function deadLetterRoutes(options: DeadLetterRoutesOptions) {
         }
         const queueUrl = options.queueUrl;
         const choice = readChoice(await readJsonObject(req, ACTION_BODY_MAX_BYTES));
-        const body = await oneAtATime(async () => {
-          const selection = selectDeadLetters(choice);
-          const reports: MessageReport[] = [];
-          await redriveDeadLetters({
+        const { done, ...answer } = await sweep(choice, "redriven", (select, onReport) =>
+          redriveDeadLetters({
             sqs,
             dlqUrl,
             queueUrl,
-            select: selection.select,
+            select,
             waitTimeSeconds,
             dryRun: false,
-            onReport: (report) => reports.push(report),
-          });
-          return {
-            redriven: reports.filter((r) => r.outcome === "redriven").length,
-            failed: reports.filter((r) => r.outcome !== "redriven").length,
-            notFound: selection.notFound(),
-            reports,
-          };
-        });
-        sendJson(res, 200, body);
+            onReport,
+          }),
+        );
+        sendJson(res, 200, { redriven: done, ...answer } satisfies RedriveAnswer);
         return true;
       }
       case "POST /console/dlq/purge": {
@@ -126,24 +145,10 @@ export function deadLetterRoutes(options: DeadLetterRoutesOptions) {
           });
         }
         const choice = readChoice(request);
-        const body = await oneAtATime(async () => {
-          const selection = selectDeadLetters(choice);
-          const reports: MessageReport[] = [];
-          await purgeDeadLetters({
-            sqs,
-            dlqUrl,
-            select: selection.select,
-            waitTimeSeconds,
-            onReport: (report) => reports.push(report),
-          });
-          return {
-            deleted: reports.filter((r) => r.outcome === "deleted").length,
-            failed: reports.filter((r) => r.outcome !== "deleted").length,
-            notFound: selection.notFound(),
-            reports,
-          };
-        });
-        sendJson(res, 200, body);
+        const { done, ...answer } = await sweep(choice, "deleted", (select, onReport) =>
+          purgeDeadLetters({ sqs, dlqUrl, select, waitTimeSeconds, onReport }),
+        );
+        sendJson(res, 200, { deleted: done, ...answer } satisfies PurgeAnswer);
         return true;
       }
       default:

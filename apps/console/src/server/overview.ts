@@ -1,6 +1,7 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { TaskList, TaskSummary } from "@tasklane/api-client";
-import { type QueueDepth, queueDepth, queueName } from "@tasklane/dead-letters";
+import { queueDepth, queueName } from "@tasklane/dead-letters";
+import type { Overview, ThroughputMinute } from "../shared/consoleViews.js";
 import type { ApiCaller } from "./apiCaller.js";
 import { describeFailure } from "./apiProxy.js";
 
@@ -10,37 +11,6 @@ export const THROUGHPUT_MINUTES = 30;
 export const OVERVIEW_MAX_PAGES = 10;
 /** An overview is computed at most this often, however many pages ask for it. */
 const OVERVIEW_MAX_AGE_MS = 1_000;
-
-export interface QueueSummary extends QueueDepth {
-  name: string;
-}
-
-export interface ThroughputMinute {
-  /** The minute's start, ISO 8601. */
-  at: string;
-  succeeded: number;
-  failed: number;
-  cancelled: number;
-}
-
-/** What the Overview page shows. */
-export interface Overview {
-  generatedAt: string;
-  queue?: QueueSummary;
-  dlq?: QueueSummary;
-  /** Tasks queued or running (in-flight executions), from the API's listing of the last day. */
-  active?: {
-    queued: number;
-    running: number;
-    oldestQueuedAt?: string;
-    /** False when there were more than the overview reads: the counts are lower bounds. */
-    complete: boolean;
-  };
-  /** Tasks finished per minute by outcome, oldest minute first. */
-  throughput?: { minutes: ThroughputMinute[]; complete: boolean };
-  /** What could not be read, in words. */
-  errors: string[];
-}
 
 export interface OverviewSources {
   callApi: ApiCaller;

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { regionOfApiUrl } from "@tasklane/api-client";
 import { queueName } from "@tasklane/dead-letters";
+import type { ConsoleTargetInfo } from "../shared/consoleViews.js";
 import { type ApiCaller, createApiCaller } from "./apiCaller.js";
 import { describeFailure, proxyToApi } from "./apiProxy.js";
 import { credentialProvider, LOCAL_CREDENTIALS } from "./credentials.js";
@@ -16,16 +17,6 @@ import type { ConsoleServer, ConsoleServerOptions, ConsoleTarget } from "./types
 
 /** The port `tasklane console` listens on unless told otherwise. */
 export const DEFAULT_CONSOLE_PORT = 4000;
-
-/** What the page's header says about the target; nothing secret. */
-export interface ConsoleTargetInfo {
-  description: string;
-  apiUrl: string;
-  region?: string;
-  signed: boolean;
-  queue?: string;
-  dlq?: string;
-}
 
 /**
  * Serves the console on a loopback address: the built page, the Tasklane API under `/api`

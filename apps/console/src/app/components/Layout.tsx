@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import type { TargetView } from "../model/types.js";
+import type { ConsoleTargetInfo } from "../model/types.js";
 import { Link } from "./Link.js";
 
 const PAGES = [
@@ -12,7 +12,7 @@ const PAGES = [
 /** The frame of every page: a skip link, the navigation, what the console talks to. */
 export function Layout(props: {
   path: string;
-  target: TargetView | undefined;
+  target: ConsoleTargetInfo | undefined;
   children: ComponentChildren;
 }) {
   return (

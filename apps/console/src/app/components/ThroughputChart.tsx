@@ -1,6 +1,6 @@
-import type { OverviewView } from "../model/types.js";
+import type { Overview } from "../model/types.js";
 
-type Minute = NonNullable<OverviewView["throughput"]>["minutes"][number];
+type Minute = NonNullable<Overview["throughput"]>["minutes"][number];
 
 const OUTCOMES = ["succeeded", "failed", "cancelled"] as const;
 const WIDTH = 720;

@@ -2,6 +2,12 @@ import { graph, stateNames } from "tasklane:workflow-graph";
 import type { GraphPoint } from "../../shared/workflowGraph.js";
 import { describePath, edgeKey, type GenerationPath } from "../model/timeline.js";
 
+/** The edges' arrowheads: a taken edge's is larger. Each is drawn with the class of its id. */
+const ARROWS = [
+  { id: "arrow", size: 10 },
+  { id: "arrow-taken", size: 12 },
+] as const;
+
 /** A smooth line through the layout's points (a quadratic B-spline, as dagre's renderers draw). */
 function linePath(points: readonly GraphPoint[]): string {
   const [first, ...rest] = points;
@@ -40,30 +46,21 @@ export function WorkflowGraphView({ path }: { path: GenerationPath | undefined }
         <title id="workflow-title">The workflow, generation {path?.generation ?? "—"}</title>
         <desc id="workflow-desc">{description}</desc>
         <defs>
-          <marker
-            id="arrow"
-            viewBox="0 0 10 10"
-            refX="9"
-            refY="5"
-            markerUnits="userSpaceOnUse"
-            markerWidth="10"
-            markerHeight="10"
-            orient="auto-start-reverse"
-          >
-            <path d="M0,0 L10,5 L0,10 z" class="arrow" />
-          </marker>
-          <marker
-            id="arrow-taken"
-            viewBox="0 0 10 10"
-            refX="9"
-            refY="5"
-            markerUnits="userSpaceOnUse"
-            markerWidth="12"
-            markerHeight="12"
-            orient="auto-start-reverse"
-          >
-            <path d="M0,0 L10,5 L0,10 z" class="arrow-taken" />
-          </marker>
+          {ARROWS.map((arrow) => (
+            <marker
+              key={arrow.id}
+              id={arrow.id}
+              viewBox="0 0 10 10"
+              refX="9"
+              refY="5"
+              markerUnits="userSpaceOnUse"
+              markerWidth={arrow.size}
+              markerHeight={arrow.size}
+              orient="auto-start-reverse"
+            >
+              <path d="M0,0 L10,5 L0,10 z" class={arrow.id} />
+            </marker>
+          ))}
         </defs>
         {graph.edges.map((edge) => {
           const taken = path?.edges[edgeKey(edge.from, edge.to)] ?? 0;

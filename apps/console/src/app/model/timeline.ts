@@ -149,6 +149,18 @@ export function generationPath(
       go(names.checkTaskStatus);
     }
   };
+  /** The generation ended: the polls not seen yet, then the way to its final state. */
+  const end = (
+    polls: number | undefined,
+    outcome: GenerationPath["outcome"],
+    route: readonly string[],
+  ) => {
+    pollTo(polls);
+    start();
+    failedIn = undefined;
+    for (const state of route) go(state);
+    path.outcome = outcome;
+  };
 
   for (const event of events) {
     if (event.generation !== generation) continue;
@@ -173,27 +185,18 @@ export function generationPath(
         failedIn = current;
         break;
       case "succeeded":
-        pollTo(event.polls);
-        start();
-        failedIn = undefined;
-        go(names.isTaskDone);
-        go(names.taskCompleted);
-        go(names.succeeded);
-        path.outcome = "succeeded";
+        end(event.polls, "succeeded", [names.isTaskDone, names.taskCompleted, names.succeeded]);
         break;
-      case "failed":
-        pollTo(event.polls);
-        start();
-        failedIn = undefined;
+      case "failed": {
         if (event.error) path.error = event.error;
-        if (path.error?.name === POLL_LIMIT_ERROR) {
-          go(names.isTaskDone);
-          go(names.pollLimitExceeded);
-        }
-        go(names.markFailed);
-        go(names.failed);
-        path.outcome = "failed";
+        const pollLimit = path.error?.name === POLL_LIMIT_ERROR;
+        end(event.polls, "failed", [
+          ...(pollLimit ? [names.isTaskDone, names.pollLimitExceeded] : []),
+          names.markFailed,
+          names.failed,
+        ]);
         break;
+      }
       case "cancelled":
         path.outcome = "cancelled";
         failedIn = undefined;

@@ -1,72 +1,12 @@
+// What the page reads, defined where it is answered: the API's JSON by @tasklane/api-client, the
+// DLQ's by @tasklane/dead-letters, the console server's own in src/shared. Only dependency-free
+// modules: the page is type-checked as browser code.
+export type * from "@tasklane/api-client/types";
+export type { DeadLetterJson, MessageReport, QueueDepth } from "@tasklane/dead-letters/types";
 export type {
-  AcceptedTask,
-  ObjectLocation,
-  ProblemDetails,
-  TaskList,
-  TaskResource,
-  TaskStatus,
-  TaskSummary,
-  TaskTypeDescription,
-  TimelineEntry,
-} from "@tasklane/api-client";
-
-/** The JSON the console server answers for the DLQ (`/console/dlq`). */
-export interface DeadLetterView {
-  messageId: string;
-  body: string;
-  taskId?: string;
-  type?: string;
-  generation?: number;
-  notATask?: string;
-  preview: string;
-  receiveCount: number;
-  firstFailureAt?: string;
-  sentAt?: string;
-  groupId?: string;
-  redriveCount: number;
-  redriveRun?: string;
-}
-
-export interface QueueDepthView {
-  visible: number;
-  inFlight: number;
-  delayed: number;
-}
-
-export interface DeadLetterPage {
-  dlq: { url: string; name: string };
-  depth: QueueDepthView;
-  messages: DeadLetterView[];
-  more: boolean;
-}
-
-export interface SweepReport {
-  messageId: string;
-  taskId?: string;
-  type?: string;
-  outcome: "redriven" | "would-redrive" | "deleted" | "failed" | "redriven-not-deleted";
-  newMessageId?: string;
-  error?: string;
-  note?: string;
-}
-
-export interface OverviewView {
-  generatedAt: string;
-  queue?: QueueDepthView & { name: string };
-  dlq?: QueueDepthView & { name: string };
-  active?: { queued: number; running: number; oldestQueuedAt?: string; complete: boolean };
-  throughput?: {
-    minutes: { at: string; succeeded: number; failed: number; cancelled: number }[];
-    complete: boolean;
-  };
-  errors: string[];
-}
-
-export interface TargetView {
-  description: string;
-  apiUrl: string;
-  region?: string;
-  signed: boolean;
-  queue?: string;
-  dlq?: string;
-}
+  ConsoleTargetInfo,
+  DeadLetterPage,
+  Overview,
+  PurgeAnswer,
+  RedriveAnswer,
+} from "../../shared/consoleViews.js";

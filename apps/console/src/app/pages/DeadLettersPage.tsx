@@ -1,14 +1,17 @@
 import { useRef, useState } from "preact/hooks";
 import { call, errorText, get } from "../api.js";
+import { type ActionButton, ActionButtons } from "../components/ActionButtons.js";
 import { ConfirmDialog } from "../components/ConfirmDialog.js";
 import { Link } from "../components/Link.js";
 import { Notice } from "../components/Notice.js";
 import { formatTime, plural } from "../format.js";
 import type {
+  DeadLetterJson,
   DeadLetterPage,
-  DeadLetterView,
-  QueueDepthView,
-  SweepReport,
+  MessageReport,
+  PurgeAnswer,
+  QueueDepth,
+  RedriveAnswer,
 } from "../model/types.js";
 import { usePolling } from "../usePolling.js";
 import { PageTitle } from "./PageTitle.js";
@@ -26,11 +29,11 @@ interface ActionResult {
   done: number;
   failed: number;
   notFound: string[];
-  reports: SweepReport[];
+  reports: MessageReport[];
 }
 
-const idOf = (letter: DeadLetterView) => letter.taskId ?? letter.messageId;
-const total = (d: QueueDepthView) => d.visible + d.inFlight + d.delayed;
+const idOf = (letter: DeadLetterJson) => letter.taskId ?? letter.messageId;
+const total = (d: QueueDepth) => d.visible + d.inFlight + d.delayed;
 
 /** The DLQ's messages, peeked at; redrive one, the selected or all; purge after a confirmation. */
 export function DeadLettersPage() {
@@ -53,7 +56,7 @@ export function DeadLettersPage() {
     async (signal) => {
       try {
         if (lastDepth.current === undefined) return await load(signal);
-        const { depth } = await get<{ depth: QueueDepthView }>("/console/dlq/depth", signal);
+        const { depth } = await get<{ depth: QueueDepth }>("/console/dlq/depth", signal);
         if (total(depth) !== lastDepth.current) await load(signal);
       } catch (failure) {
         if (!signal.aborted) setError(errorText(failure));
@@ -67,20 +70,12 @@ export function DeadLettersPage() {
     setBusy(true);
     setResult(undefined);
     try {
-      const body = (
-        await call<{
-          redriven?: number;
-          deleted?: number;
-          failed: number;
-          notFound: string[];
-          reports: SweepReport[];
-        }>("POST", `/console/dlq/${action}`, {
-          body: action === "purge" ? { ...choice, confirm: true } : choice,
-        })
-      ).body;
+      const { body } = await call<RedriveAnswer | PurgeAnswer>("POST", `/console/dlq/${action}`, {
+        body: action === "purge" ? { ...choice, confirm: true } : choice,
+      });
       setResult({
         action,
-        done: body.redriven ?? body.deleted ?? 0,
+        done: "redriven" in body ? body.redriven : body.deleted,
         failed: body.failed,
         notFound: body.notFound,
         reports: body.reports,
@@ -101,6 +96,35 @@ export function DeadLettersPage() {
       ? total(page?.depth ?? { visible: 0, inFlight: 0, delayed: 0 })
       : purging.ids.length
     : 0;
+  const toolbar: ActionButton[] = [
+    {
+      name: "redrive-selected",
+      label: `Redrive selected (${chosen.length})`,
+      class: "primary",
+      none: chosen.length === 0,
+      act: () => run("redrive", { ids: chosen }),
+    },
+    {
+      name: "redrive-all",
+      label: "Redrive all",
+      none: messages.length === 0,
+      act: () => run("redrive", { all: true }),
+    },
+    {
+      name: "purge-selected",
+      label: `Purge selected (${chosen.length})`,
+      class: "danger",
+      none: chosen.length === 0,
+      act: () => setPurging({ ids: chosen }),
+    },
+    {
+      name: "purge-all",
+      label: "Purge all",
+      class: "danger",
+      none: messages.length === 0,
+      act: () => setPurging({ all: true }),
+    },
+  ];
 
   return (
     <>
@@ -148,39 +172,7 @@ export function DeadLettersPage() {
           )}
         </Notice>
       )}
-      <div class="actions toolbar-actions">
-        <button
-          type="button"
-          class="primary"
-          disabled={busy || chosen.length === 0}
-          onClick={() => run("redrive", { ids: chosen })}
-        >
-          Redrive selected ({chosen.length})
-        </button>
-        <button
-          type="button"
-          disabled={busy || messages.length === 0}
-          onClick={() => run("redrive", { all: true })}
-        >
-          Redrive all
-        </button>
-        <button
-          type="button"
-          class="danger"
-          disabled={busy || chosen.length === 0}
-          onClick={() => setPurging({ ids: chosen })}
-        >
-          Purge selected ({chosen.length})
-        </button>
-        <button
-          type="button"
-          class="danger"
-          disabled={busy || messages.length === 0}
-          onClick={() => setPurging({ all: true })}
-        >
-          Purge all
-        </button>
-      </div>
+      <ActionButtons buttons={toolbar} busy={busy} class="toolbar-actions" />
       {page && messages.length === 0 ? (
         <p class="empty">The DLQ is empty.</p>
       ) : (

@@ -4,7 +4,7 @@ import { Link } from "../components/Link.js";
 import { Notice } from "../components/Notice.js";
 import { ThroughputChart } from "../components/ThroughputChart.js";
 import { formatDuration } from "../format.js";
-import type { OverviewView } from "../model/types.js";
+import type { Overview } from "../model/types.js";
 import { usePolling } from "../usePolling.js";
 import { PageTitle } from "./PageTitle.js";
 
@@ -12,12 +12,12 @@ const OVERVIEW_REFRESH_MS = 1_000;
 
 /** Queue depth and age, in-flight executions, tasks per minute by outcome. */
 export function OverviewPage() {
-  const [overview, setOverview] = useState<OverviewView>();
+  const [overview, setOverview] = useState<Overview>();
   const [error, setError] = useState<string>();
   usePolling(
     async (signal) => {
       try {
-        setOverview(await get<OverviewView>("/console/overview", signal));
+        setOverview(await get<Overview>("/console/overview", signal));
         setError(undefined);
       } catch (failure) {
         if (!signal.aborted) setError(errorText(failure));

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, call, errorText } from "../api.js";
 import { Link } from "../components/Link.js";
 import { Notice } from "../components/Notice.js";
+import { Options } from "../components/Options.js";
 import { plural } from "../format.js";
 import {
   type FieldError,
@@ -51,11 +52,7 @@ export function SubmitPage({ query }: { query: URLSearchParams }) {
                 })
               }
             >
-              {types.map((t) => (
-                <option key={t.type} value={t.type}>
-                  {t.type}
-                </option>
-              ))}
+              <Options choices={types.map((t) => t.type)} />
             </select>
           </p>
           {description && <TaskForm key={description.type} description={description} />}
@@ -308,6 +305,20 @@ function Field(props: {
     "aria-describedby": describedBy,
     "aria-required": field.required ? ("true" as const) : undefined,
   };
+  const notes = (
+    <>
+      {hint && (
+        <p id={hintId} class="hint">
+          {hint}
+        </p>
+      )}
+      {props.error && (
+        <p id={errorId} class="field-error">
+          {field.name} {props.error}
+        </p>
+      )}
+    </>
+  );
   const label = (
     <label for={id}>
       {field.name}
@@ -326,16 +337,7 @@ function Field(props: {
           />
           {field.name}
         </label>
-        {hint && (
-          <p id={hintId} class="hint">
-            {hint}
-          </p>
-        )}
-        {props.error && (
-          <p id={errorId} class="field-error">
-            {field.name} {props.error}
-          </p>
-        )}
+        {notes}
       </div>
     );
   }
@@ -346,11 +348,7 @@ function Field(props: {
       {field.kind === "choice" ? (
         <select {...common} value={text} onChange={(e) => props.onChange(e.currentTarget.value)}>
           <option value="">(none)</option>
-          {field.options?.map((o) => (
-            <option key={String(o)} value={String(o)}>
-              {String(o)}
-            </option>
-          ))}
+          <Options choices={field.options?.map(String) ?? []} />
         </select>
       ) : field.kind === "json" ? (
         <textarea
@@ -380,16 +378,7 @@ function Field(props: {
           autoComplete="off"
         />
       )}
-      {hint && (
-        <p id={hintId} class="hint">
-          {hint}
-        </p>
-      )}
-      {props.error && (
-        <p id={errorId} class="field-error">
-          {field.name} {props.error}
-        </p>
-      )}
+      {notes}
     </div>
   );
 }

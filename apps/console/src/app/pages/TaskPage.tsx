@@ -1,12 +1,15 @@
 import { stateNames } from "tasklane:workflow-graph";
 import { useState } from "preact/hooks";
 import { ApiError, call, errorText, get } from "../api.js";
+import { ActionButtons } from "../components/ActionButtons.js";
+import { ChoiceGroup } from "../components/ChoiceGroup.js";
 import { JsonBlock } from "../components/JsonBlock.js";
 import { Link } from "../components/Link.js";
 import { Notice } from "../components/Notice.js";
 import { StatusBadge } from "../components/StatusBadge.js";
+import { StoredObject } from "../components/StoredObject.js";
 import { WorkflowGraphView } from "../components/WorkflowGraphView.js";
-import { formatBytes, formatClock, formatTime } from "../format.js";
+import { formatClock, formatTime } from "../format.js";
 import { generationPath, generationsOf, timelineOf } from "../model/timeline.js";
 import type { AcceptedTask, TaskResource, TimelineEntry } from "../model/types.js";
 import { usePolling } from "../usePolling.js";
@@ -109,24 +112,25 @@ export function TaskPage({ id }: { id: string }) {
           <div class="task-head">
             <StatusBadge status={task.status} />
             <span>{task.type}</span>
-            <div class="actions">
-              <button
-                type="button"
-                class="primary"
-                disabled={!canRetry || busy}
-                onClick={() => act("retry")}
-              >
-                Retry
-              </button>
-              <button
-                type="button"
-                class="danger"
-                disabled={!canCancel || busy}
-                onClick={() => act("cancel")}
-              >
-                Cancel
-              </button>
-            </div>
+            <ActionButtons
+              busy={busy}
+              buttons={[
+                {
+                  name: "retry",
+                  label: "Retry",
+                  class: "primary",
+                  none: !canRetry,
+                  act: () => act("retry"),
+                },
+                {
+                  name: "cancel",
+                  label: "Cancel",
+                  class: "danger",
+                  none: !canCancel,
+                  act: () => act("cancel"),
+                },
+              ]}
+            />
           </div>
           {outcome && <Notice kind={outcome.kind}>{outcome.text}</Notice>}
           <dl class="facts">
@@ -153,13 +157,7 @@ export function TaskPage({ id }: { id: string }) {
               {"input" in task ? (
                 <JsonBlock value={task.input} label="The task's input" />
               ) : task.inputLocation ? (
-                <p>
-                  Stored in S3:{" "}
-                  <code>
-                    s3://{task.inputLocation.bucket}/{task.inputLocation.key}
-                  </code>{" "}
-                  ({formatBytes(task.inputLocation.bytes)}).
-                </p>
+                <StoredObject location={task.inputLocation} />
               ) : (
                 <p class="muted">This API does not return the input.</p>
               )}
@@ -173,13 +171,7 @@ export function TaskPage({ id }: { id: string }) {
               ) : "output" in task ? (
                 <JsonBlock value={task.output} label="The task's output" />
               ) : task.outputLocation ? (
-                <p>
-                  Stored in S3:{" "}
-                  <code>
-                    s3://{task.outputLocation.bucket}/{task.outputLocation.key}
-                  </code>{" "}
-                  ({formatBytes(task.outputLocation.bytes)}).
-                </p>
+                <StoredObject location={task.outputLocation} />
               ) : (
                 <p class="muted">None yet.</p>
               )}
@@ -194,21 +186,15 @@ export function TaskPage({ id }: { id: string }) {
               </Notice>
             )}
             {generations.length > 1 && (
-              <fieldset class="generations">
-                <legend>Generation</legend>
-                {generations.map((g) => (
-                  <label key={g} class="check">
-                    <input
-                      type="radio"
-                      name="generation"
-                      value={g}
-                      checked={g === shown}
-                      onChange={() => setChosenGeneration(g)}
-                    />
-                    {g}
-                  </label>
-                ))}
-              </fieldset>
+              <ChoiceGroup
+                legend="Generation"
+                class="generations"
+                kind="radio"
+                name="generation"
+                values={generations}
+                checked={(g) => g === shown}
+                onChange={(g) => setChosenGeneration(g)}
+              />
             )}
             <div class="timeline-body">
               <WorkflowGraphView path={path} />

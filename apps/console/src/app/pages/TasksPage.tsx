@@ -1,7 +1,9 @@
 import { useRef, useState } from "preact/hooks";
 import { call, errorText, get } from "../api.js";
+import { ChoiceGroup } from "../components/ChoiceGroup.js";
 import { Link } from "../components/Link.js";
 import { Notice } from "../components/Notice.js";
+import { Options } from "../components/Options.js";
 import { StatusBadge } from "../components/StatusBadge.js";
 import { formatAge, formatTime, plural } from "../format.js";
 import {
@@ -128,30 +130,19 @@ export function TasksPage({ query }: { query: URLSearchParams }) {
         </p>
       </div>
       <form class="filters" aria-label="Filter tasks" onSubmit={(e) => e.preventDefault()}>
-        <fieldset>
-          <legend>Status</legend>
-          {TASK_STATUSES.map((status) => (
-            <label key={status} class="check">
-              <input
-                type="checkbox"
-                name="status"
-                value={status}
-                checked={filters.statuses.includes(status)}
-                onChange={(e) => toggleStatus(status, e.currentTarget.checked)}
-              />
-              {status}
-            </label>
-          ))}
-        </fieldset>
+        <ChoiceGroup
+          legend="Status"
+          kind="checkbox"
+          name="status"
+          values={TASK_STATUSES}
+          checked={(status) => filters.statuses.includes(status)}
+          onChange={toggleStatus}
+        />
         <label>
           Type
           <select value={filters.type} onChange={(e) => update({ type: e.currentTarget.value })}>
             <option value="">all types</option>
-            {types?.map((t) => (
-              <option key={t.type} value={t.type}>
-                {t.type}
-              </option>
-            ))}
+            <Options choices={types?.map((t) => t.type) ?? []} />
             {filters.type && !types?.some((t) => t.type === filters.type) && (
               <option value={filters.type}>{filters.type}</option>
             )}
@@ -163,11 +154,7 @@ export function TasksPage({ query }: { query: URLSearchParams }) {
             value={filters.since}
             onChange={(e) => update({ since: e.currentTarget.value as Age })}
           >
-            {AGES.map((a) => (
-              <option key={a.value} value={a.value}>
-                {a.label}
-              </option>
-            ))}
+            <Options choices={AGES} />
           </select>
         </label>
       </form>
