@@ -19,8 +19,10 @@ export function tasklaneVitestConfig(overrides = {}) {
       environment: "node",
       restoreMocks: true,
       unstubEnvs: true,
-      testTimeout: 20_000,
-      hookTimeout: 30_000,
+      // Hang guards, not speed checks: CI runs every package's tests at once on two cores, where
+      // a fault suite or an end-to-end test can take several times what it takes alone.
+      testTimeout: 60_000,
+      hookTimeout: 60_000,
     },
   });
   return mergeConfig(base, overrides);
