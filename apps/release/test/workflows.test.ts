@@ -226,10 +226,11 @@ describe("policy: CI is .ci/run on GitHub", () => {
     expect(node?.with?.["node-version-file"]).toBe(".nvmrc");
   });
 
-  it("installs the locked dependencies, lints, type-checks and runs the README's test command", () => {
+  it("installs the locked dependencies, lints, type-checks, installs the console tests' browser and runs the README's test command", () => {
     expect(runs(test)).toEqual([
       "pnpm install --frozen-lockfile",
       "pnpm turbo run lint typecheck",
+      "pnpm --filter @tasklane/local exec playwright install --with-deps chromium",
       "pnpm turbo test",
     ]);
   });
