@@ -74,7 +74,7 @@ describe("cancelling a task that is still in the queue", () => {
     expect(task.status).toBe("cancelled");
     expect(task.attempts).toBe(0);
     expect([undefined, "ABORTED", "FAILED"]).toContain(
-      (await local.probe.executions()).get(executionName(id, 1)),
+      await local.probe.endOf(executionName(id, 1)),
     );
   }, 30_000);
 
@@ -101,7 +101,7 @@ describe("cancelling a task that is still in the queue", () => {
     // (FAILED, TaskSupersededError) without calling the task, or the consumer stops it.
     expect(task.attempts).toBe(0);
     expect([undefined, "ABORTED", "FAILED"]).toContain(
-      (await local.probe.executions()).get(executionName(id, 1)),
+      await local.probe.endOf(executionName(id, 1)),
     );
     expect(await local.probe.dlqDepth()).toBe(dlqBefore);
   }, 30_000);

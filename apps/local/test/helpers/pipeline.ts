@@ -80,6 +80,21 @@ export function pipelineProbe(runtime: LocalRuntime) {
       return byName;
     },
 
+    /**
+     * How the execution `name` ended (`undefined` if none started), once it is not RUNNING: a
+     * start the SDK was still retrying when a test's check began may be running its first step.
+     */
+    async endOf(name: string, timeoutMs = 10_000): Promise<string | undefined> {
+      const ended = await waitFor(
+        async () => {
+          const status = (await this.executions()).get(name);
+          return status === "RUNNING" ? undefined : { status };
+        },
+        { timeoutMs, intervalMs: 50, what: `execution ${name} to end` },
+      );
+      return ended.status;
+    },
+
     /** A task's executions, every generation, in the order they started. */
     executionsOf(taskId: string): ExecutionSummary[] {
       return runtime.stepFunctions.executions().filter((e) => e.name.startsWith(taskId));
