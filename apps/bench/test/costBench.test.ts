@@ -35,4 +35,23 @@ describe("benchCost", () => {
     expect(dev.ceilings.binding.tasksPerSecond).toBeGreaterThan(0);
     expect(formatCostReport(result)).toContain("## Stack dev");
   }, 120_000);
+
+  it("with --express off runs a short task on Standard in 4 transitions, and says so", async () => {
+    // Act
+    const result = await benchCost({
+      tasks: 1,
+      stacks: ["prod"],
+      concurrency: 1,
+      timeoutMs: 90_000,
+      express: "off",
+    });
+
+    // Assess
+    const [prod] = result.stacks;
+    const echo = prod?.taskTypes.find((t) => t.type === "echo");
+    expect(prod?.settings.express).toBe("off");
+    expect(echo?.workflow).toBe("STANDARD");
+    expect(echo?.standardTransitions).toBe(4);
+    expect(formatCostReport(result)).toContain("workflow.express off");
+  }, 120_000);
 });

@@ -64,6 +64,11 @@ export interface CostBenchOptions {
   concurrency: number;
   /** How long one task type may take to finish, per stack. */
   timeoutMs: number;
+  /**
+   * `tasklane:workflow.express` for every stack instead of its own: `off` prices short tasks on
+   * the Standard workflow, which is how to see its transitions per task.
+   */
+  express?: "auto" | "off";
   repoRoot?: string;
   log?: (line: string) => void;
 }
@@ -99,6 +104,7 @@ export interface StackCostReport {
     handlerLogLevel: string;
     stateMachineLogLevel: string;
     includeExecutionData: boolean;
+    express: "auto" | "off";
     consumer: { batchSize: number; maximumConcurrency: number; batchingWindowSeconds: number };
     apiRateLimit: number;
     fifo: boolean;
@@ -197,11 +203,14 @@ async function benchStack(
     project: "tasklane",
     stack,
   });
-  const config = file.config;
+  const config = options.express
+    ? { ...file.config, workflow: { ...file.config.workflow, express: options.express } }
+    : file.config;
   const events = new EventLog();
   const runtime = await startLocalRuntime({
     repoRoot,
     stack,
+    config,
     port: 0,
     handlerLogLevel: config.logs.level,
     handlerMetrics: true,
@@ -250,6 +259,7 @@ async function benchStack(
         handlerLogLevel: config.logs.level,
         stateMachineLogLevel: config.workflow.logLevel,
         includeExecutionData: config.workflow.includeExecutionData,
+        express: config.workflow.express,
         consumer: {
           batchSize: config.consumer.batchSize,
           maximumConcurrency: config.consumer.maximumConcurrency,

@@ -2,13 +2,14 @@ import { readBenchArgs } from "../benchArgs.js";
 import { benchCost } from "./costBench.js";
 import { formatCostReport } from "./formatCostReport.js";
 
-const USAGE = `Usage: pnpm bench:cost [--tasks N] [--stack dev,prod] [--concurrency N] [--timeout SECONDS] [--json]
+const USAGE = `Usage: pnpm bench:cost [--tasks N] [--stack dev,prod] [--concurrency N] [--timeout SECONDS] [--express auto|off] [--json]
 
 Runs echo, sleep (a few polls), flaky (two retries) and fail through the local runtime with each
 stack's config and prints, per task type, what one million of them cost on AWS, per service,
 from the requests, transitions, invocations and log bytes counted in the run; the cost of one
 poll; and each stack's throughput ceilings, the binding one named.
-Defaults: --tasks 200 --stack dev,prod --concurrency 4 --timeout 300
+--express overrides each stack's tasklane:workflow.express: off runs every task on Standard.
+Defaults: --tasks 200 --stack dev,prod --concurrency 4 --timeout 300 (express: each stack's own)
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -17,6 +18,7 @@ export async function main(argv: string[]): Promise<number> {
     stack: { type: "string", default: "dev,prod" },
     concurrency: { type: "string", default: "4" },
     timeout: { type: "string", default: "300" },
+    express: { type: "string" },
   });
   if ("exit" in args) return args.exit;
   const { values, number } = args;
@@ -26,11 +28,16 @@ export async function main(argv: string[]): Promise<number> {
       .map((s) => s.trim())
       .filter((s) => s !== "");
     if (stacks.length === 0) throw new Error("--stack names no stack");
+    const express = values.express;
+    if (express !== undefined && express !== "auto" && express !== "off") {
+      throw new Error(`--express must be auto or off, not ${String(express)}`);
+    }
     const result = await benchCost({
       tasks: number("tasks", 1, 100_000),
       stacks,
       concurrency: number("concurrency", 1, 64),
       timeoutMs: number("timeout", 1, 86_400) * 1000,
+      ...(express ? { express } : {}),
       log: (line) => process.stderr.write(`${line}\n`),
     });
     process.stdout.write(
