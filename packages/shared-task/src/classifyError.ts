@@ -62,7 +62,7 @@ export function classifyError(error: unknown): Error {
   if (error instanceof TasklaneError) return error;
   if (error instanceof Error) {
     if (isTransientError(error)) {
-      return new TaskRetryableError(`${error.name}: ${error.message}`, [], { cause: error });
+      return new TaskRetryableError(`${error.name}: ${error.message}`, { cause: error });
     }
     return error;
   }

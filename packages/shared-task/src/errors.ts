@@ -6,18 +6,23 @@ export interface FieldIssue {
   message: string;
 }
 
+/** `Error`'s options, and the failing fields when the error is about input that does not parse. */
+export interface TasklaneErrorOptions extends ErrorOptions {
+  issues?: FieldIssue[];
+}
+
 /**
- * Base of every error this package throws; `name` is stable and is what ASL matches. `issues`
- * lists the failing fields, when the error is about input that does not parse.
+ * Base of every error this package throws; `name` is stable and is what ASL matches. It takes
+ * `Error`'s arguments, so a task can throw `new TaskRetryableError("busy", { cause })`; `issues`
+ * lists the failing fields (empty unless given).
  */
 export class TasklaneError extends Error {
   override name: string = ERROR_NAMES.base;
-  constructor(
-    message?: string,
-    readonly issues: FieldIssue[] = [],
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
+  readonly issues: FieldIssue[];
+  constructor(message?: string, options: TasklaneErrorOptions = {}) {
+    const { issues = [], ...errorOptions } = options;
+    super(message, errorOptions);
+    this.issues = issues;
   }
 }
 

@@ -42,7 +42,7 @@ export {
   TASK_TYPE_PATTERN,
 } from "./definitions/defineTask.js";
 export { TaskRegistry } from "./definitions/taskRegistry.js";
-export type { FieldIssue } from "./errors.js";
+export type { FieldIssue, TasklaneErrorOptions } from "./errors.js";
 export {
   EnvelopeError,
   PayloadError,

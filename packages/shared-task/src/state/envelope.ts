@@ -56,7 +56,7 @@ const READERS: Record<number, (raw: unknown) => TaskEnvelope> = {
     const parsed = envelopeV1Schema.safeParse(raw);
     if (!parsed.success) {
       const issues = fieldIssues(parsed.error);
-      throw new EnvelopeError(`invalid task envelope: ${describeIssues(issues)}`, issues);
+      throw new EnvelopeError(`invalid task envelope: ${describeIssues(issues)}`, { issues });
     }
     return { ...parsed.data, correlationId: parsed.data.correlationId ?? parsed.data.id };
   },
@@ -83,15 +83,15 @@ export function parseEnvelope(body: unknown): TaskEnvelope {
   }
   const version = (raw as { v?: unknown }).v;
   if (version === undefined) {
-    throw new EnvelopeError("task envelope has no version field `v`", [
-      { path: "v", message: "required" },
-    ]);
+    throw new EnvelopeError("task envelope has no version field `v`", {
+      issues: [{ path: "v", message: "required" }],
+    });
   }
   const reader = typeof version === "number" ? READERS[version] : undefined;
   if (!reader) {
     throw new EnvelopeError(
       `task envelope version ${JSON.stringify(version)} is not supported; this code reads ${READABLE_ENVELOPE_VERSIONS.join(", ")}`,
-      [{ path: "v", message: "unsupported version" }],
+      { issues: [{ path: "v", message: "unsupported version" }] },
     );
   }
   return reader(raw);

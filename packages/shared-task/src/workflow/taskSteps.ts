@@ -231,7 +231,7 @@ export function createTaskSteps(options: TaskStepsOptions): TaskSteps {
         const issues = fieldIssues(parsed.error, "output");
         throw new TaskOutputError(
           `${where} returned an output that does not match its schema: ${describeIssues(issues)}`,
-          issues,
+          { issues },
         );
       }
       const output = await storePayload(
@@ -293,7 +293,7 @@ export function createTaskSteps(options: TaskStepsOptions): TaskSteps {
         const issues = fieldIssues(input.error, "input");
         throw new TaskInputError(
           `input of task \`${task.type}\` does not match its schema: ${describeIssues(issues)}`,
-          issues,
+          { issues },
         );
       }
       const ctx = contextFor(task, attemptNo, 0);
@@ -435,7 +435,7 @@ function parseEvent<T extends z.ZodType>(schema: T, event: unknown, state: strin
     const issues = fieldIssues(parsed.error);
     throw new EnvelopeError(
       `${state} received an event it cannot read: ${describeIssues(issues)}`,
-      issues,
+      { issues },
     );
   }
   return parsed.data;

@@ -89,7 +89,9 @@ export function parseWorkflowInput<T extends z.ZodType>(schema: T, settings: unk
   const parsed = schema.safeParse(settings);
   if (!parsed.success) {
     const issues = fieldIssues(parsed.error);
-    throw new WorkflowSettingsError(`invalid workflow settings: ${describeIssues(issues)}`, issues);
+    throw new WorkflowSettingsError(`invalid workflow settings: ${describeIssues(issues)}`, {
+      issues,
+    });
   }
   return parsed.data;
 }
