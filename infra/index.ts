@@ -106,6 +106,7 @@ function createFunction(spec: (typeof FUNCTIONS)[number]): TaskFunction {
       tracing: config.lambda.tracing,
       logRetentionDays: config.logs.retentionDays,
       logLevel: config.logs.level,
+      systemLogLevel: config.logs.systemLevel,
       environment: variables,
       statements: accessOf(spec, targets),
     },

@@ -90,6 +90,13 @@ export interface TaskFunctionArgs {
    * @example "DEBUG"
    */
   logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR";
+  /**
+   * Lambda's own log lines: `INFO` keeps START, END and REPORT (Text log format); `WARN` keeps
+   * only Lambda's warnings and errors (JSON log format, which a system log level requires).
+   * @default "INFO"
+   * @example "WARN"
+   */
+  systemLogLevel?: "INFO" | "WARN";
 }
 
 /**
@@ -189,7 +196,14 @@ export class TaskFunction extends pulumi.ComponentResource {
           },
         },
         tracingConfig: { mode: settings.tracing ? "Active" : "PassThrough" },
-        loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },
+        loggingConfig:
+          settings.systemLogLevel === "INFO"
+            ? { logFormat: "Text", logGroup: this.logGroup.name }
+            : {
+                logFormat: "JSON",
+                systemLogLevel: settings.systemLogLevel,
+                logGroup: this.logGroup.name,
+              },
       },
       // The log group and the permissions exist before the first invocation can need them.
       { parent: this, dependsOn: [this.logGroup, this.policy] },
@@ -220,6 +234,7 @@ function normalizeArgs(name: string, args: TaskFunctionArgs): TaskFunctionSettin
     environment: {},
     statements: [],
     logLevel: "INFO",
+    systemLogLevel: "INFO",
     ...args,
   };
   const fail = (field: string, problem: string) => {
@@ -247,6 +262,9 @@ function normalizeArgs(name: string, args: TaskFunctionArgs): TaskFunctionSettin
   }
   if (!POWERTOOLS_LOG_LEVELS.includes(settings.logLevel)) {
     fail("logLevel", `must be one of ${POWERTOOLS_LOG_LEVELS.join(", ")}`);
+  }
+  if (settings.systemLogLevel !== "INFO" && settings.systemLogLevel !== "WARN") {
+    fail("systemLogLevel", "must be INFO or WARN");
   }
   for (const key of Object.keys(settings.environment)) {
     if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(key) || RESERVED_ENVIRONMENT.test(key)) {

@@ -83,6 +83,14 @@ describe.each([
   },
   {
     build: () =>
+      new TaskFunction("ingest", {
+        ...functionArgs,
+        systemLogLevel: "DEBUG" as "INFO",
+      }),
+    message: "TaskFunction `ingest`: `systemLogLevel` must be INFO or WARN",
+  },
+  {
+    build: () =>
       new TaskWorkflow("workflow", {
         ...workflowArgs,
         stepTimeoutSeconds: 905,

@@ -26,9 +26,19 @@ describeEachStack("logs, alarms and the dashboard of the %s stack", ({ stack, co
       const fn = run.named(`${componentName(name)}Function`).inputs;
 
       expect(group.name).toBe(`/aws/lambda/tasklane-${stack}-${name}`);
-      expect(fn.loggingConfig).toEqual({ logFormat: "Text", logGroup: group.name });
+      // Lambda's START/END/REPORT lines only where the stack keeps them (dev); a system log
+      // level needs the JSON log format (prod).
+      expect(fn.loggingConfig).toEqual(
+        config.logs.systemLevel === "INFO"
+          ? { logFormat: "Text", logGroup: group.name }
+          : { logFormat: "JSON", systemLogLevel: "WARN", logGroup: group.name },
+      );
     },
   );
+
+  it("keeps Lambda's own lines in dev and drops them in prod", () => {
+    expect(config.logs.systemLevel).toBe(stack === "prod" ? "WARN" : "INFO");
+  });
 
   it("alarms when a message reaches the DLQ", () => {
     expect(alarm("dlq-not-empty")).toMatchObject({

@@ -47,12 +47,14 @@ describe("the log lines AWS writes", () => {
     ].join("");
 
     // Act / Assess
-    expect(lambdaPlatformLogBytes(invocation, { tracing: false })).toBe(
+    expect(lambdaPlatformLogBytes(invocation, { tracing: false, systemLevel: "INFO" })).toBe(
       Buffer.byteLength(expected),
     );
-    expect(lambdaPlatformLogBytes(invocation, { tracing: true })).toBeGreaterThan(
-      Buffer.byteLength(expected),
-    );
+    expect(
+      lambdaPlatformLogBytes(invocation, { tracing: true, systemLevel: "INFO" }),
+    ).toBeGreaterThan(Buffer.byteLength(expected));
+    // At a system log level of WARN, Lambda writes none of them for an invocation that went well.
+    expect(lambdaPlatformLogBytes(invocation, { tracing: true, systemLevel: "WARN" })).toBe(0);
   });
 
   it("renders one access log line per API request", () => {

@@ -186,6 +186,14 @@ const logs = z.strictObject({
     })
     .default(14),
   level: z.enum(["DEBUG", "INFO", "WARN", "ERROR"]).default("INFO"),
+  /**
+   * Lambda's own log lines (its system logs). `INFO` keeps them all, in Lambda's Text format:
+   * START, END and REPORT (duration, memory used) for every invocation, about 1.2 KB. `WARN`
+   * switches the functions to Lambda's JSON log format with a system log level of WARN, which
+   * drops those three and keeps Lambda's warnings and errors; duration and memory stay in the
+   * functions' CloudWatch metrics. The handlers write JSON either way.
+   */
+  systemLevel: z.enum(["INFO", "WARN"]).default("INFO"),
 });
 
 /** `tasklane:alarms` — CloudWatch alarms and who they notify. */

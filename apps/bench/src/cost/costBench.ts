@@ -100,6 +100,8 @@ export interface StackCostReport {
   settings: {
     architecture: "arm64" | "x86_64";
     tracing: boolean;
+    /** `tasklane:logs.systemLevel`: whether Lambda writes its START, END and REPORT lines. */
+    systemLevel: "INFO" | "WARN";
     memoryMb: Record<string, number>;
     handlerLogLevel: string;
     stateMachineLogLevel: string;
@@ -253,6 +255,7 @@ async function benchStack(
       settings: {
         architecture: config.lambda.architecture,
         tracing: config.lambda.tracing,
+        systemLevel: config.logs.systemLevel,
         memoryMb: Object.fromEntries(
           [...runtime.functions.values()].map((fn) => [fn.name, fn.memoryMb]),
         ),
@@ -465,6 +468,7 @@ function usageOf(
     usage.logs.handlerBytes += invocation.logBytes;
     usage.logs.platformBytes += lambdaPlatformLogBytes(invocation, {
       tracing: config.lambda.tracing,
+      systemLevel: config.logs.systemLevel,
     });
   }
 

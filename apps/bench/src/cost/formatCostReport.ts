@@ -22,7 +22,7 @@ export function formatCostReport(result: CostBenchResult): string {
 function formatStack(stack: StackCostReport): string {
   const s = stack.settings;
   const memory = (name: string) => s.memoryMb[name] ?? 0;
-  const header = `## Stack ${stack.stack}: Lambda ${s.architecture} (steps ${memory("create-task")} MB, consumer ${memory("start-executions")} MB, producer ${memory("ingest")} MB), handler logs ${s.handlerLogLevel}, state machine logs ${s.stateMachineLogLevel}${s.includeExecutionData ? " with execution data" : ""}${s.express === "off" ? ", workflow.express off (every task on Standard)" : ""}`;
+  const header = `## Stack ${stack.stack}: Lambda ${s.architecture} (steps ${memory("create-task")} MB, consumer ${memory("start-executions")} MB, producer ${memory("ingest")} MB), handler logs ${s.handlerLogLevel}${s.systemLevel === "WARN" ? " (Lambda's own lines at WARN: no START/END/REPORT)" : ""}, state machine logs ${s.stateMachineLogLevel}${s.includeExecutionData ? " with execution data" : ""}${s.express === "off" ? ", workflow.express off (every task on Standard)" : ""}`;
   const lines = [header, "", costTable(stack.taskTypes)];
   if (stack.poll) {
     lines.push(

@@ -8,11 +8,16 @@ import type { ExecutionTransition } from "@tasklane/local";
  * stand-ins where it does not (trace ids, the caller's IP, memory used), and measured.
  */
 
-/** Lambda's START, END and REPORT lines (Text log format), and X-Ray's with active tracing. */
+/**
+ * Lambda's START, END and REPORT lines (Text log format), and X-Ray's with active tracing; none
+ * at a system log level of WARN (`tasklane:logs.systemLevel`), which a normal invocation reaches
+ * with no line of Lambda's own.
+ */
 export function lambdaPlatformLogBytes(
   invocation: { requestId: string; durationMs: number; memoryMb: number },
-  options: { tracing: boolean },
+  options: { tracing: boolean; systemLevel: "INFO" | "WARN" },
 ): number {
+  if (options.systemLevel === "WARN") return 0;
   const id = invocation.requestId;
   const billed = Math.max(1, Math.ceil(invocation.durationMs));
   const lines = [
