@@ -26,6 +26,39 @@ export const COVERED_ELSEWHERE: Record<string, { by: string; mentions: string }>
     by: "apps/bench/test/coldStartBin.test.ts",
     mentions: "so `pnpm bench:coldstart` cannot rot",
   },
+  // The same bin with fewer pairs: the figures, not the option, are what 20 pairs change.
+  "pnpm bench:coldstart --pairs 20": {
+    by: "apps/bench/test/coldStartBin.test.ts",
+    mentions: '"--pairs"',
+  },
+  "pnpm bench:console": {
+    by: "apps/bench/test/benchConsole.test.ts",
+    mentions: "so `pnpm bench:console` cannot rot",
+  },
+  "pnpm bench:local": {
+    by: "apps/bench/test/benchLocal.test.ts",
+    mentions: "so `pnpm bench:local` cannot rot",
+  },
+  // The baseline's side (a worktree of another commit, installed and built) is not run in CI:
+  // it takes minutes. What compares the two runs is tested.
+  "pnpm bench:local --tasks 1000 --baseline 9554dd9": {
+    by: "apps/bench/test/baselineRun.test.ts",
+    mentions: "formatComparison",
+  },
+  "pnpm tasklane": { by: "apps/cli/test/bin.e2e.test.ts", mentions: "bin/tasklane.js" },
+  "pnpm -s tasklane ... --json | jq": { by: "apps/cli/test/bin.e2e.test.ts", mentions: '"--json"' },
+  "pnpm install --frozen-lockfile": { by: ".ci/run", mentions: "pnpm install --frozen-lockfile" },
+  "pnpm turbo run lint typecheck": { by: ".ci/run", mentions: "pnpm turbo run lint typecheck" },
+  // One package's, or a filtered, part of what `pnpm turbo test` runs.
+  "pnpm turbo test --filter=@tasklane/console": { by: ".ci/run", mentions: "pnpm turbo test" },
+  "pnpm --filter @tasklane/infra test": { by: ".ci/run", mentions: "pnpm turbo test" },
+  "pnpm turbo build": { by: "turbo.json", mentions: '"build": {' },
+  // Playwright's own Chromium comes from hosts this network does not reach; GitHub's CI, which
+  // reaches them, installs it so (with its system libraries).
+  "pnpm --filter @tasklane/local exec playwright install chromium": {
+    by: ".github/workflows/ci.yml",
+    mentions: "exec playwright install --with-deps chromium",
+  },
 };
 
 const PULUMI_CLI = "the Pulumi CLI, which cannot be downloaded here, and a state backend";

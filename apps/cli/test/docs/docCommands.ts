@@ -25,9 +25,11 @@ export function documentationFiles(repoRoot: string): string[] {
 export function readDocCommands(repoRoot: string): DocCommand[] {
   return documentationFiles(repoRoot).flatMap((file) => {
     const markdown = readFileSync(join(repoRoot, file), "utf8");
-    return [...blockCommands(markdown, file), ...commandTableCommands(markdown, file)].sort(
-      (a, b) => a.line - b.line,
-    );
+    return [
+      ...blockCommands(markdown, file),
+      ...commandTableCommands(markdown, file),
+      ...inlinePnpmCommands(markdown, file),
+    ].sort((a, b) => a.line - b.line);
   });
 }
 
@@ -95,6 +97,37 @@ export function commandTableCommands(markdown: string, file: string): DocCommand
     const cell = cells[column];
     if (cell === undefined || /^-+$/.test(cell)) continue;
     for (const [, code = ""] of cell.matchAll(/`([^`]+)`/g)) {
+      commands.push({ text: code.replaceAll("\\|", "|"), file, line: index + 1 });
+    }
+  }
+  return commands;
+}
+
+/**
+ * The `pnpm ...` commands written as inline code in prose and in tables other than the README's
+ * `With` column (which `commandTableCommands` reads), outside fenced blocks: "`pnpm bench:console`
+ * measures...". Inline `tasklane ...` and curl fragments are not read: they are parts of commands
+ * (an option, a placeholder URL), not ones to run as written.
+ */
+export function inlinePnpmCommands(markdown: string, file: string): DocCommand[] {
+  const commands: DocCommand[] = [];
+  let fenced = false;
+  let withColumn: number | undefined;
+  for (const [index, line] of markdown.split("\n").entries()) {
+    if (/^\s*(`{3,}|~{3,})/.test(line)) {
+      fenced = !fenced;
+      continue;
+    }
+    if (fenced) continue;
+    let prose = line;
+    if (line.startsWith("|")) {
+      const cells = tableCells(line);
+      if (withColumn === undefined) withColumn = cells.indexOf("With");
+      if (withColumn >= 0) prose = cells.filter((_, i) => i !== withColumn).join(" | ");
+    } else {
+      withColumn = undefined;
+    }
+    for (const [, code = ""] of prose.matchAll(/`(pnpm [^`]+)`/g)) {
       commands.push({ text: code.replaceAll("\\|", "|"), file, line: index + 1 });
     }
   }
