@@ -190,8 +190,9 @@ const logs = z.strictObject({
    * Lambda's own log lines (its system logs). `INFO` keeps them all, in Lambda's Text format:
    * START, END and REPORT (duration, memory used) for every invocation, about 1.2 KB. `WARN`
    * switches the functions to Lambda's JSON log format with a system log level of WARN, which
-   * drops those three and keeps Lambda's warnings and errors; duration and memory stay in the
-   * functions' CloudWatch metrics. The handlers write JSON either way.
+   * drops those three and keeps Lambda's warnings and errors. Duration stays in the functions'
+   * CloudWatch metrics; the memory an invocation used is only in its REPORT line, so set `INFO`
+   * while sizing `memoryMb`. The handlers write JSON either way.
    */
   systemLevel: z.enum(["INFO", "WARN"]).default("INFO"),
 });
