@@ -344,10 +344,14 @@ function metricOf(
   };
 }
 
+/** The execution counts both kinds of state machine report; a Standard one's can be aborted too. */
+const EXECUTION_COUNTS = ["Started", "Succeeded", "Failed", "TimedOut"] as const;
+
 /**
  * The dashboard: queue depth and age, executions, function errors and throttles, API traffic,
  * and the table's consumed capacity, throttles, errors and latency.
  */
+
 function dashboardBody(settings: TaskAlarmsSettings): pulumi.Output<string> {
   const functionNames: pulumi.Output<Record<string, string>> = pulumi.all(settings.functions);
   return pulumi
@@ -384,6 +388,14 @@ function dashboardBody(settings: TaskAlarmsSettings): pulumi.Output<string> {
           name,
           { label: short },
         ]);
+      const executions = (arn: string, labelPrefix: string, outcomes: readonly string[]) =>
+        outcomes.map((outcome) => [
+          "AWS/States",
+          `Executions${outcome}`,
+          "StateMachineArn",
+          arn,
+          { label: `${labelPrefix}${outcome.toLowerCase()}` },
+        ]);
       const perOperation = (metricName: string) =>
         settings.table.operations.map((operation) => [
           "AWS/DynamoDB",
@@ -417,23 +429,11 @@ function dashboardBody(settings: TaskAlarmsSettings): pulumi.Output<string> {
             ["AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", queue, { label: "oldest" }],
           ]),
           widget(0, 6, "Executions", "Sum", [
-            ...["Started", "Succeeded", "Failed", "TimedOut", "Aborted"].map((outcome) => [
-              "AWS/States",
-              `Executions${outcome}`,
-              "StateMachineArn",
-              stateMachineArn,
-              { label: outcome.toLowerCase() },
-            ]),
+            ...executions(stateMachineArn, "", [...EXECUTION_COUNTS, "Aborted"]),
             // Express executions cannot be stopped, so none is ever aborted.
             ...(expressStateMachineArn === undefined
               ? []
-              : ["Started", "Succeeded", "Failed", "TimedOut"].map((outcome) => [
-                  "AWS/States",
-                  `Executions${outcome}`,
-                  "StateMachineArn",
-                  expressStateMachineArn,
-                  { label: `express ${outcome.toLowerCase()}` },
-                ])),
+              : executions(expressStateMachineArn, "express ", EXECUTION_COUNTS)),
           ]),
           widget(12, 6, "API requests", "Sum", [
             ["AWS/ApiGateway", "Count", "ApiId", apiId, { label: "requests" }],

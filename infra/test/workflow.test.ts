@@ -291,6 +291,27 @@ describeEachStack("the state machines of the %s stack", ({ stack, config, run })
     }
   });
 
+  it("charts Express executions beside Standard ones, with no aborted count (none can be stopped)", () => {
+    const body = json<{ widgets: { properties: { title: string; metrics: unknown[][] } }[] }>(
+      run.named("alarmsDashboard").inputs.dashboardBody,
+    );
+    const executions =
+      body.widgets.find((w) => w.properties.title === "Executions")?.properties.metrics ?? [];
+    const chartedFor = (arn: string) => executions.filter((m) => m[3] === arn).map((m) => m[1]);
+
+    const counts = [
+      "ExecutionsStarted",
+      "ExecutionsSucceeded",
+      "ExecutionsFailed",
+      "ExecutionsTimedOut",
+    ];
+    expect(chartedFor(machineArn(`tasklane-${stack}-workflow`))).toEqual([
+      ...counts,
+      "ExecutionsAborted",
+    ]);
+    expect(chartedFor(machineArn(`tasklane-${stack}-workflow-express`))).toEqual(counts);
+  });
+
   it("gives the consumer the Express state machine and the bounds both workflows were built with", () => {
     expect(consumerEnvironment(run)).toMatchObject({
       [FUNCTION_ENV.expressStateMachineArn]: machineArn(`tasklane-${stack}-workflow-express`),

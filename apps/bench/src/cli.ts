@@ -1,5 +1,5 @@
 import { benchBaseline, formatComparison } from "./baselineRun.js";
-import { readBenchArgs } from "./benchArgs.js";
+import { readBenchArgs, runOptions } from "./benchArgs.js";
 import { benchLocal, formatBenchResult } from "./benchLocal.js";
 
 const USAGE = `Usage: pnpm bench:local [--tasks N] [--batch-size 1-100] [--concurrency N] [--timeout SECONDS] [--baseline GIT-REF] [--json]
@@ -13,20 +13,16 @@ Defaults: --tasks 2000 --batch-size 100 --concurrency 4 --timeout 300
 
 export async function main(argv: string[]): Promise<number> {
   const args = readBenchArgs("bench:local", USAGE, argv, {
-    tasks: { type: "string", default: "2000" },
+    ...runOptions(2000),
     "batch-size": { type: "string", default: "100" },
-    concurrency: { type: "string", default: "4" },
-    timeout: { type: "string", default: "300" },
     baseline: { type: "string" },
   });
   if ("exit" in args) return args.exit;
-  const { values, number } = args;
+  const { values } = args;
   try {
     const result = await benchLocal({
-      tasks: number("tasks", 1, 1_000_000),
-      batchSize: number("batch-size", 1, 100),
-      concurrency: number("concurrency", 1, 64),
-      timeoutMs: number("timeout", 1, 86_400) * 1000,
+      ...args.run(1_000_000),
+      batchSize: args.number("batch-size", 1, 100),
       log: values.json ? undefined : (line) => process.stderr.write(`${line}\n`),
     });
     const ref = values.baseline;

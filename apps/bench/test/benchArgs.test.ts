@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { readBenchArgs } from "../src/benchArgs.js";
+import { readBenchArgs, runOptions } from "../src/benchArgs.js";
 
 const USAGE = "Usage: bench [--tasks N]\n";
 
@@ -19,6 +19,26 @@ describe("readBenchArgs", () => {
     expect(() => args.number("tasks", 1, 20)).toThrow(
       "--tasks must be a whole number from 1 to 20",
     );
+  });
+
+  it("reads a run's options, a list and a choice, naming the option when one is wrong", () => {
+    // Act
+    const args = readBenchArgs(
+      "bench:x",
+      USAGE,
+      ["--tasks", "7", "--timeout", "2", "--stack", " dev, ,prod", "--mode", "off"],
+      { ...runOptions(10), stack: { type: "string" }, mode: { type: "string" } },
+    );
+
+    // Assess
+    if ("exit" in args) throw new Error("the arguments are valid");
+    expect(args.run(100)).toEqual({ tasks: 7, concurrency: 4, timeoutMs: 2000 });
+    expect(() => args.run(5)).toThrow("--tasks must be a whole number from 1 to 5");
+    expect(args.list("stack")).toEqual(["dev", "prod"]);
+    expect(args.list("absent")).toEqual([]);
+    expect(args.choice("mode", ["auto", "off"])).toBe("off");
+    expect(args.choice("absent", ["auto", "off"])).toBeUndefined();
+    expect(() => args.choice("mode", ["auto", "on"])).toThrow("--mode must be auto or on, not off");
   });
 
   it.each([

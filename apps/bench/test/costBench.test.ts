@@ -1,18 +1,24 @@
 import { describe, expect, it } from "vitest";
-import { benchCost } from "../src/cost/costBench.js";
+import { benchCost, type CostBenchOptions } from "../src/cost/costBench.js";
 import { formatCostReport } from "../src/cost/formatCostReport.js";
 
 // A small run of the real benchmark, so `pnpm bench:cost` cannot rot. It asserts what is
 // counted (requests, transitions, invocations), never a duration or a price that depends on one.
+/** A run of `tasks` tasks of each type through one stack, all of them submitted at once. */
+function smallRun(stack: string, tasks: number, express?: CostBenchOptions["express"]) {
+  return benchCost({
+    tasks,
+    stacks: [stack],
+    concurrency: tasks,
+    timeoutMs: 90_000,
+    ...(express ? { express } : {}),
+  });
+}
+
 describe("benchCost", () => {
   it("runs every task type through the dev stack and counts what each task calls", async () => {
     // Act
-    const result = await benchCost({
-      tasks: 3,
-      stacks: ["dev"],
-      concurrency: 3,
-      timeoutMs: 90_000,
-    });
+    const result = await smallRun("dev", 3);
 
     // Assess
     const [dev] = result.stacks;
@@ -38,13 +44,7 @@ describe("benchCost", () => {
 
   it("with --express off runs a short task on Standard in 4 transitions, and says so", async () => {
     // Act
-    const result = await benchCost({
-      tasks: 1,
-      stacks: ["prod"],
-      concurrency: 1,
-      timeoutMs: 90_000,
-      express: "off",
-    });
+    const result = await smallRun("prod", 1, "off");
 
     // Assess
     const [prod] = result.stacks;

@@ -145,6 +145,23 @@ describe("metering an echo task's requests", () => {
     expect(units[2]?.readUnits).toBe(1);
   });
 
+  it("bills a BatchGetItem's reads as strongly consistent when its table asks for it", () => {
+    // Prepare: the resend sweep's batch read, 5 KB back, strongly consistent per table.
+    const meter = new DynamoDbMeter();
+    const batch = (consistent: boolean) => ({
+      action: "BatchGetItem",
+      body: JSON.stringify({
+        RequestItems: { tasks: { Keys: [{ id: { S: "t" } }], ConsistentRead: consistent } },
+      }),
+      statusCode: 200,
+      responseBytes: 5000,
+    });
+
+    // Act / Assess: 2 read units strongly consistent (per 4 KB), 1 eventually consistent.
+    expect(meter.meter(batch(true)).readUnits).toBe(2);
+    expect(meter.meter(batch(false)).readUnits).toBe(1);
+  });
+
   it("bills a refused conditional write its table units and no index", () => {
     // Prepare
     const meter = new DynamoDbMeter();

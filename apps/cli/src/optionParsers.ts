@@ -1,8 +1,6 @@
 import { TASK_STATUSES, type TaskStatus } from "@tasklane/api-client";
 import { InvalidArgumentError } from "commander";
 
-/** Every status a task can have, in the order a task goes through them. */
-
 const AGE = /^(\d+)(s|m|h|d)$/;
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 

@@ -34,16 +34,7 @@ export function readJsonBody(event: APIGatewayProxyEventV2, maxBytes: number): u
   if (charset && !/^"?utf-8"?$/i.test(charset)) {
     throw new HttpProblem(problems.unsupportedMediaType(contentType));
   }
-  const body = event.body ?? "";
-  if (!event.isBase64Encoded && !isWellFormed(body)) {
-    // Text that no UTF-8 bytes decode to; encoding it would silently replace the lone surrogate.
-    throw new HttpProblem(problems.malformedJson("the body is not well-formed Unicode text"));
-  }
-  const raw = Buffer.from(body, event.isBase64Encoded ? "base64" : "utf8");
-  if (raw.byteLength > maxBytes) {
-    throw new HttpProblem(problems.payloadTooLarge(raw.byteLength, maxBytes));
-  }
-  const text = decodeUtf8(raw);
+  const text = bodyText(event, maxBytes);
   if (text.trim() === "")
     throw new HttpProblem(problems.malformedJson("the request body is empty"));
   if (text.charCodeAt(0) === 0xfeff) {
@@ -72,7 +63,29 @@ export function readJsonBody(event: APIGatewayProxyEventV2, maxBytes: number): u
   return value;
 }
 
-/** The body as text; bytes that are not UTF-8 are refused, never replaced with U+FFFD. */
+/**
+ * The body as text, refused over `maxBytes` (counted as UTF-8 bytes). A text body that is
+ * well-formed Unicode is its own UTF-8 decoding, so only a base64 body is decoded.
+ */
+function bodyText(event: APIGatewayProxyEventV2, maxBytes: number): string {
+  const body = event.body ?? "";
+  if (!event.isBase64Encoded) {
+    if (!isWellFormed(body)) {
+      // Text that no UTF-8 bytes decode to; encoding it would silently replace the lone surrogate.
+      throw new HttpProblem(problems.malformedJson("the body is not well-formed Unicode text"));
+    }
+    const bytes = Buffer.byteLength(body, "utf8");
+    if (bytes > maxBytes) throw new HttpProblem(problems.payloadTooLarge(bytes, maxBytes));
+    return body;
+  }
+  const raw = Buffer.from(body, "base64");
+  if (raw.byteLength > maxBytes) {
+    throw new HttpProblem(problems.payloadTooLarge(raw.byteLength, maxBytes));
+  }
+  return decodeUtf8(raw);
+}
+
+/** The bytes as text; bytes that are not UTF-8 are refused, never replaced with U+FFFD. */
 function decodeUtf8(raw: Buffer): string {
   try {
     // ignoreBOM keeps a leading byte order mark in the text, for readJsonBody to refuse.

@@ -91,8 +91,9 @@ export function parseListQuery(
 }
 
 /**
- * The caller's tasks created since `query.since` (every caller's for an operator), oldest first,
- * from the table's listing indexes: one query per shard, no read per task.
+ * The caller's tasks created since `query.since` (every caller's for an operator), oldest first
+ * unless `query.order` is `newest`, from the table's listing indexes: one query per shard, no
+ * read per task.
  */
 export async function listTasks(
   records: Pick<TaskRecords, "list">,

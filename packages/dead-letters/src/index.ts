@@ -18,14 +18,10 @@ export { type PeekOptions, peekDeadLetters } from "./peekDeadLetters.js";
 export { type PurgeOptions, purgeDeadLetters } from "./purgeDeadLetters.js";
 export { type Clock, type RateLimiter, rateLimiter } from "./rateLimiter.js";
 export { type RedriveOptions, redriveDeadLetters } from "./redriveDeadLetters.js";
-export {
-  type DeadLetterChoice,
-  type DeadLetterSelection,
-  selectDeadLetters,
-} from "./selectDeadLetters.js";
+export { type DeadLetterSelection, selectDeadLetters } from "./selectDeadLetters.js";
 export {
   reportOf,
   type SweepOptions,
   sweepDeadLetters,
 } from "./sweepDeadLetters.js";
-export type { DeadLetterJson, MessageReport, QueueDepth } from "./types.js";
+export type { DeadLetterChoice, DeadLetterJson, MessageReport, QueueDepth } from "./types.js";

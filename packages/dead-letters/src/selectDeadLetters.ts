@@ -1,7 +1,5 @@
 import type { DeadLetter } from "./deadLetterQueue.js";
-
-/** Which DLQ messages a redrive or a purge acts on: all of them, or those named by id. */
-export type DeadLetterChoice = { all: true } | { ids: readonly string[] };
+import type { DeadLetterChoice } from "./types.js";
 
 export interface DeadLetterSelection {
   select(letter: DeadLetter): boolean;

@@ -27,6 +27,9 @@ export interface DeadLetterJson {
   redriveRun?: string;
 }
 
+/** Which DLQ messages a redrive or a purge acts on: all of them, or those named by id. */
+export type DeadLetterChoice = { all: true } | { ids: readonly string[] };
+
 /** How many messages a queue holds (SQS's approximations). */
 export interface QueueDepth {
   /** Ready to be received. */

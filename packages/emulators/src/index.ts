@@ -21,4 +21,5 @@ export {
   type StepFunctionsRequest,
   startStepFunctionsEndpoint,
 } from "./stepFunctionsEndpoint.js";
+export { EXPRESS_EXECUTION_ARN, stepFunctionsRefusals } from "./stepFunctionsRefusals.js";
 export { createTaskTable } from "./taskTable.js";

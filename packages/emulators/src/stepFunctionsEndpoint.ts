@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { StepFunctionsApiError } from "./errors.js";
 import { closeServer, listen, readBody } from "./httpServer.js";
+import { stepFunctionsRefusals } from "./stepFunctionsRefusals.js";
 
 export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
 
@@ -27,16 +28,16 @@ export type ExecutionListItem = Pick<
   "executionArn" | "stateMachineArn" | "name" | "status" | "startDate" | "stopDate"
 >;
 
-/**
- * One state machine behind the endpoint: the four actions as the API documents them, taking the
- * request's JSON body and throwing `StepFunctionsApiError` for the API's errors. The local
- * runtime's machines run the workflow; the tests' recorder runs nothing.
- */
 /** The least an execution summary carries: `executions()` orders them by start. */
 export interface DatedSummary {
   startDate: Date;
 }
 
+/**
+ * One state machine behind the endpoint: the four actions as the API documents them, taking the
+ * request's JSON body and throwing `StepFunctionsApiError` for the API's errors. The local
+ * runtime's machines run the workflow; the tests' recorder runs nothing.
+ */
 export interface ServedStateMachine<Summary extends DatedSummary = DatedSummary> {
   readonly stateMachineArn: string;
   /** Whether `executionArn` names an execution of this state machine (existing or not). */
@@ -182,7 +183,7 @@ export async function startStepFunctionsEndpoint<M extends ServedStateMachine>(
     }
     const target = String(request.headers["x-amz-target"] ?? "");
     if (outage === "start-throttled" && target === `${TARGET_PREFIX}StartExecution`) {
-      sendError(response, new StepFunctionsApiError("ThrottlingException", "Rate exceeded"));
+      sendError(response, stepFunctionsRefusals.throttled());
       return;
     }
     const action = target.startsWith(TARGET_PREFIX)

@@ -8,27 +8,41 @@ import { bundleFunctions, findRepoRoot, moduleFiles } from "../src/index.js";
 
 const repoRoot = findRepoRoot(process.cwd());
 let outRoot: string;
-const metafiles = new Map<string, Metafile>();
-/** Per function: all its module files' code, the chunks included. */
-const code = new Map<string, string>();
-/** Per function: the code a cold start loads (`index.mjs` and its static chunks). */
-const coldStartCode = new Map<string, string>();
+
+/** What the tests read of one function's bundle, taken once. */
+interface BuiltBundle {
+  metafile: Metafile;
+  /** All its module files' code, the chunks included. */
+  code: string;
+  /** The code a cold start loads (`index.mjs` and its static chunks). */
+  coldStartCode: string;
+  /** The npm packages whose code is in any of its module files... */
+  packages: Set<string>;
+  /** ...and in those a cold start loads. */
+  coldStartPackages: Set<string>;
+}
+const bundles = new Map<string, BuiltBundle>();
 
 beforeAll(async () => {
   outRoot = await mkdtemp(join(tmpdir(), "tasklane-bundle-contents-"));
   await bundleFunctions({ repoRoot, outRoot, functions: FUNCTIONS });
   for (const spec of FUNCTIONS) {
-    const meta = await readFile(join(outRoot, bundlePaths(spec).dir, "meta.json"), "utf8");
-    const metafile = JSON.parse(meta) as Metafile;
-    metafiles.set(spec.name, metafile);
     const dir = bundlePaths(spec).dir;
+    const meta = await readFile(join(outRoot, dir, "meta.json"), "utf8");
+    const metafile = JSON.parse(meta) as Metafile;
     const read = async (files: { file: string }[]) =>
       (await Promise.all(files.map((f) => readFile(join(outRoot, dir, f.file), "utf8")))).join(
         "\n",
       );
     const modules = moduleFiles(metafile, dir);
-    code.set(spec.name, await read(modules.all));
-    coldStartCode.set(spec.name, await read(modules.coldStart));
+    const coldStartOutputs = new Set(modules.coldStart.map((m) => `${dir}/${m.file}`));
+    bundles.set(spec.name, {
+      metafile,
+      code: await read(modules.all),
+      coldStartCode: await read(modules.coldStart),
+      packages: packagesOf(metafile),
+      coldStartPackages: packagesOf(metafile, coldStartOutputs),
+    });
   }
 }, 180_000);
 
@@ -60,12 +74,6 @@ function packagesOf(metafile: Metafile, only?: ReadonlySet<string>): Set<string>
   return new Set(bundledInputs(metafile, only).flatMap((path) => packageOf(path) ?? []));
 }
 
-/** The output paths (as the metafile names them) a cold start of `spec`'s bundle loads. */
-function coldStartOutputs(spec: FunctionSpec, metafile: Metafile): Set<string> {
-  const dir = bundlePaths(spec).dir;
-  return new Set(moduleFiles(metafile, dir).coldStart.map((m) => `${dir}/${m.file}`));
-}
-
 /** Packages that publish only CommonJS; anything else must come in as ESM. */
 const COMMONJS_ONLY = new Set([
   // @aws-sdk/endpoint-cache's LRU cache (DynamoDB endpoint discovery).
@@ -87,8 +95,10 @@ const CLIENT_SETTINGS: [client: string, uses: (spec: FunctionSpec) => boolean][]
 describe.each(FUNCTIONS.map((spec) => ({ name: spec.name, spec })))(
   "the $name bundle",
   ({ name, spec }) => {
+    const bundle = () => bundles.get(name) as BuiltBundle;
+
     it("takes the AWS SDK as ESM, never its CommonJS builds", () => {
-      const metafile = metafiles.get(name) as Metafile;
+      const { metafile } = bundle();
 
       const commonJs = Object.entries(metafile.inputs)
         .filter(([path, input]) => input.format === "cjs" || path.includes("/dist-cjs/"))
@@ -99,7 +109,7 @@ describe.each(FUNCTIONS.map((spec) => ({ name: spec.name, spec })))(
     });
 
     it("bundles CommonJS only from packages that publish nothing else", () => {
-      const metafile = metafiles.get(name) as Metafile;
+      const { metafile } = bundle();
 
       const commonJs = bundledInputs(metafile).filter(
         (path) =>
@@ -110,7 +120,7 @@ describe.each(FUNCTIONS.map((spec) => ({ name: spec.name, spec })))(
     });
 
     it("takes credentials from the environment only: no default chain, no STS or SSO clients", () => {
-      const packages = packagesOf(metafiles.get(name) as Metafile);
+      const { packages } = bundle();
 
       const chain = [...packages].filter((pkg) =>
         /^@aws-sdk\/(credential-provider-(?!env$)|nested-clients|client-sts|client-sso)/.test(pkg),
@@ -122,27 +132,25 @@ describe.each(FUNCTIONS.map((spec) => ({ name: spec.name, spec })))(
     it.each(CLIENT_SETTINGS)(
       "bundles %s exactly when its settings say it is used",
       (client, uses) => {
-        expect(packagesOf(metafiles.get(name) as Metafile).has(client)).toBe(uses(spec));
+        expect(bundle().packages.has(client)).toBe(uses(spec));
       },
     );
 
     it("loads the S3 client only on demand: never at a cold start", () => {
-      const metafile = metafiles.get(name) as Metafile;
+      const { packages, coldStartPackages, code, coldStartCode } = bundle();
 
-      expect(packagesOf(metafile, coldStartOutputs(spec, metafile)).has("@aws-sdk/client-s3")).toBe(
-        false,
-      );
-      expect(coldStartCode.get(name)).not.toContain('"PutObjectRequest"');
-      if (packagesOf(metafile).has("@aws-sdk/client-s3")) {
-        expect(code.get(name)).toContain('"PutObjectRequest"');
+      expect(coldStartPackages.has("@aws-sdk/client-s3")).toBe(false);
+      expect(coldStartCode).not.toContain('"PutObjectRequest"');
+      if (packages.has("@aws-sdk/client-s3")) {
+        expect(code).toContain('"PutObjectRequest"');
       }
     });
 
     it("keeps the name of the SDK's NoOpLogger, which SDK code compares", () => {
-      const inputs = Object.keys((metafiles.get(name) as Metafile).inputs);
+      const inputs = Object.keys(bundle().metafile.inputs);
       if (!inputs.some((path) => path.endsWith("/NoOpLogger.js"))) return;
 
-      expect(code.get(name)).toContain('static name="NoOpLogger"');
+      expect(bundle().code).toContain('static name="NoOpLogger"');
     });
 
     it("carries no schema of an AWS operation no handler calls", () => {
@@ -153,7 +161,7 @@ describe.each(FUNCTIONS.map((spec) => ({ name: spec.name, spec })))(
         "ListObjectsV2Output",
         "ExecuteStatementInput",
       ]) {
-        expect(code.get(name), shape).not.toContain(`"${shape}"`);
+        expect(bundle().code, shape).not.toContain(`"${shape}"`);
       }
     });
   },

@@ -16,8 +16,6 @@ export {
   ERROR_NAMES,
   EXECUTION_NAME_MAX_LENGTH,
   EXPRESS_EXECUTION_MAX_SECONDS,
-  EXPRESS_RECORD_STEP_TIMEOUT_SECONDS,
-  EXPRESS_STEP_OVERHEAD_SECONDS,
   INLINE_INPUT_MAX_BYTES,
   INLINE_PAYLOAD_MAX_BYTES,
   LAMBDA_SERVICE_ERRORS,
@@ -133,7 +131,6 @@ export type {
   ExpressWorkflowBounds,
   ResolvedWorkflowBounds,
   RetrierSettings,
-  StepTimeouts,
   WorkflowBounds,
   WorkflowType,
 } from "./workflow/workflowBounds.js";
@@ -143,12 +140,7 @@ export {
   expressWorkflowBounds,
   expressWorstCaseSeconds,
   failureReserveSeconds,
-  markFailedRetrySettings,
   resolveWorkflowBounds,
-  retryPausesSeconds,
-  standardStepTimeouts,
-  taskStateWorstSeconds,
-  WORKFLOW_TYPES,
   workflowBoundsSchema,
 } from "./workflow/workflowBounds.js";
 export type { WorkflowTaskShape } from "./workflow/workflowFor.js";

@@ -131,7 +131,7 @@ export const FUNCTIONS = [
     role: "schedule",
     everyMinutes: 1,
     env: ["tableName", "queueUrl"],
-    table: ["Query", "GetItem", "UpdateItem"],
+    table: ["Query", "BatchGetItem", "UpdateItem"],
     indexes: ["unsent"],
   },
   {

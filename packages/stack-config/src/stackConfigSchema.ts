@@ -1,4 +1,11 @@
-import { expressWorkflowBounds, INLINE_INPUT_MAX_BYTES } from "@tasklane/shared-task";
+import {
+  DEFAULT_EXECUTION_TIMEOUT_SECONDS,
+  DEFAULT_MAX_POLLS,
+  DEFAULT_TASK_RETRY,
+  expressWorkflowBounds,
+  INLINE_INPUT_MAX_BYTES,
+  MAX_POLLS_UPPER_BOUND,
+} from "@tasklane/shared-task";
 import * as z from "zod";
 import {
   MAX_BODY_BYTES_LIMIT,
@@ -87,14 +94,13 @@ const producer = z.strictObject({
 /** `tasklane:workflow` — the state machine. */
 const workflow = z.strictObject({
   /** Retries of `TaskRetryableError`: 3 retries means 4 attempts in all. */
-  taskRetry: retrier.default({
-    maxAttempts: 3,
-    intervalSeconds: 2,
-    backoffRate: 2,
-    maxDelaySeconds: 60,
-  }),
-  maxPolls: z.int().min(1).max(2_400).default(1_000),
-  executionTimeoutSeconds: z.int().min(60).max(31_536_000).default(86_400),
+  taskRetry: retrier.default(DEFAULT_TASK_RETRY),
+  maxPolls: z.int().min(1).max(MAX_POLLS_UPPER_BOUND).default(DEFAULT_MAX_POLLS),
+  executionTimeoutSeconds: z
+    .int()
+    .min(60)
+    .max(31_536_000)
+    .default(DEFAULT_EXECUTION_TIMEOUT_SECONDS),
   /**
    * `auto` also deploys the Express workflow and runs on it every task that finishes in `start`
    * within what fits Express's 5 minutes with every retry (see shared-task's `workflowFor`);

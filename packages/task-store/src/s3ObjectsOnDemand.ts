@@ -20,11 +20,13 @@ export interface S3Objects extends BlobStore {
 export function s3ObjectsOnDemand(config: S3ClientConfig = {}): S3Objects {
   let loading: Promise<S3Objects> | undefined;
   const objects = () => {
-    loading ??= import("./s3BlobStore.js").then(({ s3BlobStoreFor }) => s3BlobStoreFor(config));
-    // A failed load (it should not fail: the chunk is in the bundle) is tried again next time.
-    loading.catch(() => {
-      loading = undefined;
-    });
+    if (!loading) {
+      loading = import("./s3BlobStore.js").then(({ s3BlobStoreFor }) => s3BlobStoreFor(config));
+      // A failed load (it should not fail: the chunk is in the bundle) is tried again next time.
+      loading.catch(() => {
+        loading = undefined;
+      });
+    }
     return loading;
   };
   return {

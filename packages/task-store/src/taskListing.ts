@@ -1,5 +1,4 @@
-import { setTimeout as sleep } from "node:timers/promises";
-import { BatchGetCommand, type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import {
   dayShardKey,
   daysBetween,
@@ -11,6 +10,7 @@ import {
   type TaskHeadline,
   type TaskStatus,
 } from "@tasklane/shared-task";
+import { batchGetItems } from "./batchGetItems.js";
 import type { Actor } from "./taskRecords.js";
 
 export interface ListQuery {
@@ -79,9 +79,6 @@ interface KeyPage {
 /** Key pages one listing reads at most while a filter keeps too few tasks to fill its page. */
 const MAX_KEY_PAGES = 5;
 
-/** `BatchGetItem` takes at most 100 keys. */
-const BATCH_GET_MAX_KEYS = 100;
-
 /**
  * Tasks created since `query.since`, oldest or newest first: an owner's from `byOwner`, or
  * everyone's (for an operator) from `byTime`, one day at a time. The indexes give the keys (one
@@ -100,12 +97,13 @@ export async function listTaskRecords(
   let cursor = query.cursor;
   for (let round = 0; round < MAX_KEY_PAGES; round++) {
     const page = await listKeys(db, tableName, actor, { ...query, cursor }, now);
-    const items = await getListed(
+    const items = await batchGetItems(
       db,
       tableName,
       page.entries.map((entry) => entry.id),
+      { attributes: TASK_TABLE.listAttributes },
     );
-    tasks.push(...items.filter((task) => matches(task, query)));
+    tasks.push(...items.map(listedTaskOf).filter((task) => matches(task, query)));
     cursor = page.nextCursor;
     if (cursor === undefined || tasks.length >= query.limit) break;
   }
@@ -119,44 +117,6 @@ export async function listTaskRecords(
 function matches(task: ListedTask, query: ListQuery): boolean {
   if (query.statuses?.length && !query.statuses.includes(task.status)) return false;
   return query.type === undefined || task.type === query.type;
-}
-
-/** The tasks with these ids, in that order, as the listing shows them; missing ones are left out. */
-async function getListed(
-  db: DynamoDBDocumentClient,
-  tableName: string,
-  ids: readonly string[],
-): Promise<ListedTask[]> {
-  const names = Object.fromEntries(TASK_TABLE.listAttributes.map((name, i) => [`#a${i}`, name]));
-  const byId = new Map<string, ListedTask>();
-  for (let start = 0; start < ids.length; start += BATCH_GET_MAX_KEYS) {
-    let keys: Record<string, unknown>[] = ids
-      .slice(start, start + BATCH_GET_MAX_KEYS)
-      .map((id) => ({ id }));
-    for (let attempt = 0; keys.length > 0; attempt++) {
-      if (attempt > 0) await sleep(Math.min(1_000, 20 * 2 ** attempt));
-      const out = await db.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [tableName]: {
-              Keys: keys,
-              ProjectionExpression: Object.keys(names).join(", "),
-              ExpressionAttributeNames: names,
-            },
-          },
-        }),
-      );
-      for (const item of out.Responses?.[tableName] ?? []) {
-        byId.set(item.id as string, listedTaskOf(item));
-      }
-      // Throttled keys come back unprocessed: ask again, with a pause.
-      keys = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
-    }
-  }
-  return ids.flatMap((id) => {
-    const task = byId.get(id);
-    return task ? [task] : [];
-  });
 }
 
 /** One page of listing keys, merged across the shards of the partitions it reads. */

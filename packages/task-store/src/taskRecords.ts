@@ -21,6 +21,7 @@ import {
   type TaskStatus,
   type TimelineEvent,
 } from "@tasklane/shared-task";
+import { batchGetItems } from "./batchGetItems.js";
 import { decodeRecord, encodeRecord, encodeValue } from "./recordCodec.js";
 import { type ListPage, type ListQuery, listTaskRecords } from "./taskListing.js";
 import { findUnsentSince } from "./unsentRecords.js";
@@ -75,6 +76,12 @@ const GENERATION_ATTRIBUTES = [
   "outputLocation",
 ] as const;
 
+/**
+ * Clears the unsent mark `create` and `retry` set (and with it the record's place in the sparse
+ * `unsent` index): once SQS took the envelope, or the generation was claimed or ended.
+ */
+const CLEAR_UNSENT = "REMOVE unsentSince, unsentShard, sendToken";
+
 /** Largest output (JSON bytes) a listing carries inline; larger ones are read one by one. */
 export const LIST_OUTPUT_MAX_BYTES = 1_024;
 
@@ -127,8 +134,9 @@ export class TaskRecords {
   /** Records still marked unsent since before `olderThan` (see `findUnsentSince`). */
   async findUnsent(olderThan: Date, limitPerShard: number): Promise<TaskRecord[]> {
     const ids = await findUnsentSince(this.db, this.tableName, olderThan, limitPerShard);
-    const records = await Promise.all(ids.map((id) => this.get(id)));
-    return records.filter((r): r is TaskRecord => r?.unsentSince !== undefined);
+    // Read as `get` reads, strongly consistent (the index lags the table), but in batches.
+    const items = await batchGetItems(this.db, this.tableName, ids, { consistent: true });
+    return items.map(decodeRecord).filter((record) => record.unsentSince !== undefined);
   }
 
   /**
@@ -186,7 +194,7 @@ export class TaskRecords {
     const at = this.now().toISOString();
     return this.applies(
       this.updateOf(record.id, {
-        UpdateExpression: "SET sentAt = :at REMOVE unsentSince, unsentShard, sendToken",
+        UpdateExpression: `SET sentAt = :at ${CLEAR_UNSENT}`,
         ConditionExpression: "#generation = :generation AND unsentSince = :unsentSince",
         ExpressionAttributeNames: { "#generation": "generation" },
         ExpressionAttributeValues: {
@@ -305,7 +313,7 @@ export class TaskRecords {
         UpdateExpression:
           "SET #status = :previousStatus, finishedAt = :finishedAt, updatedAt = :at, " +
           `${previous.error ? "#error = :error, " : ""}` +
-          "#timeline = list_append(#timeline, :event) REMOVE unsentSince, unsentShard, sendToken",
+          `#timeline = list_append(#timeline, :event) ${CLEAR_UNSENT}`,
         ConditionExpression:
           "#generation = :generation AND #status = :queued AND unsentSince = :unsentSince",
         ExpressionAttributeNames: {
@@ -350,7 +358,7 @@ export class TaskRecords {
         UpdateExpression:
           "SET #status = :cancelled, finishedAt = :at, updatedAt = :at, cancelledBy = :by, " +
           `${this.expiry(at) ? "expiresAt = :expiresAt, " : ""}` +
-          "#timeline = list_append(#timeline, :event) REMOVE unsentSince, unsentShard, sendToken",
+          `#timeline = list_append(#timeline, :event) ${CLEAR_UNSENT}`,
         ConditionExpression: guard.condition,
         ExpressionAttributeNames: { ...guard.names, "#timeline": "timeline" },
         ExpressionAttributeValues: {
@@ -386,39 +394,29 @@ export class TaskRecords {
    */
   async claimAttempt(id: string, generation: number, runId: string): Promise<ChangeResult> {
     const at = this.now().toISOString();
+    const guard = generationGuard(generation, CANCELLABLE_STATUSES);
     try {
       const claimed = await this.updateReturning(id, "ALL_NEW", {
         UpdateExpression:
           "SET #status = :running, runId = :run, startedAt = if_not_exists(startedAt, :at), " +
           "lastStartedAt = :at, updatedAt = :at, #timeline = list_append(#timeline, :event) " +
           // A claimed generation's message reached SQS: it is no longer the resend sweep's.
-          "REMOVE unsentSince, unsentShard, sendToken ADD attempts :one, generationAttempts :one",
-        ConditionExpression:
-          "#generation = :generation AND #status IN (:s0, :s1) AND " +
-          "(attribute_not_exists(runId) OR runId = :run)",
-        ExpressionAttributeNames: {
-          "#status": "status",
-          "#generation": "generation",
-          "#timeline": "timeline",
-        },
+          `${CLEAR_UNSENT} ADD attempts :one, generationAttempts :one`,
+        ConditionExpression: `${guard.condition} AND (attribute_not_exists(runId) OR runId = :run)`,
+        ExpressionAttributeNames: { ...guard.names, "#timeline": "timeline" },
         ExpressionAttributeValues: {
           ":running": "running",
           ":run": runId,
           ":at": at,
           ":event": [{ at, generation, event: "attempt-started" }],
           ":one": 1,
-          ":generation": generation,
-          ":s0": CANCELLABLE_STATUSES[0],
-          ":s1": CANCELLABLE_STATUSES[1],
+          ...guard.values,
         },
       });
       return { ok: true, ...claimed };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const record = await this.get(id);
-      return record
-        ? { ok: false, reason: "conflict", record }
-        : { ok: false, reason: "not-found" };
+      return this.refusal(id);
     }
   }
 
@@ -509,30 +507,24 @@ export class TaskRecords {
     error: TaskErrorInfo,
   ): Promise<boolean> {
     const at = this.now().toISOString();
+    const guard = generationGuard(run.generation, CANCELLABLE_STATUSES);
     return this.applies(
       this.updateOf(id, {
         UpdateExpression:
           "SET #status = :failed, #error = :error, finishedAt = :at, updatedAt = :at, " +
           `${this.expiry(at) ? "expiresAt = :expiresAt, " : ""}` +
-          "#timeline = list_append(#timeline, :event) REMOVE unsentSince, unsentShard, sendToken",
+          `#timeline = list_append(#timeline, :event) ${CLEAR_UNSENT}`,
         ConditionExpression:
-          "#generation = :generation AND #status IN (:s0, :s1) AND " +
+          `${guard.condition} AND ` +
           `(attribute_not_exists(runId)${run.runId ? " OR runId = :run" : ""})`,
-        ExpressionAttributeNames: {
-          "#status": "status",
-          "#generation": "generation",
-          "#timeline": "timeline",
-          "#error": "error",
-        },
+        ExpressionAttributeNames: { ...guard.names, "#timeline": "timeline", "#error": "error" },
         ExpressionAttributeValues: {
           ":failed": "failed",
           ":error": error,
           ":at": at,
           ...this.expiryValue(at),
           ":event": [{ at, generation: run.generation, event: "failed", error }],
-          ":generation": run.generation,
-          ":s0": CANCELLABLE_STATUSES[0],
-          ":s1": CANCELLABLE_STATUSES[1],
+          ...guard.values,
           ...(run.runId ? { ":run": run.runId } : {}),
         },
       }),
@@ -594,8 +586,9 @@ export class TaskRecords {
     }
   }
 
-  private async refusal(id: string, actor: Actor): Promise<{ ok: false } & Refusal> {
-    const record = await this.getFor(id, actor);
+  /** Why a change was refused, read after it; a record `actor` may not see is not found. */
+  private async refusal(id: string, actor?: Actor): Promise<{ ok: false } & Refusal> {
+    const record = actor ? await this.getFor(id, actor) : await this.get(id);
     return record ? { ok: false, reason: "conflict", record } : { ok: false, reason: "not-found" };
   }
 }
@@ -634,16 +627,22 @@ export function mayAct(actor: Actor, record: Pick<TaskRecord, "owner">): boolean
   return actor.operator || record.owner === actor.caller;
 }
 
+interface Guard {
+  condition: string;
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+}
+
 /**
- * The condition of a change `actor` makes to a task's generation: it is still `generation`, in
- * one of the two `statuses`, and (unless the actor is an operator) the actor's own task.
+ * The condition of a change to a task's generation: it is still `generation`, in one of the two
+ * `statuses`, and, when `owner` is given, that owner's task.
  */
-function actorGuard(
-  actor: Actor,
+function generationGuard(
   generation: number,
   statuses: readonly [TaskStatus, TaskStatus],
-): { condition: string; names: Record<string, string>; values: Record<string, unknown> } {
-  const own = !actor.operator;
+  owner?: string,
+): Guard {
+  const own = owner !== undefined;
   return {
     condition: `#generation = :generation AND #status IN (:s0, :s1)${own ? " AND #owner = :owner" : ""}`,
     names: {
@@ -655,7 +654,16 @@ function actorGuard(
       ":generation": generation,
       ":s0": statuses[0],
       ":s1": statuses[1],
-      ...(own ? { ":owner": actor.caller } : {}),
+      ...(own ? { ":owner": owner } : {}),
     },
   };
+}
+
+/** The condition of a change `actor` makes: an operator's applies to every owner's tasks. */
+function actorGuard(
+  actor: Actor,
+  generation: number,
+  statuses: readonly [TaskStatus, TaskStatus],
+): Guard {
+  return generationGuard(generation, statuses, actor.operator ? undefined : actor.caller);
 }

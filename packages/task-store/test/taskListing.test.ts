@@ -402,4 +402,17 @@ describe("findUnsent", () => {
     // Assess
     expect(found.map((r) => r.id)).toEqual(ids.slice(0, 2));
   });
+  it("reads every stranded record, past the 100 keys one BatchGetItem takes", async () => {
+    // Prepare
+    const records = await freshRecords(aws);
+    const tasks = tasksOf(ALICE, 130);
+    await createAll(records, tasks);
+
+    // Act
+    const found = await records.findUnsent(new Date(`${DAY}T11:00:00.000Z`), 100);
+
+    // Assess
+    expect(found.map((r) => r.id).sort()).toEqual(idsOf(tasks).sort());
+    expect(found.every((r) => r.status === "queued" && r.unsentSince !== undefined)).toBe(true);
+  });
 });

@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import {
+  EXPRESS_EXECUTION_ARN,
   type ExecutionDescription,
   type ServedStateMachine,
-  StepFunctionsApiError,
   startStepFunctionsEndpoint,
+  stepFunctionsRefusals,
 } from "@tasklane/emulators";
 
 export type RecordedExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "ABORTED";
@@ -57,8 +58,6 @@ export interface StepFunctionsRecorder {
   stop(): Promise<void>;
 }
 
-const EXPRESS_EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:express:/;
-
 /**
  * A Step Functions endpoint for tests of code that starts, describes and stops executions: the
  * local runtime's endpoint (`@tasklane/emulators`: AWS JSON 1.0, errors as `__type`, so
@@ -88,19 +87,10 @@ export async function startStepFunctionsRecorder(
 
   function find(executionArn: unknown): RecordedExecution {
     if (typeof executionArn === "string" && EXPRESS_EXECUTION_ARN.test(executionArn)) {
-      // What AWS answers for an Express execution: it has no DescribeExecution or StopExecution.
-      throw new StepFunctionsApiError(
-        "InvalidArn",
-        "Invalid Arn: 'Resource type not valid in this context: express'",
-      );
+      throw stepFunctionsRefusals.expressExecution();
     }
     const execution = typeof executionArn === "string" ? executions.get(executionArn) : undefined;
-    if (!execution) {
-      throw new StepFunctionsApiError(
-        "ExecutionDoesNotExist",
-        `Execution Does Not Exist: '${String(executionArn)}'`,
-      );
-    }
+    if (!execution) throw stepFunctionsRefusals.executionDoesNotExist(executionArn);
     return execution;
   }
 
@@ -111,12 +101,7 @@ export async function startStepFunctionsRecorder(
   ): ServedStateMachine<RecordedExecution> {
     const prefix = arn.replace(":stateMachine:", type === "EXPRESS" ? ":express:" : ":execution:");
     const assertServed = (requested: unknown) => {
-      if (requested !== arn) {
-        throw new StepFunctionsApiError(
-          "StateMachineDoesNotExist",
-          `State Machine Does Not Exist: '${String(requested)}'`,
-        );
-      }
+      if (requested !== arn) throw stepFunctionsRefusals.stateMachineDoesNotExist(requested);
     };
     const mine = () => [...executions.values()].filter((e) => e.stateMachineArn === arn);
     return {
@@ -137,14 +122,11 @@ export async function startStepFunctionsRecorder(
         }
         if (existing) {
           calls.push({ ...call, answer: "ExecutionAlreadyExists" });
-          throw new StepFunctionsApiError(
-            "ExecutionAlreadyExists",
-            `Execution Already Exists: '${executionArn}'`,
-          );
+          throw stepFunctionsRefusals.executionAlreadyExists(executionArn);
         }
         if (startsLeft !== undefined && startsLeft <= 0) {
           calls.push({ ...call, answer: "ThrottlingException" });
-          throw new StepFunctionsApiError("ThrottlingException", "Rate exceeded");
+          throw stepFunctionsRefusals.throttled();
         }
         if (startsLeft !== undefined) startsLeft -= 1;
         const execution: RecordedExecution = {
@@ -179,10 +161,7 @@ export async function startStepFunctionsRecorder(
       listExecutions(body) {
         assertServed(body.stateMachineArn);
         if (type === "EXPRESS") {
-          throw new StepFunctionsApiError(
-            "StateMachineTypeNotSupported",
-            "This operation is not supported by this type of state machine",
-          );
+          throw stepFunctionsRefusals.typeNotSupported();
         }
         const matching = mine()
           .filter((e) => body.statusFilter === undefined || e.status === body.statusFilter)

@@ -27,7 +27,7 @@ export async function main(argv: string[]): Promise<number> {
   const { values, number } = args;
   try {
     const pairs = number("pairs", 1, 1000);
-    const only = typeof values.only === "string" ? values.only.split(",").filter(Boolean) : [];
+    const only = args.list("only");
     const esbuild =
       typeof values.esbuild === "string" ? (JSON.parse(values.esbuild) as BuildOptions) : undefined;
     const result = await benchColdStart({

@@ -305,10 +305,7 @@ async function runTasks(
   options: CostBenchOptions,
 ): Promise<Run> {
   const { runtime, events, counter, invocations } = tools;
-  // Whatever ran before (idle polls) is not this run's.
-  counter.take();
-  invocations.take();
-  events.take();
+  forgetCounted(tools);
 
   const submissions = tasks.flatMap((task) =>
     Array.from({ length: perType }, (_, index) => ({
@@ -409,13 +406,33 @@ async function runTasks(
  * Which workflow type an execution ran on: the `workflowType` its transitions report, else what
  * its ARN says (Express execution ARNs read `:express:`), else Standard.
  */
-export function workflowTypeOf(transition: ExecutionTransition): WorkflowType {
+function workflowTypeOf(transition: ExecutionTransition): WorkflowType {
   const reported = (transition as { workflowType?: unknown }).workflowType;
   if (reported === "EXPRESS" || reported === "STANDARD") return reported;
   return /:express:/.test(transition.executionArn) ? "EXPRESS" : "STANDARD";
 }
 
 /** Counted figures of a subset of a run: the functions, requests and transitions `include` keeps. */
+/** Drops what was counted so far: whatever ran before (idle polls) is not the next run's. */
+function forgetCounted(tools: Instruments): void {
+  tools.counter.take();
+  tools.invocations.take();
+  tools.events.take();
+}
+
+/** What AWS bills for `usage` at the stack's Lambda architecture and queue type. */
+function priced(tools: Instruments, usage: Usage): CostPerMillion {
+  return costPerMillion(usage, {
+    architecture: tools.config.lambda.architecture,
+    fifo: tools.config.queue.fifo,
+  });
+}
+
+/** How many times a run's executions entered `state`. */
+function timesEntered(run: Run, state: string): number {
+  return run.transitions.filter((t) => t.type === "StateEntered" && t.state?.name === state).length;
+}
+
 function usageOf(
   tools: Instruments,
   run: Run,
@@ -563,8 +580,6 @@ function priceRun(tools: Instruments, task: CostTask, run: Run): TaskTypeCost {
   const ended = run.transitions.filter(
     (t) => t.type.startsWith("Execution") && t.type !== "ExecutionStarted",
   );
-  const entered = (state: string) =>
-    run.transitions.filter((t) => t.type === "StateEntered" && t.state?.name === state).length;
   const consumer = run.invocations.filter((i) => i.functionName === "start-executions");
   const messages = run.batches.reduce((sum, b) => sum + b.size, 0);
   const n = Math.max(run.ids.length, 1);
@@ -576,7 +591,7 @@ function priceRun(tools: Instruments, task: CostTask, run: Run): TaskTypeCost {
     failed: ended.filter((t) => t.type !== "ExecutionSucceeded").length,
     workflow: types.size === 1 ? ([...types][0] as WorkflowType) : "mixed",
     standardTransitions: usage.stepFunctions.standard.transitions / n,
-    polls: entered(STATE_NAMES.checkTaskStatus) / n,
+    polls: timesEntered(run, STATE_NAMES.checkTaskStatus) / n,
     retries: run.transitions.filter((t) => t.type === "StateRetried").length / n,
     messagesPerConsumerInvocation: consumer.length > 0 ? messages / consumer.length : 0,
     consumerInvocationMs:
@@ -585,10 +600,7 @@ function priceRun(tools: Instruments, task: CostTask, run: Run): TaskTypeCost {
         : 0,
     usage,
     perTask: usagePerUnit(usage),
-    cost: costPerMillion(usage, {
-      architecture: tools.config.lambda.architecture,
-      fifo: tools.config.queue.fifo,
-    }),
+    cost: priced(tools, usage),
   };
 }
 
@@ -597,9 +609,7 @@ function priceRun(tools: Instruments, task: CostTask, run: Run): TaskTypeCost {
  * first IsTaskDone, the check-task-status invocation and what it calls and logs.
  */
 function pricePoll(tools: Instruments, run: Run): StackCostReport["poll"] {
-  const polls = run.transitions.filter(
-    (t) => t.type === "StateEntered" && t.state?.name === STATE_NAMES.checkTaskStatus,
-  ).length;
+  const polls = timesEntered(run, STATE_NAMES.checkTaskStatus);
   if (polls === 0) return undefined;
   const loop = new Set<string>([STATE_NAMES.waitForTaskCompletion, STATE_NAMES.checkTaskStatus]);
   const { usage } = usageOf(tools, run, polls, {
@@ -612,10 +622,7 @@ function pricePoll(tools: Instruments, run: Run): StackCostReport["poll"] {
   return {
     polls,
     perPoll: usagePerUnit(usage),
-    cost: costPerMillion(usage, {
-      architecture: tools.config.lambda.architecture,
-      fifo: tools.config.queue.fifo,
-    }),
+    cost: priced(tools, usage),
   };
 }
 
@@ -625,9 +632,7 @@ async function priceResendSweep(
 ): Promise<StackCostReport["fixed"]["resendUnsent"]> {
   const spec = FUNCTIONS.find((f) => f.name === "resend-unsent");
   const everyMinutes = spec?.everyMinutes ?? 1;
-  tools.counter.take();
-  tools.invocations.take();
-  tools.events.take();
+  forgetCounted(tools);
   await tools.runtime.runScheduled("resend-unsent");
   await sleep(SETTLE_MS);
   const run: Run = {
@@ -650,10 +655,7 @@ async function priceResendSweep(
     api: false,
   });
   const runsPerMonth = (30 * 24 * 60) / everyMinutes;
-  const perRun = costPerMillion(usage, {
-    architecture: tools.config.lambda.architecture,
-    fifo: tools.config.queue.fifo,
-  });
+  const perRun = priced(tools, usage);
   return { runsPerMonth, perRun: usage, dollarsPerMonth: (perRun.total / 1e6) * runsPerMonth };
 }
 

@@ -1,4 +1,4 @@
-import { readBenchArgs } from "../benchArgs.js";
+import { readBenchArgs, runOptions } from "../benchArgs.js";
 import { benchCost } from "./costBench.js";
 import { formatCostReport } from "./formatCostReport.js";
 
@@ -14,34 +14,23 @@ Defaults: --tasks 200 --stack dev,prod --concurrency 4 --timeout 300 (express: e
 
 export async function main(argv: string[]): Promise<number> {
   const args = readBenchArgs("bench:cost", USAGE, argv, {
-    tasks: { type: "string", default: "200" },
+    ...runOptions(200),
     stack: { type: "string", default: "dev,prod" },
-    concurrency: { type: "string", default: "4" },
-    timeout: { type: "string", default: "300" },
     express: { type: "string" },
   });
   if ("exit" in args) return args.exit;
-  const { values, number } = args;
   try {
-    const stacks = String(values.stack)
-      .split(",")
-      .map((s) => s.trim())
-      .filter((s) => s !== "");
+    const stacks = args.list("stack");
     if (stacks.length === 0) throw new Error("--stack names no stack");
-    const express = values.express;
-    if (express !== undefined && express !== "auto" && express !== "off") {
-      throw new Error(`--express must be auto or off, not ${String(express)}`);
-    }
+    const express = args.choice("express", ["auto", "off"] as const);
     const result = await benchCost({
-      tasks: number("tasks", 1, 100_000),
+      ...args.run(100_000),
       stacks,
-      concurrency: number("concurrency", 1, 64),
-      timeoutMs: number("timeout", 1, 86_400) * 1000,
       ...(express ? { express } : {}),
       log: (line) => process.stderr.write(`${line}\n`),
     });
     process.stdout.write(
-      values.json ? `${JSON.stringify(result, null, 2)}\n` : formatCostReport(result),
+      args.values.json ? `${JSON.stringify(result, null, 2)}\n` : formatCostReport(result),
     );
     return 0;
   } catch (error) {

@@ -30,7 +30,7 @@ export function itemSizeBytes(item: Item): number {
   return size;
 }
 
-export function valueBytes(value: AttributeValue): number {
+function valueBytes(value: AttributeValue): number {
   if (value.S !== undefined) return Buffer.byteLength(value.S);
   if (value.N !== undefined) return numberBytes(value.N);
   if (value.B !== undefined) return Buffer.from(value.B, "base64").byteLength;
@@ -161,7 +161,7 @@ export function indexWriteUnits(
 }
 
 /** An index entry's size: the table key, the index keys and the projected attributes. */
-export function indexEntryBytes(index: IndexLayout, item: Item, tableKey: string): number {
+function indexEntryBytes(index: IndexLayout, item: Item, tableKey: string): number {
   if (index.projected === "ALL") return itemSizeBytes(item);
   const kept = new Set([tableKey, ...index.keys]);
   if (index.projected !== "KEYS_ONLY") for (const name of index.projected) kept.add(name);
@@ -375,10 +375,7 @@ export class DynamoDbMeter {
       case "BatchGetItem":
         // What came back, JSON-encoded: a little more than DynamoDB's own size of the items read.
         return ok
-          ? {
-              ...none,
-              readUnits: readUnits(request.responseBytes ?? 0, body.ConsistentRead === true),
-            }
+          ? { ...none, readUnits: readUnits(request.responseBytes ?? 0, consistentRead(body)) }
           : none;
       default:
         return none;
@@ -432,4 +429,14 @@ function parse(body: string | undefined): Record<string, unknown> {
 function keyOf(body: Record<string, unknown>, tableKey: string): string | undefined {
   const from = (body.Key ?? body.Item) as Item | undefined;
   return from?.[tableKey]?.S;
+}
+
+/**
+ * Whether a read is strongly consistent: `ConsistentRead` at the top of a GetItem, Query or Scan,
+ * and per table (`RequestItems[table].ConsistentRead`) in a BatchGetItem.
+ */
+function consistentRead(body: Record<string, unknown>): boolean {
+  if (body.ConsistentRead === true) return true;
+  const tables = (body.RequestItems ?? {}) as Record<string, { ConsistentRead?: boolean }>;
+  return Object.values(tables).some((table) => table.ConsistentRead === true);
 }

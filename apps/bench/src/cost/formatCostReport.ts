@@ -188,7 +188,7 @@ function mean(values: readonly number[]): number {
 }
 
 /** A Markdown table whose columns line up in a terminal too. */
-export function markdownTable(
+function markdownTable(
   head: readonly string[],
   rows: readonly (readonly string[])[],
   rightAligned: readonly boolean[] = [],

@@ -1,4 +1,5 @@
 import type { ExecutionTransition } from "@tasklane/local";
+import { lambdaBilledMs } from "./costReport.js";
 
 /**
  * Bytes of the log lines AWS itself writes to CloudWatch Logs around what the handlers write:
@@ -19,7 +20,7 @@ export function lambdaPlatformLogBytes(
 ): number {
   if (options.systemLevel === "WARN") return 0;
   const id = invocation.requestId;
-  const billed = Math.max(1, Math.ceil(invocation.durationMs));
+  const billed = lambdaBilledMs(invocation.durationMs);
   const lines = [
     `START RequestId: ${id} Version: $LATEST\n`,
     `END RequestId: ${id}\n`,

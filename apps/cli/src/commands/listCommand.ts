@@ -13,8 +13,6 @@ interface ListOptions {
   cursor?: string;
 }
 
-/** The API returns at most this many tasks a page. */
-
 /** `tasklane list`: tasks created since a time, oldest first, optionally of some statuses. */
 export function listCommand(run: CommandRunner): Command {
   return new Command("list")

@@ -1,10 +1,24 @@
+interface Coverage {
+  by: string;
+  mentions: string;
+}
+
+/** The script CI runs, where it runs `mentions`. */
+const ci = (mentions: string): Coverage => ({ by: ".ci/run", mentions });
+
+/** A bench test that runs `script`'s bin, and says so in the words `mentions` looks for. */
+const benchTest = (file: string, script: string): Coverage => ({
+  by: `apps/bench/test/${file}`,
+  mentions: `so \`${script}\` cannot rot`,
+});
+
 /**
  * Documented commands that another test, or the script CI runs, runs: the file (from the
  * repository root) and what in it shows that it runs the command, or the command's main.
  */
-export const COVERED_ELSEWHERE: Record<string, { by: string; mentions: string }> = {
-  "pnpm install": { by: ".ci/run", mentions: "pnpm install --frozen-lockfile" },
-  "pnpm turbo test": { by: ".ci/run", mentions: "pnpm turbo test" },
+export const COVERED_ELSEWHERE: Record<string, Coverage> = {
+  "pnpm install": ci("pnpm install --frozen-lockfile"),
+  "pnpm turbo test": ci("pnpm turbo test"),
   // `pnpm turbo test` builds every tested package's dependencies (`test` dependsOn `^build`).
   "pnpm build": { by: "turbo.json", mentions: '"dependsOn": ["^build", "transit"]' },
   // The root script's own command once it has built: the bin, spawned, serving a task.
@@ -14,31 +28,16 @@ export const COVERED_ELSEWHERE: Record<string, { by: string; mentions: string }>
     by: "apps/cli/test/console.e2e.test.ts",
     mentions: 'startCli(["console"',
   },
-  "pnpm bench:local [--baseline <git-ref>]": {
-    by: "apps/bench/test/benchLocal.test.ts",
-    mentions: "so `pnpm bench:local` cannot rot",
-  },
-  "pnpm bench:cost": {
-    by: "apps/bench/test/costBench.test.ts",
-    mentions: "so `pnpm bench:cost` cannot rot",
-  },
-  "pnpm bench:coldstart": {
-    by: "apps/bench/test/coldStartBin.test.ts",
-    mentions: "so `pnpm bench:coldstart` cannot rot",
-  },
+  "pnpm bench:local [--baseline <git-ref>]": benchTest("benchLocal.test.ts", "pnpm bench:local"),
+  "pnpm bench:cost": benchTest("costBench.test.ts", "pnpm bench:cost"),
+  "pnpm bench:coldstart": benchTest("coldStartBin.test.ts", "pnpm bench:coldstart"),
   // The same bin with fewer pairs: the figures, not the option, are what 20 pairs change.
   "pnpm bench:coldstart --pairs 20": {
     by: "apps/bench/test/coldStartBin.test.ts",
     mentions: '"--pairs"',
   },
-  "pnpm bench:console": {
-    by: "apps/bench/test/benchConsole.test.ts",
-    mentions: "so `pnpm bench:console` cannot rot",
-  },
-  "pnpm bench:local": {
-    by: "apps/bench/test/benchLocal.test.ts",
-    mentions: "so `pnpm bench:local` cannot rot",
-  },
+  "pnpm bench:console": benchTest("benchConsole.test.ts", "pnpm bench:console"),
+  "pnpm bench:local": benchTest("benchLocal.test.ts", "pnpm bench:local"),
   // The baseline's side (a worktree of another commit, installed and built) is not run in CI:
   // it takes minutes. What compares the two runs is tested.
   "pnpm bench:local --tasks 1000 --baseline 9554dd9": {
@@ -47,11 +46,11 @@ export const COVERED_ELSEWHERE: Record<string, { by: string; mentions: string }>
   },
   "pnpm tasklane": { by: "apps/cli/test/bin.e2e.test.ts", mentions: "bin/tasklane.js" },
   "pnpm -s tasklane ... --json | jq": { by: "apps/cli/test/bin.e2e.test.ts", mentions: '"--json"' },
-  "pnpm install --frozen-lockfile": { by: ".ci/run", mentions: "pnpm install --frozen-lockfile" },
-  "pnpm turbo run lint typecheck": { by: ".ci/run", mentions: "pnpm turbo run lint typecheck" },
+  "pnpm install --frozen-lockfile": ci("pnpm install --frozen-lockfile"),
+  "pnpm turbo run lint typecheck": ci("pnpm turbo run lint typecheck"),
   // One package's, or a filtered, part of what `pnpm turbo test` runs.
-  "pnpm turbo test --filter=@tasklane/console": { by: ".ci/run", mentions: "pnpm turbo test" },
-  "pnpm --filter @tasklane/infra test": { by: ".ci/run", mentions: "pnpm turbo test" },
+  "pnpm turbo test --filter=@tasklane/console": ci("pnpm turbo test"),
+  "pnpm --filter @tasklane/infra test": ci("pnpm turbo test"),
   "pnpm turbo build": { by: "turbo.json", mentions: '"build": {' },
   // Playwright's own Chromium comes from hosts this network does not reach; GitHub's CI, which
   // reaches them, installs it so (with its system libraries).

@@ -1,7 +1,5 @@
+import { CONSOLE_HEADER } from "../shared/consoleHeader.js";
 import type { ProblemDetails } from "./model/types.js";
-
-/** The console server's header that marks the page's own calls (see the server's requestGuard). */
-const CONSOLE_HEADER = "x-tasklane-console";
 
 /** A call the API or the console server answered with an error; `problem` is its document. */
 export class ApiError extends Error {

@@ -22,8 +22,8 @@ export interface ApiCallerOptions {
 }
 
 /**
- * The server's one way to the API: the console's proxy and its overview both use it, so both
- * sign the same way (api-client's signer), and the credentials never leave this process.
+ * The proxy's way to the API: the page's request as it came, signed with api-client's signer
+ * (as the overview's client is), so the credentials never leave this process.
  */
 export function createApiCaller(options: ApiCallerOptions): ApiCaller {
   const base = new URL(options.apiUrl.endsWith("/") ? options.apiUrl : `${options.apiUrl}/`);

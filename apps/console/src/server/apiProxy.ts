@@ -30,7 +30,7 @@ const FORWARDED_RESPONSE_HEADERS = [
 ];
 
 /** API Gateway's own limit on a request body. */
-export const PROXY_BODY_MAX_BYTES = 10 * 1024 * 1024;
+const PROXY_BODY_MAX_BYTES = 10 * 1024 * 1024;
 
 /** Sends `/api/<path>` on to the API as `<path>`, signed, and its answer back as it came. */
 export async function proxyToApi(

@@ -22,7 +22,7 @@ import type {
 import { HttpProblem, readJsonObject, sendJson } from "./http.js";
 
 /** What the Dead letters page may ask for in one peek. */
-export const PEEK_LIMIT_MAX = 1_000;
+const PEEK_LIMIT_MAX = 1_000;
 const PEEK_LIMIT_DEFAULT = 100;
 const ACTION_BODY_MAX_BYTES = 1024 * 1024;
 

@@ -28,21 +28,18 @@ export class HttpProblem extends Error {
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    ...SECURITY_HEADERS,
-    "content-type": "application/json; charset=utf-8",
-    "cache-control": "no-store",
-    "content-length": Buffer.byteLength(text),
-  });
-  res.end(text);
+  sendText(res, status, "application/json; charset=utf-8", JSON.stringify(body));
 }
 
 export function sendProblem(res: ServerResponse, problem: Problem): void {
   const text = JSON.stringify({ type: "about:blank", ...problem });
-  res.writeHead(problem.status, {
+  sendText(res, problem.status, "application/problem+json; charset=utf-8", text);
+}
+
+function sendText(res: ServerResponse, status: number, contentType: string, text: string): void {
+  res.writeHead(status, {
     ...SECURITY_HEADERS,
-    "content-type": "application/problem+json; charset=utf-8",
+    "content-type": contentType,
     "cache-control": "no-store",
     "content-length": Buffer.byteLength(text),
   });

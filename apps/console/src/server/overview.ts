@@ -1,19 +1,25 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import type { TaskList, TaskSummary } from "@tasklane/api-client";
+import {
+  type ListTasksQuery,
+  type TasklaneClient,
+  type TaskSummary,
+  TERMINAL_STATUSES,
+} from "@tasklane/api-client";
 import { queueDepth, queueName } from "@tasklane/dead-letters";
 import type { Overview, ThroughputMinute } from "../shared/consoleViews.js";
-import type { ApiCaller } from "./apiCaller.js";
 import { describeFailure } from "./apiProxy.js";
 
 /** Minutes of finished tasks the overview's chart shows. */
 export const THROUGHPUT_MINUTES = 30;
 /** Pages of `GET /tasks` (100 tasks each) one overview reads at most, per question. */
-export const OVERVIEW_MAX_PAGES = 10;
+const OVERVIEW_MAX_PAGES = 10;
+/** The most tasks `GET /tasks` answers a page. */
+const PAGE_SIZE = 100;
 /** An overview is computed at most this often, however many pages ask for it. */
 const OVERVIEW_MAX_AGE_MS = 1_000;
 
 export interface OverviewSources {
-  callApi: ApiCaller;
+  api: Pick<TasklaneClient, "listTasks">;
   sqs?: SQSClient | undefined;
   queueUrl?: string | undefined;
   dlqUrl?: string | undefined;
@@ -32,7 +38,7 @@ export function overviewSource(sources: OverviewSources): () => Promise<Overview
   };
 }
 
-export async function computeOverview(sources: OverviewSources): Promise<Overview> {
+async function computeOverview(sources: OverviewSources): Promise<Overview> {
   const now = (sources.now ?? (() => new Date()))();
   const errors: string[] = [];
   const attempt = async <T>(what: string, work: () => Promise<T>): Promise<T | undefined> => {
@@ -55,11 +61,11 @@ export async function computeOverview(sources: OverviewSources): Promise<Overvie
     depthOf(sources.queueUrl),
     depthOf(sources.dlqUrl),
     attempt("the queued and running tasks", () =>
-      listTasks(sources.callApi, { status: "queued,running", since: "24h" }),
+      listTasks(sources.api, { status: ["queued", "running"], since: "24h" }),
     ),
     attempt("the finished tasks", () =>
-      listTasks(sources.callApi, {
-        status: "succeeded,failed,cancelled",
+      listTasks(sources.api, {
+        status: [...TERMINAL_STATUSES],
         since: `${THROUGHPUT_MINUTES * 2}m`,
       }),
     ),
@@ -79,26 +85,18 @@ export async function computeOverview(sources: OverviewSources): Promise<Overvie
 
 /** Reads up to `OVERVIEW_MAX_PAGES` pages of `GET /tasks`, newest first where the API can. */
 async function listTasks(
-  callApi: ApiCaller,
-  query: Record<string, string>,
+  api: Pick<TasklaneClient, "listTasks">,
+  query: Pick<ListTasksQuery, "status" | "since">,
 ): Promise<{ tasks: TaskSummary[]; complete: boolean }> {
   const tasks: TaskSummary[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < OVERVIEW_MAX_PAGES; page++) {
-    const params = new URLSearchParams({ ...query, limit: "100", order: "newest" });
-    if (cursor) params.set("cursor", cursor);
-    const answer = await callApi({
-      method: "GET",
-      path: "/tasks",
-      search: `?${params}`,
-      headers: { accept: "application/json" },
+    const list = await api.listTasks({
+      ...query,
+      limit: PAGE_SIZE,
+      order: "newest",
+      ...(cursor ? { cursor } : {}),
     });
-    const text = await answer.text();
-    if (!answer.ok) {
-      const detail = (safeJson(text) as { detail?: string } | undefined)?.detail;
-      throw new Error(`GET /tasks answered ${answer.status}${detail ? `: ${detail}` : ""}`);
-    }
-    const list = safeJson(text) as TaskList;
     tasks.push(...list.tasks);
     cursor = list.nextCursor;
     if (!cursor) return { tasks, complete: true };
@@ -145,12 +143,4 @@ export function throughputByMinute(tasks: readonly TaskSummary[], now: Date): Th
     if (minute) minute[task.status]++;
   }
   return minutes;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

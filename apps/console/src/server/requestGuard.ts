@@ -1,12 +1,6 @@
 import type { IncomingMessage } from "node:http";
+import { CONSOLE_HEADER } from "../shared/consoleHeader.js";
 import { HttpProblem } from "./http.js";
-
-/**
- * The header the console's page sends with every call to `/api` and `/console`. A page of
- * another site cannot send it without a CORS preflight, which this server never grants, so a
- * request carrying it comes from the console's own page.
- */
-export const CONSOLE_HEADER = "x-tasklane-console";
 
 /**
  * The `Host` values the console answers to: its own address and port. Any other (a DNS name

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { regionOfApiUrl } from "@tasklane/api-client";
+import { createTasklaneClient, regionOfApiUrl } from "@tasklane/api-client";
 import { queueName } from "@tasklane/dead-letters";
 import type { ConsoleTargetInfo } from "../shared/consoleViews.js";
 import { type ApiCaller, createApiCaller } from "./apiCaller.js";
@@ -47,7 +47,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   const appDir = options.appDir ?? DEFAULT_APP_DIR;
   const app = await StaticApp.load(appDir);
   const credentials = target.credentials ? credentialProvider(target.credentials) : undefined;
-  const callApi: ApiCaller = createApiCaller({
+  const apiOptions = {
     apiUrl: target.apiUrl,
     ...(target.signApi
       ? {
@@ -56,7 +56,8 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
         }
       : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
-  });
+  };
+  const callApi: ApiCaller = createApiCaller(apiOptions);
   const sqs = target.queueUrl || target.dlqUrl ? sqsClient(target, credentials) : undefined;
   const dlqRoutes = deadLetterRoutes({
     sqs,
@@ -65,7 +66,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     emulator: target.sqsEndpoint !== undefined,
   });
   const overview = overviewSource({
-    callApi,
+    api: createTasklaneClient(apiOptions),
     sqs,
     queueUrl: target.queueUrl,
     dlqUrl: target.dlqUrl,

@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
 import {
+  EXPRESS_EXECUTION_ARN,
   type ExecutionDescription,
   type ExecutionListItem,
   type ExecutionStatus,
   type ServedStateMachine,
   StepFunctionsApiError,
+  stepFunctionsRefusals,
 } from "@tasklane/emulators";
 import { EXPRESS_EXECUTION_MAX_SECONDS } from "@tasklane/shared-task";
 import {
@@ -124,8 +126,6 @@ interface ExecutionRecord extends ExecutionDescription {
 const STATE_MACHINE_ARN =
   /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:([A-Za-z0-9_-]{1,80})$/;
 const EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[A-Za-z0-9_-]{1,80}:.+$/;
-/** `arn:aws:states:<region>:<account>:express:<machine>:<name>:<uuid>` */
-const EXPRESS_EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:express:/;
 // Step Functions refuses whitespace, brackets, wildcards, these punctuation marks and controls.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses.
 const INVALID_NAME_CHARACTER = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
@@ -209,10 +209,7 @@ export class LocalStepFunctions implements ServedStateMachine<ExecutionSummary> 
       if (existing.status === "RUNNING" && existing.input === input) {
         return { executionArn, startDate: existing.startDate };
       }
-      throw new StepFunctionsApiError(
-        "ExecutionAlreadyExists",
-        `Execution Already Exists: '${executionArn}'`,
-      );
+      throw stepFunctionsRefusals.executionAlreadyExists(executionArn);
     }
 
     const record: ExecutionRecord = {
@@ -266,10 +263,7 @@ export class LocalStepFunctions implements ServedStateMachine<ExecutionSummary> 
   }): { executions: ExecutionListItem[]; nextToken?: string } {
     this.assertStateMachine(request.stateMachineArn);
     if (this.type === "EXPRESS") {
-      throw new StepFunctionsApiError(
-        "StateMachineTypeNotSupported",
-        "This operation is not supported by this type of state machine",
-      );
+      throw stepFunctionsRefusals.typeNotSupported();
     }
     const { statusFilter, maxResults = 0, nextToken } = request;
     if (statusFilter !== undefined && !STATUS_FILTERS.includes(statusFilter as string)) {
@@ -506,20 +500,14 @@ export class LocalStepFunctions implements ServedStateMachine<ExecutionSummary> 
     if (typeof executionArn === "string" && EXPRESS_EXECUTION_ARN.test(executionArn)) {
       // AWS's answer to DescribeExecution and StopExecution of an Express execution: neither is
       // supported for it, and the ARN's resource type (`express`) is what it refuses.
-      throw new StepFunctionsApiError(
-        "InvalidArn",
-        "Invalid Arn: 'Resource type not valid in this context: express'",
-      );
+      throw stepFunctionsRefusals.expressExecution();
     }
     if (typeof executionArn !== "string" || !EXECUTION_ARN.test(executionArn)) {
       throw new StepFunctionsApiError("InvalidArn", `Invalid Arn: '${String(executionArn)}'`);
     }
     const record = this.executions.get(executionArn);
     if (!record) {
-      throw new StepFunctionsApiError(
-        "ExecutionDoesNotExist",
-        `Execution Does Not Exist: '${executionArn}'`,
-      );
+      throw stepFunctionsRefusals.executionDoesNotExist(executionArn);
     }
     return record;
   }
@@ -529,10 +517,7 @@ export class LocalStepFunctions implements ServedStateMachine<ExecutionSummary> 
       throw new StepFunctionsApiError("InvalidArn", `Invalid Arn: '${String(arn)}'`);
     }
     if (arn !== this.stateMachineArn) {
-      throw new StepFunctionsApiError(
-        "StateMachineDoesNotExist",
-        `State Machine Does Not Exist: '${arn}'`,
-      );
+      throw stepFunctionsRefusals.stateMachineDoesNotExist(arn);
     }
   }
 

@@ -77,7 +77,6 @@ export type ResolvedWorkflowBounds = z.output<typeof workflowBoundsSchema>;
 
 /** The two kinds of workflow Tasklane deploys; see {@link workflowFor}. */
 export type WorkflowType = "standard" | "express";
-export const WORKFLOW_TYPES = ["standard", "express"] as const satisfies readonly WorkflowType[];
 
 /** The retries and time limits alone, defaults filled in; for checks that need no ARNs. */
 export function resolveWorkflowBounds(bounds: WorkflowBounds = {}): ResolvedWorkflowBounds {
@@ -115,7 +114,7 @@ export function markFailedRetrySettings(bounds: {
  * `IntervalSeconds × BackoffRate^n`, capped at `MaxDelaySeconds`; full jitter only shortens a
  * pause. `total` is all of them together, `longest` the last (they never shrink).
  */
-export function retryPausesSeconds(retrier: RetrierSettings): { total: number; longest: number } {
+function retryPausesSeconds(retrier: RetrierSettings): { total: number; longest: number } {
   const { maxAttempts, intervalSeconds, backoffRate, maxDelaySeconds } = retrier;
   let total = 0;
   let longest = 0;
@@ -137,7 +136,7 @@ export function retryPausesSeconds(retrier: RetrierSettings): { total: number; l
  * (1 try, plus each retrier's `maxAttempts`: each retrier counts its own), with every pause at
  * its longest.
  */
-export function taskStateWorstSeconds(
+function taskStateWorstSeconds(
   timeoutSeconds: number,
   retriers: readonly RetrierSettings[],
 ): number {

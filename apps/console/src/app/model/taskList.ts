@@ -1,12 +1,5 @@
+import { TASK_STATUSES } from "@tasklane/shared-task/statuses";
 import type { TaskStatus, TaskSummary } from "./types.js";
-
-export const TASK_STATUSES: readonly TaskStatus[] = [
-  "queued",
-  "running",
-  "succeeded",
-  "failed",
-  "cancelled",
-];
 
 /** The ages the list offers, as `GET /tasks?since=` takes them. */
 export const AGES = [

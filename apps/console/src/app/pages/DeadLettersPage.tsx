@@ -6,12 +6,13 @@ import { Link } from "../components/Link.js";
 import { Notice } from "../components/Notice.js";
 import { formatTime, plural } from "../format.js";
 import type {
+  DeadLetterChoice,
   DeadLetterJson,
   DeadLetterPage,
-  MessageReport,
   PurgeAnswer,
   QueueDepth,
   RedriveAnswer,
+  SweepAnswer,
 } from "../model/types.js";
 import { usePolling } from "../usePolling.js";
 import { PageTitle } from "./PageTitle.js";
@@ -22,14 +23,10 @@ import { PageTitle } from "./PageTitle.js";
  */
 const DEPTH_REFRESH_MS = 1_000;
 
-type Choice = { all: true } | { ids: string[] };
-
-interface ActionResult {
+interface ActionResult extends SweepAnswer {
   action: "redrive" | "purge";
+  /** Messages redriven, or deleted. */
   done: number;
-  failed: number;
-  notFound: string[];
-  reports: MessageReport[];
 }
 
 const idOf = (letter: DeadLetterJson) => letter.taskId ?? letter.messageId;
@@ -42,7 +39,7 @@ export function DeadLettersPage() {
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<ActionResult>();
-  const [purging, setPurging] = useState<Choice>();
+  const [purging, setPurging] = useState<DeadLetterChoice>();
   const lastDepth = useRef<number | undefined>(undefined);
 
   const load = async (signal?: AbortSignal) => {
@@ -66,7 +63,7 @@ export function DeadLettersPage() {
     [],
   );
 
-  const run = async (action: "redrive" | "purge", choice: Choice) => {
+  const run = async (action: "redrive" | "purge", choice: DeadLetterChoice) => {
     setBusy(true);
     setResult(undefined);
     try {

@@ -1,3 +1,4 @@
+import { TASK_STATUSES } from "@tasklane/shared-task/statuses";
 import { useRef, useState } from "preact/hooks";
 import { call, errorText, get } from "../api.js";
 import { ChoiceGroup } from "../components/ChoiceGroup.js";
@@ -14,7 +15,6 @@ import {
   listQuery,
   mergeTaskPages,
   queryOfFilters,
-  TASK_STATUSES,
   type TaskFilters,
 } from "../model/taskList.js";
 import type { TaskList, TaskStatus, TaskSummary } from "../model/types.js";
@@ -24,12 +24,10 @@ import { usePolling } from "../usePolling.js";
 import { PageTitle } from "./PageTitle.js";
 
 /** How often the list asks for its first page again: new tasks and status changes show within it. */
-export const TASKS_REFRESH_MS = 1_000;
+const TASKS_REFRESH_MS = 1_000;
 
 interface ListState {
   tasks: TaskSummary[];
-  /** Tasks loaded with "Show older tasks", kept and updated as the first page refreshes. */
-  older: TaskSummary[];
   /** Where "Show older tasks" goes on. */
   cursor?: string;
   oldestFirst: boolean;
@@ -41,10 +39,11 @@ export function TasksPage({ query }: { query: URLSearchParams }) {
   const filters = filtersFromQuery(query);
   const filterKey = queryOfFilters(filters);
   const { types } = useTaskTypes();
-  const [list, setList] = useState<ListState>({ tasks: [], older: [], oldestFirst: false });
+  const [list, setList] = useState<ListState>({ tasks: [], oldestFirst: false });
   const [error, setError] = useState<string>();
   const [loadingOlder, setLoadingOlder] = useState(false);
   const firstPage = useRef<TaskSummary[]>([]);
+  /** Tasks loaded with "Show older tasks", kept and updated as the first page refreshes. */
   const older = useRef<TaskSummary[]>([]);
   /** The next older page once older pages are open; `null` when there is none. */
   const olderCursor = useRef<string | null>(null);
@@ -67,7 +66,6 @@ export function TasksPage({ query }: { query: URLSearchParams }) {
         const cursor = older.current.length > 0 ? olderCursor.current : page.nextCursor;
         setList({
           tasks: mergeTaskPages(page.tasks, older.current, filters),
-          older: older.current,
           ...(cursor ? { cursor } : {}),
           oldestFirst: isOldestFirst(page.tasks),
           loadedAt: Date.now(),
@@ -103,7 +101,6 @@ export function TasksPage({ query }: { query: URLSearchParams }) {
         return {
           ...rest,
           tasks: mergeTaskPages(firstPage.current, older.current, filters),
-          older: older.current,
           ...(page.nextCursor ? { cursor: page.nextCursor } : {}),
         };
       });
