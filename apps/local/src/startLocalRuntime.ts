@@ -119,11 +119,14 @@ export interface LocalRuntimeOptions {
   /**
    * Test-only shortcuts, none of them set by default: a shorter queue visibility timeout (so
    * redeliveries and the DLQ need not wait minutes), fixed retry and Wait pauses in ms, how
-   * often every `schedule` function runs, in ms, instead of its `everyMinutes`, and how long an
-   * Express execution may run, in ms, instead of AWS's 5 minutes.
+   * often every `schedule` function runs, in ms, instead of its `everyMinutes`, how long an
+   * Express execution may run, in ms, instead of AWS's 5 minutes, and every function's timeout,
+   * in seconds, instead of its role's (a burst on a loaded machine queues every call behind one
+   * DynamoDB emulator process, which AWS's table does not).
    */
   testOverrides?: {
     visibilityTimeoutSeconds?: number;
+    functionTimeoutSeconds?: number;
     retryIntervalMs?: number;
     waitMs?: number;
     scheduleIntervalMs?: number;
@@ -227,7 +230,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   const specs: readonly FunctionSpec[] = FUNCTIONS;
   const functions = new Map(
-    specs.map((spec) => [spec.name, localFunction(spec, ref, region, config)]),
+    specs.map((spec) => [
+      spec.name,
+      localFunction(spec, ref, region, config, options.testOverrides?.functionTimeoutSeconds),
+    ]),
   );
   const fnOf = (spec: FunctionSpec) => functions.get(spec.name) as LocalFunction;
   const names = localResourceNames(ref, config);
@@ -492,6 +498,7 @@ function localFunction(
   ref: StackRef,
   region: string,
   config: StackConfig,
+  timeoutSecondsOverride: number | undefined,
 ): LocalFunction {
   const functionName = localFunctionName(ref, spec);
   return {
@@ -499,6 +506,7 @@ function localFunction(
     functionName,
     arn: lambdaArn(region, functionName),
     ...functionSizing(config, spec.role),
+    ...(timeoutSecondsOverride !== undefined ? { timeoutSeconds: timeoutSecondsOverride } : {}),
   };
 }
 

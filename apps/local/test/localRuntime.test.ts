@@ -154,12 +154,25 @@ describe("the local runtime, running the built handler bundles", () => {
       Resource: "arn:aws:lambda:us-east-1:000000000000:function:tasklane-dev-create-task",
     });
     expect([...runtime.functions.keys()]).toEqual(FUNCTIONS.map((f) => f.name));
+    expect(runtime.functions.get("ingest")?.timeoutSeconds).toBe(
+      stackConfig("dev").producer.timeoutSeconds,
+    );
   });
 
-  it("puts process.env back as it was when it stops", async () => {
+  it("puts process.env back as it was when it stops; a function timeout override is its own", async () => {
     // Prepare
-    const second = await startLocalRuntime({ port: 0, handlerLogLevel: "SILENT" });
+    const second = await startLocalRuntime({
+      port: 0,
+      handlerLogLevel: "SILENT",
+      testOverrides: { functionTimeoutSeconds: 45 },
+    });
     const during = process.env.AWS_ENDPOINT_URL_SFN;
+    expect([...second.functions.values()].map((fn) => fn.timeoutSeconds)).toEqual(
+      FUNCTIONS.map(() => 45),
+    );
+    expect(runtime.functions.get("ingest")?.timeoutSeconds).toBe(
+      stackConfig("dev").producer.timeoutSeconds,
+    );
 
     // Act
     await second.stop();
