@@ -1,14 +1,11 @@
-import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { transpilePackage } from "@tasklane/transpile";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildDifferences } from "../workspaceBuild.js";
 
-const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
-
-/** A small ESM workspace package, compiled the way the real ones are (`tsc -p tsconfig.build.json`). */
+/** A small ESM workspace package with the real packages' compiler settings. */
 function writePackage(root: string): void {
   const dir = join(root, "packages/lib");
   mkdirSync(join(dir, "src"), { recursive: true });
@@ -43,12 +40,13 @@ function writePackage(root: string): void {
   );
 }
 
+/** Builds it as `pnpm build` builds the real ones (`tasklane-transpile`). */
 function compile(root: string): void {
-  execFileSync(process.execPath, [tsc, "-p", join(root, "packages/lib/tsconfig.build.json")]);
+  transpilePackage(join(root, "packages/lib"));
 }
 
 describe("buildDifferences: is a workspace package's dist/ what its src/ compiles to", () => {
-  // tsc takes seconds to start, so the package is compiled once and each test gets a copy.
+  // The package is built once and each test gets a copy.
   let compiled: string;
   let root: string;
   beforeAll(() => {
@@ -66,7 +64,7 @@ describe("buildDifferences: is a workspace package's dist/ what its src/ compile
     rmSync(root, { recursive: true, force: true });
   });
 
-  /** `root` becomes the package with its build, as `tsc -p tsconfig.build.json` left it. */
+  /** `root` becomes the package with its build, as its build left it. */
   const build = (): void => cpSync(compiled, root, { recursive: true });
 
   it("finds nothing when the build is current", () => {

@@ -1,8 +1,8 @@
-import { execFile, execFileSync } from "node:child_process";
-import { createRequire } from "node:module";
+import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import type { TaskResource } from "@tasklane/api-client";
+import { transpilePackage } from "@tasklane/transpile";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalTarget, startLocalTarget } from "./helpers/localTarget.js";
 
@@ -13,12 +13,8 @@ const bin = fileURLToPath(new URL("../bin/tasklane.js", import.meta.url));
 let target: LocalTarget;
 
 beforeAll(async () => {
-  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
-  // Emit only: `typecheck` checks these sources, and checking them again here would double the
-  // compile's CPU for no new finding.
-  execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json", "--noCheck"], {
-    cwd: packageDir,
-  });
+  // The package's own build, as `pnpm build` makes it, so the bin runs today's sources.
+  transpilePackage(packageDir);
   target = await startLocalTarget();
 }, 60_000);
 afterAll(async () => {

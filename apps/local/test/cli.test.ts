@@ -1,9 +1,10 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createServer, type Server } from "node:net";
 import { fileURLToPath } from "node:url";
 import { findRepoRoot } from "@tasklane/lambda-bundler";
 import { waitFor } from "@tasklane/test-support";
+import { transpilePackage } from "@tasklane/transpile";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../src/cli.js";
 import { readDiscoveryFile } from "../src/index.js";
@@ -106,10 +107,7 @@ describe("tasklane-local as a process", () => {
 
   beforeAll(() => {
     // The bin runs the compiled runtime, as `pnpm dev` does after `pnpm build`.
-    execFileSync(process.execPath, [require_("typescript/bin/tsc"), "-p", "tsconfig.build.json"], {
-      cwd: PACKAGE_DIR,
-      stdio: "inherit",
-    });
+    transpilePackage(PACKAGE_DIR);
   }, 120_000);
 
   afterEach(() => {
@@ -166,8 +164,3 @@ describe("tasklane-local as a process", () => {
     expect(stdout).toMatch(/stopping…\nstopped\.\n$/);
   }, 60_000);
 });
-
-/** Resolves a package file the way Node would from this package. */
-function require_(specifier: string): string {
-  return fileURLToPath(import.meta.resolve(specifier));
-}

@@ -1,0 +1,3 @@
+import { tasklaneVitestConfig } from "@tasklane/vitest-config";
+
+export default tasklaneVitestConfig();
