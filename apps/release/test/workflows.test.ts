@@ -230,7 +230,7 @@ describe("policy: CI is .ci/run on GitHub", () => {
     expect(runs(test)).toEqual([
       "pnpm install --frozen-lockfile",
       "pnpm turbo run lint typecheck",
-      "pnpm --filter @tasklane/local exec playwright install --with-deps chromium",
+      "pnpm --filter @tasklane/console-e2e exec playwright install --with-deps chromium",
       "pnpm turbo test",
     ]);
   });

@@ -49,12 +49,12 @@ export const COVERED_ELSEWHERE: Record<string, Coverage> = {
   "pnpm install --frozen-lockfile": ci("pnpm install --frozen-lockfile"),
   "pnpm turbo run lint typecheck": ci("pnpm turbo run lint typecheck"),
   // One package's, or a filtered, part of what `pnpm turbo test` runs.
-  "pnpm turbo test --filter=@tasklane/console": ci("pnpm turbo test"),
+  "pnpm turbo test --filter=@tasklane/console-e2e": ci("pnpm turbo test"),
   "pnpm --filter @tasklane/infra test": ci("pnpm turbo test"),
   "pnpm turbo build": { by: "turbo.json", mentions: '"build": {' },
   // Playwright's own Chromium comes from hosts this network does not reach; GitHub's CI, which
   // reaches them, installs it so (with its system libraries).
-  "pnpm --filter @tasklane/local exec playwright install chromium": {
+  "pnpm --filter @tasklane/console-e2e exec playwright install chromium": {
     by: ".github/workflows/ci.yml",
     mentions: "exec playwright install --with-deps chromium",
   },

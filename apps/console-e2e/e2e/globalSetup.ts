@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { startLocalRuntime } from "../src/index.js";
+import { startLocalRuntime } from "@tasklane/local";
 import { E2E_ENV, type E2eEnv } from "./support/e2eEnv.js";
 
 /**
