@@ -2,6 +2,9 @@ import { tasklaneVitestConfig } from "@tasklane/vitest-config";
 
 export default tasklaneVitestConfig({
   test: {
+    // Two files at a time, where vitest's default on a 2-core machine is one: most of these files
+    // run a whole local runtime and spend much of their time waiting on it.
+    maxWorkers: 2,
     // Handler bundles are loaded by Node itself, as Lambda loads index.mjs, not through Vite.
     server: { deps: { external: [/\/apps\/(?:producer|consumer)\/dist\//, /\/tasklane-local-/] } },
   },
