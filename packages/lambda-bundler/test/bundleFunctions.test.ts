@@ -3,22 +3,37 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { functionsOf } from "@tasklane/stack-config";
 import { unzipSync } from "fflate";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleFunctions, findRepoRoot } from "../src/index.js";
 
 const repoRoot = findRepoRoot(process.cwd());
 const outRoots: string[] = [];
+const SPECS = functionsOf("consumer").slice(0, 2);
 
-async function buildInto() {
-  const outRoot = await mkdtemp(join(tmpdir(), "tasklane-bundles-"));
-  outRoots.push(outRoot);
-  const results = await bundleFunctions({
-    repoRoot,
-    outRoot,
-    functions: functionsOf("consumer").slice(0, 2),
-  });
-  return { outRoot, results };
+type Build = { outRoot: string; results: Awaited<ReturnType<typeof bundleFunctions>> };
+
+/** Builds the two functions into `outRoot`, or into a fresh folder. */
+async function buildInto(outRoot?: string): Promise<Build> {
+  const into = outRoot ?? (await mkdtemp(join(tmpdir(), "tasklane-bundles-")));
+  outRoots.push(into);
+  return {
+    outRoot: into,
+    results: await bundleFunctions({ repoRoot, outRoot: into, functions: SPECS }),
+  };
 }
+
+// Three independent builds, read by every test below: two side by side in sibling folders, one
+// in a folder four levels deeper.
+let first: Build;
+let second: Build;
+let deep: Build;
+beforeAll(async () => {
+  first = await buildInto();
+  second = await buildInto();
+  deep = await buildInto(
+    join(await mkdtemp(join(tmpdir(), "tasklane-bundles-")), "a", "much", "deeper", "folder"),
+  );
+}, 120_000);
 
 afterAll(async () => {
   await Promise.all(outRoots.map((dir) => rm(dir, { recursive: true, force: true })));
@@ -26,9 +41,6 @@ afterAll(async () => {
 
 describe("bundleFunctions", () => {
   it("is reproducible: building the same sources twice gives byte-identical zips", async () => {
-    const first = await buildInto();
-    const second = await buildInto();
-
     expect(first.results.map((r) => r.sha256)).toEqual(second.results.map((r) => r.sha256));
     for (const result of first.results) {
       const zip = join("apps", "consumer", "dist", result.zip);
@@ -36,10 +48,10 @@ describe("bundleFunctions", () => {
         await readFile(join(second.outRoot, zip)),
       );
     }
-  }, 60_000);
+  });
 
   it("puts no absolute path in a bundle: neither the checkout's nor the output folder's", async () => {
-    const { outRoot, results } = await buildInto();
+    const { outRoot, results } = first;
 
     for (const result of results) {
       const zip = await readFile(join(outRoot, "apps", "consumer", "dist", result.zip));
@@ -55,29 +67,14 @@ describe("bundleFunctions", () => {
         expect(text, `${result.name}/${file}`).not.toContain(outRoot);
       }
     }
-  }, 60_000);
+  });
 
   it("gives the same bytes wherever it writes them, so a check build matches the repository's", async () => {
-    const shallow = await buildInto();
-    const deepRoot = join(
-      await mkdtemp(join(tmpdir(), "tasklane-bundles-")),
-      "a",
-      "much",
-      "deeper",
-      "folder",
-    );
-    outRoots.push(deepRoot);
-    const deep = await bundleFunctions({
-      repoRoot,
-      outRoot: deepRoot,
-      functions: functionsOf("consumer").slice(0, 2),
-    });
-
-    expect(deep.map((r) => r.sha256)).toEqual(shallow.results.map((r) => r.sha256));
-  }, 60_000);
+    expect(deep.results.map((r) => r.sha256)).toEqual(first.results.map((r) => r.sha256));
+  });
 
   it("writes a manifest with each bundle's sha256, in hex and in Lambda's base64", async () => {
-    const { outRoot, results } = await buildInto();
+    const { outRoot, results } = first;
 
     const manifest = JSON.parse(
       await readFile(join(outRoot, "apps/consumer/dist/bundles.json"), "utf8"),
@@ -88,5 +85,5 @@ describe("bundleFunctions", () => {
       expect(bundle.handler).toBe("index.handler");
       expect(Buffer.from(bundle.sha256Base64, "base64").toString("hex")).toBe(bundle.sha256);
     }
-  }, 60_000);
+  });
 });

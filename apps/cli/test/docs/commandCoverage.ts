@@ -19,8 +19,8 @@ const benchTest = (file: string, script: string): Coverage => ({
 export const COVERED_ELSEWHERE: Record<string, Coverage> = {
   "pnpm install": ci("pnpm install --frozen-lockfile"),
   "pnpm turbo test": ci("pnpm turbo test"),
-  // `pnpm turbo test` builds every tested package's dependencies (`test` dependsOn `^build`).
-  "pnpm build": { by: "turbo.json", mentions: '"dependsOn": ["^build", "transit"]' },
+  // `pnpm turbo test` builds every tested package's dependencies (`test` dependsOn `^built`).
+  "pnpm build": { by: "turbo.json", mentions: '"dependsOn": ["^built", "transit"]' },
   // The root script's own command once it has built: the bin, spawned, serving a task.
   "pnpm dev": { by: "apps/local/test/cli.test.ts", mentions: '"bin/tasklane-local.js"' },
   "pnpm tasklane <command>": { by: "apps/cli/test/bin.e2e.test.ts", mentions: "bin/tasklane.js" },
