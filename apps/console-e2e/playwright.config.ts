@@ -19,5 +19,6 @@ export default defineConfig({
     viewport: { width: 1280, height: 860 },
     launchOptions: chromiumLaunchOptions(),
     trace: "retain-on-failure",
+    reducedMotion: "reduce",
   },
 });
