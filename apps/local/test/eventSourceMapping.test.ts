@@ -281,12 +281,12 @@ describe("the SQS event source mapping", () => {
     );
     await waitFor(() => (batches.length === 2 ? true : undefined), { timeoutMs: 8_000 });
 
-    // Assess
-    expect(batches[0]).toMatchObject({
-      failed: 1,
-      error: expect.stringMatching(/^Sandbox\.Timedout/),
-    });
-    expect(batches[1]).toMatchObject({ failed: 0 });
+    // Assess: one batch timed out and failed its message, and its redelivery succeeded. The
+    // message's visibility timeout (1 s) ends as the function's does, so on a busy machine the
+    // second poller can receive it and finish first.
+    const timedOut = batches.filter((b) => /^Sandbox\.Timedout/.test(b.error ?? ""));
+    expect(timedOut).toEqual([expect.objectContaining({ failed: 1 })]);
+    expect(batches.filter((b) => b.failed === 0)).toHaveLength(1);
   });
 
   it("moves a poison message to the DLQ after maxReceiveCount receives, and loses nothing else", async () => {
