@@ -4,14 +4,9 @@ import { waitFor } from "@tasklane/test-support";
 import { afterAll, describe, expect, it } from "vitest";
 import { useLocalRuntime } from "./helpers/pipeline.js";
 
-// Two shortcuts: a 1 s visibility timeout instead of 180 s, so that redeliveries, and the DLQ
-// after maxReceiveCount (5) receives, take seconds; and 60 s for every function instead of its
-// role's timeout, because the 2,000-task burst queues each ingest behind the workflows' calls to
-// one DynamoDB emulator process, and on a machine busy with other suites a 100-task ingest has
-// run past the API's 10 s. Every count and rule is the real one.
-const local = useLocalRuntime({
-  testOverrides: { visibilityTimeoutSeconds: 1, functionTimeoutSeconds: 60 },
-});
+// The one shortcut: a 1 s visibility timeout instead of 180 s, so that redeliveries, and the
+// DLQ after maxReceiveCount (5) receives, take seconds. Every count and rule is the real one.
+const local = useLocalRuntime({ testOverrides: { visibilityTimeoutSeconds: 1 } });
 // Runs before the runtime stops (after-hooks run last registered first).
 afterAll(() => local.runtime.stepFunctions.setOutage(undefined));
 

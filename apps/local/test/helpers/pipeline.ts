@@ -3,7 +3,7 @@ import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { createTasklaneClient, type TaskResource } from "@tasklane/api-client";
 import { queueDepth } from "@tasklane/dead-letters";
 import { createEnvelope, payloadSchema, taskRecordSchema } from "@tasklane/shared-task";
-import { readTaskItem, waitFor } from "@tasklane/test-support";
+import { E2E_FUNCTION_TIMEOUT_SECONDS, readTaskItem, waitFor } from "@tasklane/test-support";
 import { afterAll, beforeAll } from "vitest";
 import {
   type ExecutionSummary,
@@ -163,8 +163,9 @@ export interface SuiteRuntime {
 }
 
 /**
- * Starts a quiet local runtime on a free port before the enclosing suite and stops it after,
- * with a probe of it; `options` add to or override those defaults.
+ * Starts a quiet local runtime on a free port, its functions given E2E_FUNCTION_TIMEOUT_SECONDS,
+ * before the enclosing suite and stops it after, with a probe of it; `options` add to or
+ * override those defaults.
  */
 export function useLocalRuntime(options: LocalRuntimeOptions = {}): SuiteRuntime {
   let started: SuiteRuntime | undefined;
@@ -173,7 +174,15 @@ export function useLocalRuntime(options: LocalRuntimeOptions = {}): SuiteRuntime
     return started;
   };
   beforeAll(async () => {
-    const runtime = await startLocalRuntime({ port: 0, handlerLogLevel: "SILENT", ...options });
+    const runtime = await startLocalRuntime({
+      port: 0,
+      handlerLogLevel: "SILENT",
+      ...options,
+      testOverrides: {
+        functionTimeoutSeconds: E2E_FUNCTION_TIMEOUT_SECONDS,
+        ...options.testOverrides,
+      },
+    });
     started = { runtime, probe: pipelineProbe(runtime) };
   });
   afterAll(async () => {
