@@ -39,7 +39,7 @@ export {
   withFaults,
 } from "./faults/index.js";
 export { captureJsonLines, type JsonLine, jsonLinesOf, metricsIn } from "./jsonLines.js";
-export { E2E_FUNCTION_TIMEOUT_SECONDS } from "./loadedMachine.js";
+export { E2E_FUNCTION_TIMEOUT_SECONDS, e2eRuntimeOptions } from "./loadedMachine.js";
 export {
   type EventSourceQueue,
   receiveSqsEvent,

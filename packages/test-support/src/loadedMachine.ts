@@ -7,3 +7,19 @@
  * of a 1 s timeout (apps/local's invokeFunction and eventSourceMapping tests).
  */
 export const E2E_FUNCTION_TIMEOUT_SECONDS = 60;
+
+/**
+ * A local runtime's options for an end-to-end suite: a free port, silent handlers and every
+ * function given {@link E2E_FUNCTION_TIMEOUT_SECONDS}, with `options` over them.
+ */
+export function e2eRuntimeOptions<T extends { testOverrides?: object }>(options: T) {
+  return {
+    port: 0,
+    handlerLogLevel: "SILENT" as const,
+    ...options,
+    testOverrides: {
+      functionTimeoutSeconds: E2E_FUNCTION_TIMEOUT_SECONDS,
+      ...options.testOverrides,
+    },
+  };
+}

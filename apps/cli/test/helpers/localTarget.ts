@@ -7,7 +7,7 @@ import {
   startLocalRuntime,
   writeDiscoveryFile,
 } from "@tasklane/local";
-import { E2E_FUNCTION_TIMEOUT_SECONDS } from "@tasklane/test-support";
+import { e2eRuntimeOptions } from "@tasklane/test-support";
 import { type CliRun, type RunOptions, tasklane } from "./runTasklane.js";
 
 /** A local runtime, announced in a folder of its own as `pnpm dev` announces itself. */
@@ -21,15 +21,7 @@ export interface LocalTarget {
 }
 
 export async function startLocalTarget(options: LocalRuntimeOptions = {}): Promise<LocalTarget> {
-  const runtime = await startLocalRuntime({
-    port: 0,
-    handlerLogLevel: "SILENT",
-    ...options,
-    testOverrides: {
-      functionTimeoutSeconds: E2E_FUNCTION_TIMEOUT_SECONDS,
-      ...options.testOverrides,
-    },
-  });
+  const runtime = await startLocalRuntime(e2eRuntimeOptions(options));
   const repoRoot = await mkdtemp(join(tmpdir(), "tasklane-cli-"));
   await writeFile(join(repoRoot, "pnpm-workspace.yaml"), "packages: []\n");
   await writeDiscoveryFile(repoRoot, runtime);

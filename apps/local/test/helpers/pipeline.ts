@@ -3,7 +3,7 @@ import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { createTasklaneClient, type TaskResource } from "@tasklane/api-client";
 import { queueDepth } from "@tasklane/dead-letters";
 import { createEnvelope, payloadSchema, taskRecordSchema } from "@tasklane/shared-task";
-import { E2E_FUNCTION_TIMEOUT_SECONDS, readTaskItem, waitFor } from "@tasklane/test-support";
+import { e2eRuntimeOptions, readTaskItem, waitFor } from "@tasklane/test-support";
 import { afterAll, beforeAll } from "vitest";
 import {
   type ExecutionSummary,
@@ -174,15 +174,7 @@ export function useLocalRuntime(options: LocalRuntimeOptions = {}): SuiteRuntime
     return started;
   };
   beforeAll(async () => {
-    const runtime = await startLocalRuntime({
-      port: 0,
-      handlerLogLevel: "SILENT",
-      ...options,
-      testOverrides: {
-        functionTimeoutSeconds: E2E_FUNCTION_TIMEOUT_SECONDS,
-        ...options.testOverrides,
-      },
-    });
+    const runtime = await startLocalRuntime(e2eRuntimeOptions(options));
     started = { runtime, probe: pipelineProbe(runtime) };
   });
   afterAll(async () => {
