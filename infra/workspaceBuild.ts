@@ -1,33 +1,8 @@
-import { existsSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
 import { runsFromBuild } from "@tasklane/stack-config";
-import { emitFile, readBuildConfig } from "@tasklane/transpile";
+import { buildDifferences } from "@tasklane/transpile";
 
 /** The workspace packages the program imports at run time (its own `dependencies`). */
 export const WORKSPACE_DEPENDENCIES = ["packages/shared-task", "packages/stack-config"] as const;
-
-/**
- * What differs between these packages' sources and their builds: a package without `dist/`, a
- * source file without its `.js`, or a `.js` that is not what the build (`@tasklane/transpile`)
- * emits for its source today (the source changed since `pnpm build`). Paths are relative to
- * `root`; empty when every build is current. It compares contents, not times: turbo restores a
- * cached build without touching it when the sources' contents are unchanged, however new their
- * mtimes.
- */
-export function buildDifferences(root: string, packageDirs: readonly string[]): string[] {
-  return packageDirs.flatMap((packageDir) => {
-    const dir = join(root, packageDir);
-    if (!existsSync(join(dir, "dist"))) return [`${packageDir} has no build (dist/)`];
-    const config = readBuildConfig(dir);
-    for (const source of config.sources) {
-      const where = relative(root, source);
-      const { jsPath, js } = emitFile(config, source);
-      if (!existsSync(jsPath)) return [`${where} has no build`];
-      if (js !== readFileSync(jsPath, "utf8")) return [`${where} changed since its build`];
-    }
-    return [];
-  });
-}
 
 /**
  * Stops the program when it runs the workspace packages from their builds (`dist/`), as

@@ -20,3 +20,4 @@ export interface EmittedFile {
 export declare function readBuildConfig(packageDir: string): BuildConfig;
 export declare function emitFile(config: BuildConfig, sourcePath: string): EmittedFile;
 export declare function transpilePackage(packageDir: string): number;
+export declare function buildDifferences(root: string, packageDirs: readonly string[]): string[];

@@ -121,3 +121,29 @@ export function transpilePackage(packageDir) {
   }
   return config.sources.length;
 }
+
+/**
+ * What differs between these packages' sources and their builds: a package without `dist/`, a
+ * source file without its `.js`, or a `.js` that is not what the build emits for its source today
+ * (the source changed since `pnpm build`). Paths are relative to `root`; empty when every build is
+ * current. It compares contents, not times: turbo restores a cached build without touching it
+ * when the sources' contents are unchanged, however new their mtimes.
+ *
+ * @param {string} root
+ * @param {readonly string[]} packageDirs relative to `root`
+ * @returns {string[]}
+ */
+export function buildDifferences(root, packageDirs) {
+  return packageDirs.flatMap((packageDir) => {
+    const dir = join(root, packageDir);
+    if (!existsSync(join(dir, "dist"))) return [`${packageDir} has no build (dist/)`];
+    const config = readBuildConfig(dir);
+    for (const source of config.sources) {
+      const where = relative(root, source);
+      const { jsPath, js } = emitFile(config, source);
+      if (!existsSync(jsPath)) return [`${where} has no build`];
+      if (js !== readFileSync(jsPath, "utf8")) return [`${where} changed since its build`];
+    }
+    return [];
+  });
+}

@@ -1,3 +1,6 @@
 import type { ViteUserConfig } from "vitest/config";
 
-export declare function tasklaneVitestConfig(overrides?: ViteUserConfig): ViteUserConfig;
+/** Vitest's own settings, and how far one test file is kept from the next. */
+export type TasklaneVitestOptions = ViteUserConfig & { isolation?: "process" | "vm" | "none" };
+
+export declare function tasklaneVitestConfig(options?: TasklaneVitestOptions): ViteUserConfig;

@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { startLocalRuntime } from "@tasklane/local";
-import { E2E_FUNCTION_TIMEOUT_SECONDS } from "@tasklane/test-support";
+import { e2eRuntimeOptions } from "@tasklane/test-support";
 import { E2E_ENV, type E2eEnv } from "./support/e2eEnv.js";
 
 /**
@@ -10,20 +10,14 @@ import { E2E_ENV, type E2eEnv } from "./support/e2eEnv.js";
  * outage switch through a small control endpoint, since they run in another process.
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
-  const runtime = await startLocalRuntime({
-    port: 0,
-    handlerLogLevel: "SILENT",
-    // The shortcuts the CLI's and the runtime's tests take: a 1 s visibility timeout (the DLQ in
-    // seconds), fixed short retry and Wait pauses, and functions with the time a busy machine
-    // needs. Every count and rule is the real one.
-    testOverrides: {
-      visibilityTimeoutSeconds: 1,
-      retryIntervalMs: 50,
-      waitMs: 100,
-      functionTimeoutSeconds: E2E_FUNCTION_TIMEOUT_SECONDS,
-    },
-    console: { port: 0 },
-  });
+  const runtime = await startLocalRuntime(
+    e2eRuntimeOptions({
+      // The shortcuts the CLI's and the runtime's tests take: a 1 s visibility timeout (the DLQ
+      // in seconds), and fixed short retry and Wait pauses. Every count and rule is the real one.
+      testOverrides: { visibilityTimeoutSeconds: 1, retryIntervalMs: 50, waitMs: 100 },
+      console: { port: 0 },
+    }),
+  );
   const consoleUrl = runtime.consoleUrl;
   if (!consoleUrl) throw new Error("the local runtime serves no console");
   const control = createServer((req, res) => {

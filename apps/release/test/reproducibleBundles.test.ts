@@ -50,7 +50,10 @@ describe("bundles are reproducible", () => {
 
     // Assess
     expect(Object.keys(rebuilt).sort()).toEqual(FUNCTIONS.map((f) => f.name).sort());
-    expect(rebuilt).toEqual(Object.fromEntries([...built].map(([name, b]) => [name, b.sha256])));
+    expect(
+      rebuilt,
+      "the bundles in apps/*/dist are what pnpm build made: run it again after changing a source",
+    ).toEqual(Object.fromEntries([...built].map(([name, b]) => [name, b.sha256])));
 
     // No bundle holds the absolute path of the checkout, so a rebuild in another checkout (a
     // laptop's, of a release CI built) gives the same bytes. The zip is compressed, so its files

@@ -1,5 +1,6 @@
-export { createTaskTable, type Dynalite, startDynalite } from "@tasklane/emulators";
+export { createTaskTable } from "@tasklane/emulators";
 export { chromiumLaunchOptions } from "./chromium.js";
+export { e2eRuntimeOptions } from "./e2eRuntime.js";
 export { lambdaContext, sqsRecord, taskEnvelope } from "./factories.js";
 export {
   ALL_FAULT_VARIANTS,
@@ -39,7 +40,6 @@ export {
   withFaults,
 } from "./faults/index.js";
 export { captureJsonLines, type JsonLine, jsonLinesOf, metricsIn } from "./jsonLines.js";
-export { E2E_FUNCTION_TIMEOUT_SECONDS, e2eRuntimeOptions } from "./loadedMachine.js";
 export {
   type EventSourceQueue,
   receiveSqsEvent,

@@ -163,7 +163,7 @@ export interface SuiteRuntime {
 }
 
 /**
- * Starts a quiet local runtime on a free port, its functions given E2E_FUNCTION_TIMEOUT_SECONDS,
+ * Starts a quiet local runtime (`e2eRuntimeOptions`: a free port, 60 s for every function),
  * before the enclosing suite and stops it after, with a probe of it; `options` add to or
  * override those defaults.
  */

@@ -6,7 +6,7 @@
  * answered 500, which AWS's table would not do. Lambda's timeout itself is tested with functions
  * of a 1 s timeout (apps/local's invokeFunction and eventSourceMapping tests).
  */
-export const E2E_FUNCTION_TIMEOUT_SECONDS = 60;
+const E2E_FUNCTION_TIMEOUT_SECONDS = 60;
 
 /**
  * A local runtime's options for an end-to-end suite: a free port, silent handlers and every

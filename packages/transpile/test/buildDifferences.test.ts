@@ -1,43 +1,15 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { transpilePackage } from "@tasklane/transpile";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buildDifferences } from "../workspaceBuild.js";
+import { buildDifferences, transpilePackage } from "../index.js";
+import { writePackage } from "./fixturePackage.js";
 
-/** A small ESM workspace package with the real packages' compiler settings. */
-function writePackage(root: string): void {
+/** The fixture package as `packages/lib` of a workspace at `root`. */
+function writeWorkspacePackage(root: string): void {
   const dir = join(root, "packages/lib");
-  mkdirSync(join(dir, "src"), { recursive: true });
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
-  writeFileSync(
-    join(dir, "tsconfig.build.json"),
-    JSON.stringify({
-      compilerOptions: {
-        target: "ES2023",
-        module: "NodeNext",
-        moduleResolution: "NodeNext",
-        strict: true,
-        verbatimModuleSyntax: true,
-        isolatedModules: true,
-        declaration: true,
-        declarationMap: true,
-        sourceMap: true,
-        types: [],
-        rootDir: "src",
-        outDir: "dist",
-      },
-      include: ["src"],
-    }),
-  );
-  writeFileSync(
-    join(dir, "src/index.ts"),
-    'export type { Limit } from "./limits.js";\nexport { LIMIT } from "./limits.js";\n',
-  );
-  writeFileSync(
-    join(dir, "src/limits.ts"),
-    "export interface Limit { max: number }\nexport const LIMIT: Limit = { max: 10 };\n",
-  );
+  mkdirSync(dir, { recursive: true });
+  writePackage(dir);
 }
 
 /** Builds it as `pnpm build` builds the real ones (`tasklane-transpile`). */
@@ -51,7 +23,7 @@ describe("buildDifferences: is a workspace package's dist/ what its src/ compile
   let root: string;
   beforeAll(() => {
     compiled = mkdtempSync(join(tmpdir(), "tasklane-build-"));
-    writePackage(compiled);
+    writeWorkspacePackage(compiled);
     compile(compiled);
   });
   afterAll(() => {
@@ -100,7 +72,7 @@ describe("buildDifferences: is a workspace package's dist/ what its src/ compile
   });
 
   it("names a package that was never built", () => {
-    writePackage(root);
+    writeWorkspacePackage(root);
 
     expect(buildDifferences(root, ["packages/lib"])).toEqual(["packages/lib has no build (dist/)"]);
   });
