@@ -103,12 +103,11 @@ function ageOf(task: TaskRef): number | undefined {
 }
 
 /**
- * The metrics of a step that recorded how a task generation ended (`ended` is `TasksSucceeded`
- * or `TasksFailed`), by task type: the end, the attempts it took and, when the task says when
- * it was submitted, its age.
+ * The metrics of a step that recorded how a task generation ended, by task type: the end, the
+ * attempts it took and, when the task says when it was submitted, its age.
  */
 export function measureEnd(
-  ended: string,
+  ended: "TasksSucceeded" | "TasksFailed",
   result: { attempts: number },
   task: TaskRef,
   metrics: Metrics,

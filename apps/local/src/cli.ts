@@ -5,7 +5,7 @@ import { TASK_TABLE } from "@tasklane/shared-task";
 import { StackConfigError } from "@tasklane/stack-config";
 import { DEFAULT_API_PORT, DEFAULT_LOCAL_CONSOLE_PORT } from "./constants.js";
 import { DISCOVERY_FILE, removeDiscoveryFile, writeDiscoveryFile } from "./discoveryFile.js";
-import { BundlesMissingError, EmulatorError, LocalRuntimeError, PortInUseError } from "./errors.js";
+import { EmulatorError, LocalRuntimeError, PortInUseError } from "./errors.js";
 import type { HandlerLogLevel } from "./lambda/handlerEnvironment.js";
 import { RuntimeLog } from "./runtimeLog.js";
 import { type LocalRuntime, startLocalRuntime } from "./startLocalRuntime.js";
@@ -185,10 +185,13 @@ function startFailure(error: unknown, port: number): string {
   if (error instanceof PortInUseError) {
     return `${error.message}. Stop whatever is using it, or pick another port: pnpm dev --port ${port + 1} (or PORT=${port + 1} pnpm dev).`;
   }
-  if (error instanceof BundlesMissingError || error instanceof StackConfigError) {
+  if (
+    error instanceof LocalRuntimeError ||
+    error instanceof EmulatorError ||
+    error instanceof StackConfigError
+  ) {
     return error.message;
   }
-  if (error instanceof LocalRuntimeError || error instanceof EmulatorError) return error.message;
   return `could not start: ${(error as Error)?.stack ?? String(error)}`;
 }
 

@@ -1,15 +1,6 @@
 // @tasklane/local: the runtime behind `pnpm dev`, and its emulators for tests.
 
 export {
-  type BatchVerdict,
-  batchVerdict,
-  type StepFunctionsEndpoint,
-  type StepFunctionsOutage,
-  type StepFunctionsRequest,
-  startStepFunctionsEndpoint,
-  toSqsRecord,
-} from "@tasklane/emulators";
-export {
   API_PAYLOAD_MAX_BYTES,
   DEFAULT_API_PORT,
   LAMBDA_PAYLOAD_MAX_BYTES,
@@ -31,9 +22,6 @@ export { startEventSourceMapping } from "./emulators/eventSourceMapping.js";
 export type { LocalResourceNames } from "./emulators/localResources.js";
 export { localResourceNames } from "./emulators/localResources.js";
 export type {
-  ExecutionDescription,
-  ExecutionListItem,
-  ExecutionStatus,
   ExecutionSummary,
   ExecutionTransition,
   LocalStepFunctionsOptions,
@@ -48,11 +36,8 @@ export type { ScheduledFunction, Schedules, SchedulesOptions } from "./emulators
 export { scheduledEvent, startSchedules } from "./emulators/schedules.js";
 export {
   BundlesMissingError,
-  EmulatorError,
   LambdaInvocationError,
   LocalRuntimeError,
-  PortInUseError,
-  StepFunctionsApiError,
 } from "./errors.js";
 export type { ApiEventContext, ReceivedRequest } from "./http/apiGatewayEvent.js";
 export { toApiGatewayEvent } from "./http/apiGatewayEvent.js";

@@ -5,6 +5,7 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
 } from "@aws-sdk/client-sfn";
+import type { StepFunctionsEndpoint } from "@tasklane/emulators";
 import { waitFor } from "@tasklane/test-support";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
@@ -12,7 +13,6 @@ import {
   type LocalStepFunctions,
   type LocalStepFunctionsOptions,
   lambdaTaskHandler,
-  type StepFunctionsEndpoint,
 } from "../src/index.js";
 import { deferred, testFunction } from "./helpers/localFunctions.js";
 import { type ServedStateMachines, serveStateMachines } from "./helpers/servedStateMachine.js";

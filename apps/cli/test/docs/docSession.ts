@@ -1,6 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { AcceptedTask, TaskResource } from "@tasklane/api-client";
+import { isTerminalStatus } from "@tasklane/shared-task/statuses";
 import { waitFor } from "@tasklane/test-support";
 import { expect } from "vitest";
 import type { LocalTarget } from "../helpers/localTarget.js";
@@ -34,7 +35,6 @@ export interface RunHere {
 
 const TASK_ID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 const TIME = "\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}Z";
-const FINISHED = new Set(["succeeded", "failed", "cancelled"]);
 /** The DLQ session's tasks, with the inputs docs/cli.md shows. */
 const DEAD_LETTERS = [{ order: 1 }, { order: 2 }];
 
@@ -78,7 +78,7 @@ async function allTasksFinished(session: DocSession): Promise<void> {
     async () => {
       const listed = await session.target.run(["list", "--since", "1h", "--json"]);
       const { tasks } = listed.json<{ tasks: TaskResource[] }>();
-      return tasks.every((task) => FINISHED.has(task.status)) ? true : undefined;
+      return tasks.every((task) => isTerminalStatus(task.status)) ? true : undefined;
     },
     { timeoutMs: 60_000, intervalMs: 200, what: "the earlier tasks to finish" },
   );

@@ -23,8 +23,6 @@ import {
   STATES_PAYLOAD_MAX_BYTES,
 } from "../constants.js";
 
-export type { ExecutionDescription, ExecutionListItem, ExecutionStatus };
-
 /** A state machine's type, as Step Functions names it. */
 export type StateMachineType = "STANDARD" | "EXPRESS";
 

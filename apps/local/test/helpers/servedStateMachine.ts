@@ -1,10 +1,6 @@
 import type { SFNClient } from "@aws-sdk/client-sfn";
-import {
-  LocalStepFunctions,
-  type LocalStepFunctionsOptions,
-  type StepFunctionsEndpoint,
-  startStepFunctionsEndpoint,
-} from "../../src/index.js";
+import { type StepFunctionsEndpoint, startStepFunctionsEndpoint } from "@tasklane/emulators";
+import { LocalStepFunctions, type LocalStepFunctionsOptions } from "../../src/index.js";
 import { sfnClient } from "./awsClients.js";
 
 /** Local state machines behind one endpoint, and a client of it. */
