@@ -5,6 +5,10 @@ export default defineConfig({
   testDir: "e2e",
   testMatch: "*.spec.ts",
   globalSetup: "./e2e/globalSetup.ts",
+  // What the tests load from dist/ is already JavaScript: the workspace packages' builds and the
+  // handler bundles the local runtime imports. Playwright would run each through Babel (seconds
+  // of CPU for the bundles alone) and map its stack traces through it.
+  build: { external: ["**/dist/**"] },
   // One local runtime serves every test: they run one at a time, in one browser.
   workers: 1,
   fullyParallel: false,
