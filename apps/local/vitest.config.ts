@@ -1,6 +1,7 @@
 import { tasklaneVitestConfig } from "@tasklane/vitest-config";
 
 export default tasklaneVitestConfig({
+  isolation: "modules",
   test: {
     // Two files at a time, where vitest's default on a 2-core machine is one: most of these files
     // run a whole local runtime and spend much of their time waiting on it.

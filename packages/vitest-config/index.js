@@ -1,4 +1,5 @@
 // Plain JavaScript so every package's vitest.config.ts can load it without a build step.
+import { fileURLToPath } from "node:url";
 import { defineConfig, mergeConfig } from "vitest/config";
 
 /**
@@ -7,10 +8,13 @@ import { defineConfig, mergeConfig } from "vitest/config";
  *
  * `isolation` is how far one test file is kept from the next (docs/development.md, "Test speed"):
  * - `"process"` (the default): each file in a fresh worker process;
- * - `"vm"`: each file in a fresh VM context of a reused worker, cheaper than a process, for
- *   files that load modules keeping state (the Lambda handlers' settings and clients);
+ * - `"modules"`: a worker runs its files one after another; each file loads the repository's
+ *   own modules afresh, and the packages under node_modules (the AWS SDK, zod, fauxqs) once.
+ *   For files that load modules keeping state: the Lambda handlers read their settings and build
+ *   their clients when loaded;
  * - `"none"`: a worker runs its files one after another and loads each module once, for
- *   packages whose files leave no module state behind; about half the CPU of `"process"`.
+ *   packages whose files leave no module state behind.
+ * Both reuse a worker, which costs about half the CPU of `"process"`.
  *
  * @param {import("./index.js").TasklaneVitestOptions} [options]
  */
@@ -34,9 +38,16 @@ export function tasklaneVitestConfig({ isolation = "process", ...overrides } = {
   });
   const isolated = {
     process: {},
-    vm: { test: { pool: "vmForks" } },
+    modules: {
+      test: {
+        isolate: false,
+        setupFiles: [fileURLToPath(new URL("./freshModules.js", import.meta.url))],
+      },
+    },
     none: { test: { isolate: false } },
   }[isolation];
-  if (!isolated) throw new Error(`isolation must be "process", "vm" or "none", not ${isolation}`);
+  if (!isolated) {
+    throw new Error(`isolation must be "process", "modules" or "none", not ${isolation}`);
+  }
   return mergeConfig(mergeConfig(base, isolated), overrides);
 }
