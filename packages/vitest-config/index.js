@@ -36,15 +36,16 @@ export function tasklaneVitestConfig({ isolation = "process", ...overrides } = {
       hookTimeout: 60_000,
     },
   });
+  const setupFile = (name) => fileURLToPath(new URL(name, import.meta.url));
   const isolated = {
     process: {},
     modules: {
       test: {
         isolate: false,
-        setupFiles: [fileURLToPath(new URL("./freshModules.js", import.meta.url))],
+        setupFiles: [setupFile("./unstubbed.js"), setupFile("./freshModules.js")],
       },
     },
-    none: { test: { isolate: false } },
+    none: { test: { isolate: false, setupFiles: [setupFile("./unstubbed.js")] } },
   }[isolation];
   if (!isolated) {
     throw new Error(`isolation must be "process", "modules" or "none", not ${isolation}`);

@@ -57,7 +57,7 @@ describe("tasks that reach the DLQ while Step Functions is down", () => {
     const ids: string[] = [];
     for (const n of [1, 2, 3]) {
       const run = await target.run(["submit", "echo", "--input", JSON.stringify({ n }), "--json"]);
-      expect(run.code).toBe(0);
+      expect(run.code, run.stderr + run.stdout).toBe(0);
       ids.push(run.json<{ id: string }>().id);
     }
 

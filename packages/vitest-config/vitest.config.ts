@@ -1,0 +1,3 @@
+import { tasklaneVitestConfig } from "./index.js";
+
+export default tasklaneVitestConfig({ isolation: "none" });
