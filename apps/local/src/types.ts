@@ -16,6 +16,11 @@ export interface LocalFunction {
   readonly memoryMb: number;
   /** The loaded handler; replaced when a from-source build changes, absent until loaded. */
   handler?: LambdaHandler | undefined;
+  /**
+   * Loads the handler at the function's first invocation, as Lambda's init phase does (a
+   * bundle's module, imported as a new instance); absent when `handler` is set up front.
+   */
+  load?: (() => Promise<LambdaHandler>) | undefined;
 }
 
 /** What happened to one HTTP request the local API answered. */

@@ -100,4 +100,70 @@ describe("invoking a local function", () => {
     // Assess
     expect(error).toMatchObject({ errorType: "Function.ResponseSizeTooLarge", origin: "function" });
   });
+
+  describe("a function whose handler loads at its first invocation", () => {
+    /** A function whose `load` counts its calls, and fails the first `failures` of them. */
+    function loadingFunction(options: {
+      failures?: number;
+      loadMs?: number;
+      timeoutSeconds?: number;
+    }) {
+      let loads = 0;
+      const fn = testFunction(async () => "unused", {
+        timeoutSeconds: options.timeoutSeconds ?? 10,
+      });
+      fn.handler = undefined;
+      fn.load = async () => {
+        loads += 1;
+        await sleep(options.loadMs ?? 10);
+        if (loads <= (options.failures ?? 0)) throw new TypeError(`init failed (load ${loads})`);
+        let calls = 0;
+        return async () => ({ calls: ++calls });
+      };
+      return { fn, loads: () => loads };
+    }
+
+    it("loads it once, for the invocations that arrive while it loads too", async () => {
+      // Prepare
+      const { fn, loads } = loadingFunction({});
+
+      // Act
+      const first = await Promise.all([invokeFunction(fn, {}), invokeFunction(fn, {})]);
+      const later = await invokeFunction(fn, {});
+
+      // Assess
+      expect(loads()).toBe(1);
+      expect([...first, later]).toEqual([{ calls: 1 }, { calls: 2 }, { calls: 3 }]);
+    });
+
+    it("fails the invocation with the load's error, as an init error, and loads again at the next", async () => {
+      // Prepare
+      const { fn, loads } = loadingFunction({ failures: 1 });
+
+      // Act
+      const failed = await invokeFunction(fn, {}).catch((error: unknown) => error);
+      const next = await invokeFunction(fn, {});
+
+      // Assess
+      expect(failed).toBeInstanceOf(LambdaInvocationError);
+      expect(failed).toMatchObject({
+        errorType: "TypeError",
+        errorMessage: "init failed (load 1)",
+        origin: "function",
+      });
+      expect(next).toEqual({ calls: 1 });
+      expect(loads()).toBe(2);
+    });
+
+    it("does not count the load against the function's timeout, as Lambda times init apart", async () => {
+      // Prepare: a load longer than the whole timeout.
+      const { fn } = loadingFunction({ loadMs: 1_500, timeoutSeconds: 1 });
+
+      // Act
+      const result = await invokeFunction(fn, {});
+
+      // Assess
+      expect(result).toEqual({ calls: 1 });
+    });
+  });
 });

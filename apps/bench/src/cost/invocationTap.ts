@@ -37,20 +37,17 @@ type Write = typeof process.stdout.write;
  * would ship to CloudWatch Logs); everything written outside a handler passes through.
  *
  * The handlers are the runtime's own (`LocalFunction.handler`, which a from-source rebuild also
- * replaces), so nothing in the pipeline changes: each invocation is still one call of the same
- * bundle.
+ * replaces, or the one `LocalFunction.load` brings at the first invocation), so nothing in the
+ * pipeline changes: each invocation is still one call of the same bundle.
  */
 export function tapInvocations(functions: ReadonlyMap<string, LocalFunction>): InvocationTap {
   const context = new AsyncLocalStorage<InvocationRecord>();
   const ended = new TakeList<InvocationRecord>();
   let inFlight = 0;
-  const originals = new Map<LocalFunction, LambdaHandler | undefined>();
+  const originals = new Map<LocalFunction, Pick<LocalFunction, "handler" | "load">>();
 
-  for (const fn of functions.values()) {
-    const handler = fn.handler;
-    originals.set(fn, handler);
-    if (!handler) continue;
-    fn.handler = (event, lambdaContext) => {
+  const tapped = (fn: LocalFunction, handler: LambdaHandler): LambdaHandler => {
+    return (event, lambdaContext) => {
       const record: InvocationRecord = {
         functionName: fn.name,
         memoryMb: fn.memoryMb,
@@ -73,6 +70,13 @@ export function tapInvocations(functions: ReadonlyMap<string, LocalFunction>): I
         }
       });
     };
+  };
+  for (const fn of functions.values()) {
+    const { handler, load } = fn;
+    originals.set(fn, { handler, load });
+    // A handler loaded already, or the one its first invocation will load.
+    if (handler) fn.handler = tapped(fn, handler);
+    if (load) fn.load = async () => tapped(fn, await load());
   }
 
   const tap = (original: Write): Write =>
@@ -104,7 +108,7 @@ export function tapInvocations(functions: ReadonlyMap<string, LocalFunction>): I
     stop() {
       process.stdout.write = stdoutWrite;
       process.stderr.write = stderrWrite;
-      for (const [fn, handler] of originals) fn.handler = handler;
+      for (const [fn, { handler, load }] of originals) Object.assign(fn, { handler, load });
     },
   };
 }
