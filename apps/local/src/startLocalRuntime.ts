@@ -380,7 +380,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       stoppers.set("sourceBuild", () => build.stop());
     } else {
       // Each bundle loads at its function's first invocation, as on Lambda, under the
-      // environment set above: a runtime whose tests call three functions loads three.
+      // environment set above: a function nobody invokes costs nothing.
       for (const spec of specs) {
         fnOf(spec).load = () => importHandler(bundleFile(repoRoot, spec));
       }

@@ -31,16 +31,21 @@ beforeAll(async () => {
     const metaFile = join(repoRoot, dir, "meta.json");
     if (!existsSync(metaFile)) throw new Error(`${dir}/meta.json is missing: run \`pnpm build\``);
     const metafile = JSON.parse(await readFile(metaFile, "utf8")) as Metafile;
-    const read = async (files: { file: string }[]) =>
-      (await Promise.all(files.map((f) => readFile(join(repoRoot, dir, f.file), "utf8")))).join(
-        "\n",
-      );
     const modules = moduleFiles(metafile, dir);
+    // Each module file read once; a cold start's are some of them.
+    const texts = new Map(
+      await Promise.all(
+        modules.all.map(
+          async (m) => [m.file, await readFile(join(repoRoot, dir, m.file), "utf8")] as const,
+        ),
+      ),
+    );
+    const joined = (files: { file: string }[]) => files.map((f) => texts.get(f.file)).join("\n");
     const coldStartOutputs = new Set(modules.coldStart.map((m) => `${dir}/${m.file}`));
     bundles.set(spec.name, {
       metafile,
-      code: await read(modules.all),
-      coldStartCode: await read(modules.coldStart),
+      code: joined(modules.all),
+      coldStartCode: joined(modules.coldStart),
       packages: packagesOf(metafile),
       coldStartPackages: packagesOf(metafile, coldStartOutputs),
     });

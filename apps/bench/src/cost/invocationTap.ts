@@ -46,8 +46,9 @@ export function tapInvocations(functions: ReadonlyMap<string, LocalFunction>): I
   let inFlight = 0;
   const originals = new Map<LocalFunction, Pick<LocalFunction, "handler" | "load">>();
 
-  const tapped = (fn: LocalFunction, handler: LambdaHandler): LambdaHandler => {
-    return (event, lambdaContext) => {
+  const tapped =
+    (fn: LocalFunction, handler: LambdaHandler): LambdaHandler =>
+    (event, lambdaContext) => {
       const record: InvocationRecord = {
         functionName: fn.name,
         memoryMb: fn.memoryMb,
@@ -70,7 +71,6 @@ export function tapInvocations(functions: ReadonlyMap<string, LocalFunction>): I
         }
       });
     };
-  };
   for (const fn of functions.values()) {
     const { handler, load } = fn;
     originals.set(fn, { handler, load });
