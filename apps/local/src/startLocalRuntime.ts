@@ -120,11 +120,14 @@ export interface LocalRuntimeOptions {
    * Test-only shortcuts, none of them set by default: a shorter queue visibility timeout (so
    * redeliveries and the DLQ need not wait minutes), fixed retry and Wait pauses in ms, how
    * often every `schedule` function runs, in ms, instead of its `everyMinutes`, how long an
-   * Express execution may run, in ms, instead of AWS's 5 minutes, and every function's timeout,
+   * Express execution may run, in ms, instead of AWS's 5 minutes, every function's timeout,
    * in seconds, instead of its role's (a burst on a loaded machine queues every call behind one
-   * DynamoDB emulator process, which AWS's table does not).
+   * DynamoDB emulator process, which AWS's table does not), and the queue's event source mapping
+   * disabled (`Enabled: false` on AWS), so that what is submitted stays queued: for a test of
+   * what the API accepts that need not pay for running it.
    */
   testOverrides?: {
+    eventSourceMappingsEnabled?: boolean;
     visibilityTimeoutSeconds?: number;
     functionTimeoutSeconds?: number;
     retryIntervalMs?: number;
@@ -393,7 +396,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     });
     stoppers.set("sqsClient", () => sqs.destroy());
     const mappings: EventSourceMapping[] = specs
-      .filter((spec) => spec.role === "queue")
+      .filter(
+        (spec) =>
+          spec.role === "queue" && options.testOverrides?.eventSourceMappingsEnabled !== false,
+      )
       .map((spec) =>
         startEventSourceMapping({
           sqs,
