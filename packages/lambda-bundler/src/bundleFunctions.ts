@@ -65,12 +65,22 @@ export function esbuildOptionsFor(
   outdir: string,
 ): BuildOptions {
   return {
-    absWorkingDir: repoRoot,
+    ...esbuildSettings(repoRoot),
     entryPoints: { index: join("apps", spec.app, spec.entry) },
     outdir,
-    outExtension: { ".js": ".mjs" },
     splitting: true,
     chunkNames: "chunks/[name]-[hash]",
+  };
+}
+
+/**
+ * What every bundle is built with, whatever its entry, folder and chunks: the local runtime's
+ * builds from source use these too.
+ */
+export function esbuildSettings(repoRoot: string): BuildOptions {
+  return {
+    absWorkingDir: repoRoot,
+    outExtension: { ".js": ".mjs" },
     bundle: true,
     platform: "node",
     target: "node22",

@@ -1,4 +1,4 @@
-// Bundled in place of `@aws-sdk/credential-provider-node` (see `esbuildOptionsFor`'s `alias`):
+// Bundled in place of `@aws-sdk/credential-provider-node` (see `esbuildSettings`' `alias`):
 // every AWS SDK client of a function takes its credentials from here.
 //
 // Why: the SDK's default chain tries, in order, environment variables, SSO, shared ini files,

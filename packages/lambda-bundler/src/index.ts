@@ -3,6 +3,7 @@ export {
   BUNDLE_ENTRY,
   bundleFunctions,
   esbuildOptionsFor,
+  esbuildSettings,
   formatBundleTable,
   moduleFiles,
 } from "./bundleFunctions.js";

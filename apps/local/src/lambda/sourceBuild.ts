@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BUNDLE_ENTRY, esbuildOptionsFor } from "@tasklane/lambda-bundler";
+import { BUNDLE_ENTRY, esbuildSettings } from "@tasklane/lambda-bundler";
 import type { FunctionSpec } from "@tasklane/stack-config";
 import { type BuildContext, context, type Message, type Plugin } from "esbuild";
 import { LocalRuntimeError } from "../errors.js";
@@ -28,37 +28,44 @@ export interface SourceBuild {
 /** Rebuilds that finish this close together are reported as one. */
 const REPORT_DEBOUNCE_MS = 150;
 
+/** A function's bundle in the build, and the digest of the one its handler was loaded from. */
+interface BuiltFunction {
+  fn: LocalFunction;
+  outfile: string;
+  digest: string;
+}
+
 /**
  * Builds every function from its TypeScript sources with the bundler's esbuild settings (not
  * minified, for readable stack traces), loads the handlers into `fn.handler`, and, with
  * `watch`, rebuilds on change and swaps in a handler whose code changed: a quick edit loop with
  * no `pnpm build`.
  *
+ * All functions are one esbuild build, so the sources they share (the AWS SDK most of all) are
+ * parsed once, not once a function. The build does not split: each function's bundle is one
+ * file with its dynamic imports inlined, so no module is shared between two functions' handlers.
+ *
  * @throws LocalRuntimeError with esbuild's messages when the first build fails.
  */
 export async function buildFromSource(options: SourceBuildOptions): Promise<SourceBuild> {
   const outDir = await mkdtemp(join(tmpdir(), "tasklane-local-"));
-  const contexts: BuildContext[] = [];
-  // Per function: the errors of its latest build; the functions built since the last report.
-  const latestErrors = new Map<string, string[]>();
-  const touched = new Set<string>();
+  const built: BuiltFunction[] = options.functions.map(({ spec, fn }) => ({
+    fn,
+    outfile: join(outDir, spec.app, spec.name, BUNDLE_ENTRY),
+    digest: "",
+  }));
+  // What the rebuilds of the last moments did, reported once they stop: an editor's save can
+  // trigger several.
   const reloaded = new Set<string>();
+  let latestErrors: string[] = [];
   let reportTimer: NodeJS.Timeout | undefined;
-
-  /** Reports what the builds of the last moments did: an editor's save can trigger several. */
-  const built = (name: string, outcome: { errors: string[] } | { reloaded: boolean }) => {
-    touched.add(name);
-    if ("errors" in outcome && outcome.errors.length > 0) {
-      latestErrors.set(name, outcome.errors);
-    } else {
-      latestErrors.delete(name);
-      if ("reloaded" in outcome && outcome.reloaded) reloaded.add(name);
-    }
+  const report = (outcome: { reloaded: string[]; errors: string[] }) => {
+    for (const name of outcome.reloaded) reloaded.add(name);
+    latestErrors = outcome.errors;
     clearTimeout(reportTimer);
     reportTimer = setTimeout(() => {
-      const errors = [...touched].flatMap((n) => latestErrors.get(n) ?? []);
       const functions = [...reloaded];
-      touched.clear();
+      const errors = latestErrors;
       reloaded.clear();
       if (functions.length > 0 || errors.length > 0) {
         options.onRebuild?.({ ok: errors.length === 0, functions, errors });
@@ -66,62 +73,62 @@ export async function buildFromSource(options: SourceBuildOptions): Promise<Sour
     }, REPORT_DEBOUNCE_MS);
   };
 
+  let watching = false;
+  const reload: Plugin = {
+    name: "tasklane-local-reload",
+    setup(build) {
+      build.onEnd(async (result) => {
+        if (!watching) return;
+        if (result.errors.length > 0) {
+          report({ reloaded: [], errors: formatMessages(result.errors) });
+          return;
+        }
+        const names: string[] = [];
+        const errors: string[] = [];
+        for (const bundle of built) {
+          try {
+            if (await loadIfChanged(bundle)) names.push(bundle.fn.name);
+          } catch (error) {
+            errors.push(`${bundle.fn.name}: ${(error as Error).message}`);
+          }
+        }
+        report({ reloaded: names, errors });
+      });
+    },
+  };
+
+  let ctx: BuildContext | undefined;
   try {
-    await Promise.all(
-      options.functions.map(async ({ spec, fn }) => {
-        const bundleDir = join(outDir, spec.app, spec.name);
-        const outfile = join(bundleDir, BUNDLE_ENTRY);
-        let watching = false;
-        let digest = "";
-        const reload: Plugin = {
-          name: "tasklane-local-reload",
-          setup(build) {
-            build.onEnd(async (result) => {
-              if (!watching) return;
-              if (result.errors.length > 0) {
-                built(fn.name, { errors: formatMessages(result.errors) });
-                return;
-              }
-              try {
-                const next = await digestOf(outfile);
-                const changed = next !== digest;
-                if (changed) {
-                  fn.handler = await importHandler(outfile);
-                  digest = next;
-                }
-                built(fn.name, { reloaded: changed });
-              } catch (error) {
-                built(fn.name, { errors: [`${fn.name}: ${(error as Error).message}`] });
-              }
-            });
-          },
-        };
-        const ctx = await context({
-          ...esbuildOptionsFor(options.repoRoot, spec, bundleDir),
-          minify: false,
-          metafile: false,
-          logLevel: "silent",
-          plugins: [reload],
-        });
-        contexts.push(ctx);
-        try {
-          await ctx.rebuild();
-        } catch (error) {
-          const errors = (error as { errors?: Message[] }).errors ?? [];
-          throw new LocalRuntimeError(
-            `building ${spec.app}/${spec.entry} failed:\n${formatMessages(errors).join("\n") || String(error)}`,
-          );
-        }
-        fn.handler = await importHandler(outfile);
-        digest = await digestOf(outfile);
-        if (options.watch) {
-          watching = true;
-          await ctx.watch();
-        }
-      }),
-    );
+    ctx = await context({
+      ...esbuildSettings(options.repoRoot),
+      entryPoints: Object.fromEntries(
+        options.functions.map(({ spec }) => [
+          `${spec.app}/${spec.name}/index`,
+          join("apps", spec.app, spec.entry),
+        ]),
+      ),
+      outdir: outDir,
+      splitting: false,
+      minify: false,
+      metafile: false,
+      logLevel: "silent",
+      plugins: [reload],
+    });
+    try {
+      await ctx.rebuild();
+    } catch (error) {
+      const errors = (error as { errors?: Message[] }).errors ?? [];
+      throw new LocalRuntimeError(
+        `building the handlers from source failed:\n${formatMessages(errors).join("\n") || String(error)}`,
+      );
+    }
+    for (const bundle of built) await loadIfChanged(bundle);
+    if (options.watch) {
+      watching = true;
+      await ctx.watch();
+    }
   } catch (error) {
-    await Promise.allSettled(contexts.map((ctx) => ctx.dispose()));
+    await ctx?.dispose();
     await rm(outDir, { recursive: true, force: true });
     throw error;
   }
@@ -130,10 +137,19 @@ export async function buildFromSource(options: SourceBuildOptions): Promise<Sour
     outDir,
     async stop() {
       clearTimeout(reportTimer);
-      await Promise.allSettled(contexts.map((ctx) => ctx.dispose()));
+      await ctx?.dispose();
       await rm(outDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Loads the function's handler from its bundle when the bundle differs from the loaded one. */
+async function loadIfChanged(bundle: BuiltFunction): Promise<boolean> {
+  const next = await digestOf(bundle.outfile);
+  if (next === bundle.digest) return false;
+  bundle.fn.handler = await importHandler(bundle.outfile);
+  bundle.digest = next;
+  return true;
 }
 
 async function digestOf(file: string): Promise<string> {
