@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FunctionSpec } from "@tasklane/stack-config";
@@ -26,6 +26,15 @@ type RebuildReport = Parameters<NonNullable<SourceBuildOptions["onRebuild"]>>[0]
 
 const handlerSource = (word: string) =>
   `export const handler = async (): Promise<string> => ${JSON.stringify(word)};\n`;
+
+/**
+ * Replaces the file as an editor that saves atomically does. `writeFile` empties the file before
+ * writing it, and a watch that looks in between builds an empty module, which has no handler.
+ */
+async function save(file: string, text: string): Promise<void> {
+  await writeFile(`${file}.saving`, text);
+  await rename(`${file}.saving`, file);
+}
 
 describe("building the handlers from source", () => {
   let repoRoot: string;
@@ -64,7 +73,7 @@ describe("building the handlers from source", () => {
     // Act
     const { file, call } = await watchedHandler("hello", rebuilds);
     const first = await call();
-    await writeFile(file, handlerSource("hello again"));
+    await save(file, handlerSource("hello again"));
     const reload = await waitFor(() => rebuilds.find((r) => r.ok), {
       timeoutMs: 10_000,
       what: "a rebuild",
@@ -83,7 +92,7 @@ describe("building the handlers from source", () => {
     const { file, call } = await watchedHandler("stable", rebuilds);
 
     // Act
-    await writeFile(file, "export const handler = async () => {{;\n");
+    await save(file, "export const handler = async () => {{;\n");
     await waitFor(() => (rebuilds.length > 0 ? true : undefined), { timeoutMs: 10_000 });
 
     // Assess
