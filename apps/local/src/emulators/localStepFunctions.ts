@@ -128,8 +128,21 @@ const EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[A-Za-
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses.
 const INVALID_NAME_CHARACTER = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
 
-/** The definitions (as JSON text) aws-local-stepfunctions has found valid in this process. */
-const validDefinitions = new Set<string>();
+/**
+ * The definitions (as JSON text) aws-local-stepfunctions has found valid in this process. Kept
+ * on `globalThis`, not in this module, so that every instance of the module shares it: a test
+ * runner that loads each test file's modules afresh (vitest's `"modules"` isolation) would
+ * otherwise validate the same documents again in every file.
+ */
+const validDefinitions = processWide("tasklane.local.validDefinitions", () => new Set<string>());
+
+/** The value registered under `key` for the whole process, made by `make` the first time. */
+function processWide<T>(key: string, make: () => T): T {
+  const registry = globalThis as Record<symbol, unknown>;
+  const symbol = Symbol.for(key);
+  if (!(symbol in registry)) registry[symbol] = make();
+  return registry[symbol] as T;
+}
 
 /**
  * aws-local-stepfunctions' state machine for `definition`, which it validates first (and throws
