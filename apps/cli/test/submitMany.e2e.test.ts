@@ -1,6 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { TaskResource } from "@tasklane/api-client";
+import { queueName } from "@tasklane/dead-letters";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalTarget, startLocalTarget } from "./helpers/localTarget.js";
 
@@ -96,8 +97,8 @@ describe("tasklane submit-many", () => {
     const listed = await target.run(["list", "--since", "1h", "--limit", "1000", "--json"]);
     const { tasks } = listed.json<{ tasks: TaskResource[] }>();
     expect(tasks.filter((t) => t.type === "echo" && t.status === "queued")).toHaveLength(990);
-    const queueName = target.runtime.queueUrl.split("/").pop() as string;
-    expect(target.runtime.fauxqs.inspectQueue(queueName)?.messages.ready).toHaveLength(990);
+    const queue = target.runtime.fauxqs.inspectQueue(queueName(target.runtime.queueUrl));
+    expect(queue?.messages.ready).toHaveLength(990);
   }, 120_000);
 
   it("prints a summary for people, and exits 0 when no line is rejected", async () => {

@@ -31,6 +31,10 @@ const REPORT_DEBOUNCE_MS = 150;
 /** A function's bundle in the build, and the digest of the one its handler was loaded from. */
 interface BuiltFunction {
   fn: LocalFunction;
+  /** Its entry point's source, relative to the repository root. */
+  source: string;
+  /** Its entry point's name in the build, `<app>/<name>/index`: esbuild writes it to `<entry>.mjs`. */
+  entry: string;
   outfile: string;
   digest: string;
 }
@@ -49,11 +53,16 @@ interface BuiltFunction {
  */
 export async function buildFromSource(options: SourceBuildOptions): Promise<SourceBuild> {
   const outDir = await mkdtemp(join(tmpdir(), "tasklane-local-"));
-  const built: BuiltFunction[] = options.functions.map(({ spec, fn }) => ({
-    fn,
-    outfile: join(outDir, spec.app, spec.name, BUNDLE_ENTRY),
-    digest: "",
-  }));
+  const built: BuiltFunction[] = options.functions.map(({ spec, fn }) => {
+    const entry = `${spec.app}/${spec.name}/${BUNDLE_ENTRY.replace(/\.mjs$/, "")}`;
+    return {
+      fn,
+      source: join("apps", spec.app, spec.entry),
+      entry,
+      outfile: join(outDir, `${entry}.mjs`),
+      digest: "",
+    };
+  });
   // What the rebuilds of the last moments did, reported once they stop: an editor's save can
   // trigger several.
   const reloaded = new Set<string>();
@@ -101,12 +110,7 @@ export async function buildFromSource(options: SourceBuildOptions): Promise<Sour
   try {
     ctx = await context({
       ...esbuildSettings(options.repoRoot),
-      entryPoints: Object.fromEntries(
-        options.functions.map(({ spec }) => [
-          `${spec.app}/${spec.name}/index`,
-          join("apps", spec.app, spec.entry),
-        ]),
-      ),
+      entryPoints: Object.fromEntries(built.map((bundle) => [bundle.entry, bundle.source])),
       outdir: outDir,
       splitting: false,
       minify: false,
