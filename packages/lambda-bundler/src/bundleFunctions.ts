@@ -48,8 +48,16 @@ const ENV_CREDENTIAL_PROVIDER = fileURLToPath(
   new URL("../src/envCredentialProvider.ts", import.meta.url),
 );
 
+/** The bundle's entry point's name in esbuild's `entryPoints` (it writes `<name>.mjs`). */
+export const BUNDLE_ENTRY_NAME = "index";
+
 /** The bundle's entry module, which Lambda imports (`index.handler`). */
-export const BUNDLE_ENTRY = "index.mjs";
+export const BUNDLE_ENTRY = `${BUNDLE_ENTRY_NAME}.mjs`;
+
+/** A function's handler source, relative to the repository root (esbuild's `absWorkingDir`). */
+export function entrySource(spec: FunctionSpec): string {
+  return join("apps", spec.app, spec.entry);
+}
 
 /**
  * The esbuild settings of a function's bundle, written to `outdir`: minified ESM for Node 22+,
@@ -66,7 +74,7 @@ export function esbuildOptionsFor(
 ): BuildOptions {
   return {
     ...esbuildSettings(repoRoot),
-    entryPoints: { index: join("apps", spec.app, spec.entry) },
+    entryPoints: { [BUNDLE_ENTRY_NAME]: entrySource(spec) },
     outdir,
     splitting: true,
     chunkNames: "chunks/[name]-[hash]",

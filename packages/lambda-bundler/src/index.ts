@@ -1,7 +1,9 @@
 export type { BundleOptions, BundleRecord, BundleResult } from "./bundleFunctions.js";
 export {
   BUNDLE_ENTRY,
+  BUNDLE_ENTRY_NAME,
   bundleFunctions,
+  entrySource,
   esbuildOptionsFor,
   esbuildSettings,
   formatBundleTable,

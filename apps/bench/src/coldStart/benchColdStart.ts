@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import {
   BUNDLE_ENTRY,
+  entrySource,
   esbuildOptionsFor,
   findRepoRoot,
   moduleFiles,
@@ -105,7 +106,7 @@ function defaultOptions(
 ): BuildOptions {
   return {
     absWorkingDir: repoRoot,
-    entryPoints: [join("apps", spec.app, spec.entry)],
+    entryPoints: [entrySource(spec)],
     outfile,
     bundle: true,
     platform: "node",

@@ -2,7 +2,12 @@ import { createHash } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BUNDLE_ENTRY, esbuildSettings } from "@tasklane/lambda-bundler";
+import {
+  BUNDLE_ENTRY,
+  BUNDLE_ENTRY_NAME,
+  entrySource,
+  esbuildSettings,
+} from "@tasklane/lambda-bundler";
 import type { FunctionSpec } from "@tasklane/stack-config";
 import { type BuildContext, context, type Message, type Plugin } from "esbuild";
 import { LocalRuntimeError } from "../errors.js";
@@ -54,12 +59,11 @@ interface BuiltFunction {
 export async function buildFromSource(options: SourceBuildOptions): Promise<SourceBuild> {
   const outDir = await mkdtemp(join(tmpdir(), "tasklane-local-"));
   const built: BuiltFunction[] = options.functions.map(({ spec, fn }) => {
-    const entry = `${spec.app}/${spec.name}/${BUNDLE_ENTRY.replace(/\.mjs$/, "")}`;
     return {
       fn,
-      source: join("apps", spec.app, spec.entry),
-      entry,
-      outfile: join(outDir, `${entry}.mjs`),
+      source: entrySource(spec),
+      entry: `${spec.app}/${spec.name}/${BUNDLE_ENTRY_NAME}`,
+      outfile: join(outDir, spec.app, spec.name, BUNDLE_ENTRY),
       digest: "",
     };
   });
