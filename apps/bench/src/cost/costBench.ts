@@ -12,6 +12,7 @@ import {
 } from "@tasklane/local";
 import { STATE_NAMES, TASK_TABLE } from "@tasklane/shared-task";
 import { FUNCTIONS, readStackConfigFile, type StackConfig } from "@tasklane/stack-config";
+import { addExcluded, billedRequests, type ExcludedRequests } from "./billedRequests.js";
 import {
   apiMeteredRequests,
   type CostPerMillion,
@@ -117,7 +118,7 @@ export interface StackCostReport {
   /** Costs by the hour, not by the task: the resend sweep's every-minute run. */
   fixed: { resendUnsent: { runsPerMonth: number; perRun: Usage; dollarsPerMonth: number } };
   /** Requests counted but not billed to the tasks. */
-  excluded: { emptyReceives: number; outsideHandlers: number };
+  excluded: ExcludedRequests;
   ceilings: Ceilings;
 }
 
@@ -135,10 +136,6 @@ const SETTLE_MS = 200;
 const EXECUTION_END = /^Execution(Succeeded|Failed|Aborted|TimedOut)$/;
 /** Statuses a task record ends in. */
 const TERMINAL_STATUSES = new Set(["succeeded", "failed", "cancelled"]);
-const ESM_ACTIONS =
-  /^(ReceiveMessage|DeleteMessage|DeleteMessageBatch|ChangeMessageVisibility(Batch)?)$/;
-/** An empty `ReceiveMessage` answer (`{}` or `{"Messages":[]}`) is this short. */
-const EMPTY_RECEIVE_MAX_BYTES = 20;
 
 /**
  * Runs each of `COST_TASKS` `tasks` times through the local runtime, for each stack, counting
@@ -230,8 +227,7 @@ async function benchStack(
     meter: new DynamoDbMeter(),
     log,
   };
-  let emptyReceives = 0;
-  let outsideHandlers = 0;
+  let excluded = addExcluded();
   try {
     log(`${stack}: local runtime up (${runtime.region}); ${options.tasks} tasks of each type`);
     const taskTypes: TaskTypeCost[] = [];
@@ -241,8 +237,7 @@ async function benchStack(
     await runTasks(tools, COST_TASKS, WARM_UP_TASKS, options);
     for (const task of COST_TASKS) {
       const run = await runTasks(tools, [task], options.tasks, options);
-      emptyReceives += run.excluded.emptyReceives;
-      outsideHandlers += run.excluded.outsideHandlers;
+      excluded = addExcluded(excluded, run.excluded);
       taskTypes.push(priceRun(tools, task, run));
       if (task.type === "sleep") poll = pricePoll(tools, run);
       log(`${stack}: ${task.label}: ${run.ids.length} tasks done`);
@@ -274,7 +269,7 @@ async function benchStack(
       taskTypes,
       ...(poll ? { poll } : {}),
       fixed: { resendUnsent },
-      excluded: { emptyReceives, outsideHandlers },
+      excluded,
       ceilings: ceilingsOf(config, echo),
     };
   } finally {
@@ -295,7 +290,7 @@ interface Run {
   invocations: InvocationRecord[];
   /** The requests billed to the tasks, each with what DynamoDB consumed for it. */
   requests: { request: CountedRequest<InvocationRecord>; units?: DynamoUnits }[];
-  excluded: { emptyReceives: number; outsideHandlers: number };
+  excluded: ExcludedRequests;
 }
 
 async function runTasks(
@@ -371,25 +366,7 @@ async function runTasks(
   const ran = invocations.take();
   tools.meter.knowItems(await scanTable(runtime));
 
-  let emptyReceives = 0;
-  let outsideHandlers = 0;
-  const billed: Run["requests"] = [];
-  for (const request of counted) {
-    if (request.caller === undefined) {
-      if (request.service !== "SQS" || !ESM_ACTIONS.test(request.action)) {
-        outsideHandlers += 1;
-        continue;
-      }
-      if (
-        request.action === "ReceiveMessage" &&
-        (request.responseBytes ?? 0) <= EMPTY_RECEIVE_MAX_BYTES
-      ) {
-        emptyReceives += 1;
-        continue;
-      }
-    }
-    billed.push(metered(tools.meter, request));
-  }
+  const { billed, excluded } = billedRequests(counted);
   return {
     ids,
     submittedBytes,
@@ -397,8 +374,8 @@ async function runTasks(
     apiRequests: taken.requests,
     batches: taken.batches,
     invocations: ran,
-    requests: billed,
-    excluded: { emptyReceives, outsideHandlers },
+    requests: billed.map((request) => metered(tools.meter, request)),
+    excluded,
   };
 }
 
@@ -642,11 +619,11 @@ async function priceResendSweep(
     apiRequests: [],
     batches: [],
     invocations: tools.invocations.take(),
-    requests: tools.counter
-      .take()
-      .filter((r) => r.caller !== undefined)
+    // Only the sweep's own calls: the event source mapping's polls are not its cost.
+    requests: billedRequests(tools.counter.take())
+      .billed.filter((r) => r.caller !== undefined)
       .map((request) => metered(tools.meter, request)),
-    excluded: { emptyReceives: 0, outsideHandlers: 0 },
+    excluded: addExcluded(),
   };
   const { usage } = usageOf(tools, run, 1, {
     invocation: (i) => i.functionName === "resend-unsent",

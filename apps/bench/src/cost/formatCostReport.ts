@@ -138,13 +138,13 @@ function formatNotes(result: CostBenchResult): string {
   const excluded = stacks
     .map(
       (s) =>
-        `${s.stack}: ${s.excluded.emptyReceives} empty receives, ${s.excluded.outsideHandlers} other`,
+        `${s.stack}: ${s.excluded.emptyReceives} empty receives, ${s.excluded.outsideHandlers} other, ${s.excluded.unanswered} unanswered`,
     )
     .join("; ");
   return [
     "Notes",
     "",
-    "- Requests are counted as the SDK makes them (Node's `http.client` diagnostics channels), each billed to the handler invocation that made it; the event source mapping's non-empty receives and its deletes are the consumer's. Not billed to the tasks: empty receives (the event source mapping's idle polling, a cost by the hour) and requests made outside every handler (the benchmark's own) — " +
+    "- Requests are counted as the SDK makes them (Node's `http.client` diagnostics channels), each billed to the handler invocation that made it; the event source mapping's non-empty receives and its deletes are the consumer's. Not billed to the tasks: empty receives (the event source mapping's idle polling, a cost by the hour), requests made outside every handler (the benchmark's own), and requests that ended with no answer (the SDK sent them again; AWS bills none that never reached it) — " +
       `${excluded}.`,
     "- Lambda: billed duration is each handler's wall time in the local runtime, rounded up to 1 ms, × the stack's memory for its role. Local durations approximate Lambda's (real handler runs against the emulators, every function in one process); init (cold starts) is not billed here.",
     `- Consumer batches as they arrived in this run (${consumer}); a consumer invocation is billed per message as invocations ÷ messages observed, and batches on AWS may be fuller or emptier.`,
