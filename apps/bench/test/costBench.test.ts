@@ -1,18 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { benchCost, type CostBenchOptions } from "../src/cost/costBench.js";
+import { benchCost, type CostBenchOptions, costTasksNamed } from "../src/cost/costBench.js";
 import { formatCostReport } from "../src/cost/formatCostReport.js";
 
 // A small run of the real benchmark, so `pnpm bench:cost` cannot rot. It asserts what is
 // counted (requests, transitions, invocations), never a duration or a price that depends on one.
 /** A run of `tasks` tasks of each type through one stack, all of them submitted at once. */
-function smallRun(stack: string, tasks: number, express?: CostBenchOptions["express"]) {
-  return benchCost({
-    tasks,
-    stacks: [stack],
-    concurrency: tasks,
-    timeoutMs: 90_000,
-    ...(express ? { express } : {}),
-  });
+function smallRun(stack: string, tasks: number, more: Partial<CostBenchOptions> = {}) {
+  return benchCost({ tasks, stacks: [stack], concurrency: tasks, timeoutMs: 90_000, ...more });
 }
 
 describe("benchCost", () => {
@@ -44,7 +38,7 @@ describe("benchCost", () => {
 
   it("with --express off runs a short task on Standard in 4 transitions, and says so", async () => {
     // Act
-    const result = await smallRun("prod", 1, "off");
+    const result = await smallRun("prod", 1, { express: "off", types: ["echo"] });
 
     // Assess
     const [prod] = result.stacks;
@@ -52,6 +46,21 @@ describe("benchCost", () => {
     expect(prod?.settings.express).toBe("off");
     expect(echo?.workflow).toBe("STANDARD");
     expect(echo?.standardTransitions).toBe(4);
+    expect(prod?.taskTypes.map((t) => t.type)).toEqual(["echo"]);
     expect(formatCostReport(result)).toContain("workflow.express off");
   }, 120_000);
+
+  it("runs the task types named, in its own order, and refuses a type it does not know", () => {
+    expect(costTasksNamed(["fail", "echo"]).map((t) => t.type)).toEqual(["echo", "fail"]);
+    expect(costTasksNamed(undefined).map((t) => t.type)).toEqual([
+      "echo",
+      "sleep",
+      "flaky",
+      "fail",
+    ]);
+    expect(() => costTasksNamed(["echo", "word-count"])).toThrow(
+      'unknown task type "word-count": bench:cost runs echo, sleep, flaky, fail',
+    );
+    expect(() => costTasksNamed([])).toThrow("no task type named");
+  });
 });

@@ -70,6 +70,8 @@ export interface CostBenchOptions {
    * the Standard workflow, which is how to see its transitions per task.
    */
   express?: "auto" | "off";
+  /** The `COST_TASKS` types to run, by name: all of them by default. */
+  types?: readonly string[];
   repoRoot?: string;
   log?: (line: string) => void;
 }
@@ -138,15 +140,39 @@ const EXECUTION_END = /^Execution(Succeeded|Failed|Aborted|TimedOut)$/;
 const TERMINAL_STATUSES = new Set(["succeeded", "failed", "cancelled"]);
 
 /**
- * Runs each of `COST_TASKS` `tasks` times through the local runtime, for each stack, counting
+ * The `COST_TASKS` `types` names, in `COST_TASKS`' order (all of them when `types` is undefined).
+ *
+ * @throws Error naming a type that is not one of them, or when `types` names none.
+ */
+export function costTasksNamed(types: readonly string[] | undefined): readonly CostTask[] {
+  if (types === undefined) return COST_TASKS;
+  const known = COST_TASKS.map((task) => task.type);
+  const unknown = types.filter((type) => !known.includes(type));
+  if (unknown.length > 0) {
+    throw new Error(
+      `unknown task type ${unknown.map((t) => `"${t}"`).join(", ")}: bench:cost runs ${known.join(", ")}`,
+    );
+  }
+  const chosen = COST_TASKS.filter((task) => types.includes(task.type));
+  if (chosen.length === 0)
+    throw new Error(`no task type named: bench:cost runs ${known.join(", ")}`);
+  return chosen;
+}
+
+/**
+ * Runs each of `COST_TASKS` (or the `types` named) `tasks` times through the local runtime, for
+ * each stack, counting
  * what AWS would bill: every AWS request the handlers (and the event source mapping) make, as
  * they make them; each execution's transitions or Express duration; each invocation's duration
  * and the stack's memory; API requests; and the bytes written to CloudWatch Logs. Then prices it.
  */
 export async function benchCost(options: CostBenchOptions): Promise<CostBenchResult> {
+  const costTasks = costTasksNamed(options.types);
   const repoRoot = options.repoRoot ?? findRepoRoot(fileURLToPath(new URL(".", import.meta.url)));
   const stacks: StackCostReport[] = [];
-  for (const stack of options.stacks) stacks.push(await benchStack(repoRoot, stack, options));
+  for (const stack of options.stacks) {
+    stacks.push(await benchStack(repoRoot, stack, costTasks, options));
+  }
   return { tasksPerType: options.tasks, stacks };
 }
 
@@ -195,6 +221,7 @@ interface Instruments {
 async function benchStack(
   repoRoot: string,
   stack: string,
+  costTasks: readonly CostTask[],
   options: CostBenchOptions,
 ): Promise<StackCostReport> {
   const log = options.log ?? (() => undefined);
@@ -234,8 +261,8 @@ async function benchStack(
     let poll: StackCostReport["poll"];
     // Untimed and unpriced: the handlers' first runs compile their code paths (as a warm
     // Lambda has), so the runs below bill warm invocations.
-    await runTasks(tools, COST_TASKS, WARM_UP_TASKS, options);
-    for (const task of COST_TASKS) {
+    await runTasks(tools, costTasks, WARM_UP_TASKS, options);
+    for (const task of costTasks) {
       const run = await runTasks(tools, [task], options.tasks, options);
       excluded = addExcluded(excluded, run.excluded);
       taskTypes.push(priceRun(tools, task, run));

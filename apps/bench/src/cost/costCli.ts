@@ -2,10 +2,10 @@ import { readBenchArgs, runOptions } from "../benchArgs.js";
 import { benchCost } from "./costBench.js";
 import { formatCostReport } from "./formatCostReport.js";
 
-const USAGE = `Usage: pnpm bench:cost [--tasks N] [--stack dev,prod] [--concurrency N] [--timeout SECONDS] [--express auto|off] [--json]
+const USAGE = `Usage: pnpm bench:cost [--tasks N] [--stack dev,prod] [--concurrency N] [--timeout SECONDS] [--express auto|off] [--types echo,...] [--json]
 
-Runs echo, sleep (a few polls), flaky (two retries) and fail through the local runtime with each
-stack's config and prints, per task type, what one million of them cost on AWS, per service,
+Runs echo, sleep (a few polls), flaky (two retries) and fail (or the --types named) through the
+local runtime with each stack's config and prints, per task type, what one million of them cost on AWS, per service,
 from the requests, transitions, invocations and log bytes counted in the run; the cost of one
 poll; and each stack's throughput ceilings, the binding one named.
 --express overrides each stack's tasklane:workflow.express: off runs every task on Standard.
@@ -17,6 +17,7 @@ export async function main(argv: string[]): Promise<number> {
     ...runOptions(200),
     stack: { type: "string", default: "dev,prod" },
     express: { type: "string" },
+    types: { type: "string" },
   });
   if ("exit" in args) return args.exit;
   try {
@@ -27,6 +28,7 @@ export async function main(argv: string[]): Promise<number> {
       ...args.run(100_000),
       stacks,
       ...(express ? { express } : {}),
+      ...(args.values.types === undefined ? {} : { types: args.list("types") }),
       log: (line) => process.stderr.write(`${line}\n`),
     });
     process.stdout.write(
