@@ -22,7 +22,9 @@ export default defineConfig({
     browserName: "chromium",
     viewport: { width: 1280, height: 860 },
     launchOptions: chromiumLaunchOptions(),
-    trace: "retain-on-failure",
+    // No trace: recording one costs about a fifth of the suite's CPU, failing or not
+    // (docs/development.md, "Test speed"). `--trace on` records one when it is needed.
+    screenshot: "only-on-failure",
     reducedMotion: "reduce",
   },
 });
