@@ -1,6 +1,7 @@
 // Plain JavaScript so every package's vitest.config.ts can load it without a build step.
 import { fileURLToPath } from "node:url";
 import { defineConfig, mergeConfig } from "vitest/config";
+import { EndToEndFirstSequencer } from "./endToEndFirst.js";
 
 /**
  * Workspace packages export `@tasklane/source` pointing at their TypeScript sources, so tests run
@@ -34,6 +35,7 @@ export function tasklaneVitestConfig({ isolation = "process", ...overrides } = {
       // a fault suite or an end-to-end test can take several times what it takes alone.
       testTimeout: 60_000,
       hookTimeout: 60_000,
+      sequence: { sequencer: EndToEndFirstSequencer },
     },
   });
   const setupFile = (name) => fileURLToPath(new URL(name, import.meta.url));

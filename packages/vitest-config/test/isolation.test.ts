@@ -1,16 +1,7 @@
-import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { fixtureProject, removeFixtureProjects } from "./helpers/fixtureProject.js";
 
-const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
-const VITEST_BIN = join(
-  dirname(createRequire(import.meta.url).resolve("vitest/package.json")),
-  "vitest.mjs",
-);
+afterAll(removeFixtureProjects);
 
 // Two test files that one worker runs in order: the first stubs a variable and counts once in a
 // module of the project's own; the second sets the variable in its beforeAll and counts again.
@@ -36,22 +27,11 @@ it("writes down what it sees", () => {
 `,
 };
 
-const fixtures: string[] = [];
-afterAll(async () => {
-  await Promise.all(fixtures.map((dir) => rm(dir, { recursive: true, force: true })));
-});
-
 /** Runs the two files under `isolation` in one worker, a before b; what b saw. */
 async function runFixture(isolation: string): Promise<{ env: string | null; count: number }> {
-  // Inside this package, so that the files resolve vitest from its node_modules.
-  const root = await mkdtemp(join(PACKAGE_DIR, ".isolation-fixture-"));
-  fixtures.push(root);
-  await mkdir(join(root, "test"));
-  for (const [file, text] of Object.entries(FILES)) await writeFile(join(root, file), text);
-  await writeFile(
-    join(root, "vitest.config.mjs"),
-    `import { tasklaneVitestConfig } from ${JSON.stringify(join(PACKAGE_DIR, "index.js"))};
-export default tasklaneVitestConfig({
+  const project = await fixtureProject(
+    FILES,
+    `{
   isolation: ${JSON.stringify(isolation)},
   test: {
     maxWorkers: 1,
@@ -62,19 +42,10 @@ export default tasklaneVitestConfig({
       },
     },
   },
-});
-`,
+}`,
   );
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    [VITEST_BIN, "run", "--root", root, "--reporter", "json", "--outputFile", "results.json"],
-    { cwd: root, env: { ...process.env, TASKLANE_FIXTURE: "" } },
-  ).catch((error: { stdout?: string; stderr?: string }) => {
-    throw new Error(`the fixture's vitest failed:\n${error.stdout}\n${error.stderr}`);
-  });
-  const results = JSON.parse(await readFile(join(root, "results.json"), "utf8"));
-  expect(results.numPassedTests, stdout).toBe(2);
-  return JSON.parse(await readFile(join(root, "seen.json"), "utf8"));
+  await project.run(2);
+  return JSON.parse(await project.read("seen.json"));
 }
 
 describe("tasklaneVitestConfig's isolation, across two files in one worker", () => {
