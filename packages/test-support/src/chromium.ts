@@ -1,14 +1,20 @@
 import { existsSync } from "node:fs";
 
 /**
+ * Debian's builds, the headless shell first: it is Chromium without the browser's own UI layer,
+ * which Playwright also takes for headless runs of its own, and the console's browser tests cost
+ * about a quarter less CPU in it than in the full browser (16.5 against 21.3 CPU-s).
+ */
+const DEBIAN_CHROMIUMS = ["/usr/bin/chromium-headless-shell", "/usr/bin/chromium"];
+
+/**
  * How the tests and the benchmark start Chromium. The browser is `TASKLANE_CHROMIUM`, else
- * Debian's /usr/bin/chromium (`.ci/run` installs it), else Playwright's own (after
+ * Debian's headless shell (`.ci/run` installs it) or full Chromium, else Playwright's own (after
  * `playwright install chromium`, as on GitHub's runners).
  */
 export function chromiumLaunchOptions(): { executablePath?: string; args: string[] } {
   const executablePath =
-    process.env.TASKLANE_CHROMIUM ||
-    (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
+    process.env.TASKLANE_CHROMIUM || DEBIAN_CHROMIUMS.find((path) => existsSync(path));
   return { ...(executablePath ? { executablePath } : {}), args: CHROMIUM_ARGS };
 }
 
