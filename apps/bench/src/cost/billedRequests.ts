@@ -55,7 +55,7 @@ export function billedRequests<Caller>(counted: readonly CountedRequest<Caller>[
   return { billed, excluded };
 }
 
-/** The sum of `parts`' exclusions. */
+/** The sum of `parts`' exclusions (all zero for none). */
 export function addExcluded(...parts: ExcludedRequests[]): ExcludedRequests {
   return parts.reduce(
     (sum, part) => ({

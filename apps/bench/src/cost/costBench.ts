@@ -161,10 +161,10 @@ export function costTasksNamed(types: readonly string[] | undefined): readonly C
 
 /**
  * Runs each of `COST_TASKS` (or the `types` named) `tasks` times through the local runtime, for
- * each stack, counting
- * what AWS would bill: every AWS request the handlers (and the event source mapping) make, as
- * they make them; each execution's transitions or Express duration; each invocation's duration
- * and the stack's memory; API requests; and the bytes written to CloudWatch Logs. Then prices it.
+ * each stack, counting what AWS would bill: every AWS request the handlers (and the event source
+ * mapping) make, as they make them; each execution's transitions or Express duration; each
+ * invocation's duration and the stack's memory; API requests; and the bytes written to
+ * CloudWatch Logs. Then prices it.
  */
 export async function benchCost(options: CostBenchOptions): Promise<CostBenchResult> {
   const costTasks = costTasksNamed(options.types);
