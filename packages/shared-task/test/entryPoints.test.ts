@@ -45,6 +45,14 @@ describe("entry points", () => {
     for (const module of CONSUMER_ONLY) expect(reached).not.toContain(module);
   });
 
+  // API clients and the console's page import these: they reach no other module of this package.
+  it.each([
+    ["./statuses", "src/statuses.ts"],
+    ["./constants", "src/constants.ts"],
+  ])("%s reaches only %s", (entry, itself) => {
+    expect(modulesReachedFrom(entry)).toEqual([itself]);
+  });
+
   it.each([
     ["./tasks", "src/definitions/exampleTasks.ts"],
     ["./steps", "src/workflow/taskSteps.ts"],

@@ -1,5 +1,6 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import {
+  LIST_MAX_LIMIT,
   type ListTasksQuery,
   type TasklaneClient,
   type TaskSummary,
@@ -11,10 +12,8 @@ import { describeFailure } from "./apiProxy.js";
 
 /** Minutes of finished tasks the overview's chart shows. */
 export const THROUGHPUT_MINUTES = 30;
-/** Pages of `GET /tasks` (100 tasks each) one overview reads at most, per question. */
+/** Pages of `GET /tasks` (`LIST_MAX_LIMIT` tasks each) one overview reads at most, per question. */
 const OVERVIEW_MAX_PAGES = 10;
-/** The most tasks `GET /tasks` answers a page. */
-const PAGE_SIZE = 100;
 /** An overview is computed at most this often, however many pages ask for it. */
 const OVERVIEW_MAX_AGE_MS = 1_000;
 
@@ -93,7 +92,7 @@ async function listTasks(
   for (let page = 0; page < OVERVIEW_MAX_PAGES; page++) {
     const list = await api.listTasks({
       ...query,
-      limit: PAGE_SIZE,
+      limit: LIST_MAX_LIMIT,
       order: "newest",
       ...(cursor ? { cursor } : {}),
     });
