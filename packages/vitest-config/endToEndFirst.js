@@ -15,7 +15,7 @@ export class EndToEndFirstSequencer extends BaseSequencer {
     const sorted = await super.sort(files);
     const timed = sorted.every((spec) => this.ctx.cache.getTestSpecificationResult(spec));
     if (timed) return sorted;
-    const endToEnd = sorted.filter((spec) => END_TO_END.test(spec.moduleId));
-    return [...endToEnd, ...sorted.filter((spec) => !endToEnd.includes(spec))];
+    const isEndToEnd = (spec) => END_TO_END.test(spec.moduleId);
+    return [...sorted.filter(isEndToEnd), ...sorted.filter((spec) => !isEndToEnd(spec))];
   }
 }

@@ -43,6 +43,8 @@ async function runFixture(isolation: string): Promise<{ env: string | null; coun
     },
   },
 }`,
+    // The variable the files read starts empty, whatever this process holds.
+    { TASKLANE_FIXTURE: "" },
   );
   await project.run(2);
   return JSON.parse(await project.read("seen.json"));

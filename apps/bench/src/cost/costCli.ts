@@ -5,9 +5,9 @@ import { formatCostReport } from "./formatCostReport.js";
 const USAGE = `Usage: pnpm bench:cost [--tasks N] [--stack dev,prod] [--concurrency N] [--timeout SECONDS] [--express auto|off] [--types echo,...] [--json]
 
 Runs echo, sleep (a few polls), flaky (two retries) and fail (or the --types named) through the
-local runtime with each stack's config and prints, per task type, what one million of them cost on AWS, per service,
-from the requests, transitions, invocations and log bytes counted in the run; the cost of one
-poll; and each stack's throughput ceilings, the binding one named.
+local runtime with each stack's config and prints, per task type, what one million of them cost
+on AWS, per service, from the requests, transitions, invocations and log bytes counted in the
+run; the cost of one poll; and each stack's throughput ceilings, the binding one named.
 --express overrides each stack's tasklane:workflow.express: off runs every task on Standard.
 Defaults: --tasks 200 --stack dev,prod --concurrency 4 --timeout 300 (express: each stack's own)
 `;

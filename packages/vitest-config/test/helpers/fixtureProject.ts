@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { expect } from "vitest";
 
-export const PACKAGE_DIR = fileURLToPath(new URL("../..", import.meta.url));
+const PACKAGE_DIR = fileURLToPath(new URL("../..", import.meta.url));
 const VITEST_BIN = join(
   dirname(createRequire(import.meta.url).resolve("vitest/package.json")),
   "vitest.mjs",
@@ -25,10 +25,15 @@ export async function removeFixtureProjects(): Promise<void> {
 
 /**
  * A project of `files` whose vitest.config.mjs is `tasklaneVitestConfig(<options>)`, `options`
- * written as JavaScript. It is made inside this package, so that its files resolve vitest from
- * the package's node_modules; `removeFixtureProjects` removes it.
+ * written as JavaScript, run with `env` added to this process's environment. It is made inside
+ * this package, so that its files resolve vitest from the package's node_modules;
+ * `removeFixtureProjects` removes it.
  */
-export async function fixtureProject(files: Record<string, string>, options: string) {
+export async function fixtureProject(
+  files: Record<string, string>,
+  options: string,
+  env: Record<string, string> = {},
+) {
   const root = await mkdtemp(join(PACKAGE_DIR, ".fixture-"));
   fixtures.push(root);
   await mkdir(join(root, "test"));
@@ -40,13 +45,12 @@ export default tasklaneVitestConfig(${options});
 `,
   );
   return {
-    root,
     /** Runs its tests, and expects `passed` of them to pass. */
     async run(passed: number): Promise<void> {
       const { stdout } = await promisify(execFile)(
         process.execPath,
         [VITEST_BIN, "run", "--root", root, "--reporter", "json", "--outputFile", "results.json"],
-        { cwd: root, env: { ...process.env, TASKLANE_FIXTURE: "" } },
+        { cwd: root, env: { ...process.env, ...env } },
       ).catch((error: { stdout?: string; stderr?: string }) => {
         throw new Error(`the fixture's vitest failed:\n${error.stdout}\n${error.stderr}`);
       });
